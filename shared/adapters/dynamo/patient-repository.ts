@@ -1,0 +1,162 @@
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { patientSchema, PATIENT_STATUSES, type Patient, type PatientStatus } from '#domain/patient.ts';
+import { ConflictError, StaleWriteError, type Page, type PatientRepository } from '#ports/patients.ts';
+import { decodeCursor, encodeCursor, isConditionalFailure, keys, stripKeys } from './keys.ts';
+
+const ORPHAN_CLAIM_MS = 5 * 60_000;
+
+export class DynamoPatientRepository implements PatientRepository {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async create(patient: Patient): Promise<void> {
+    await this.claim(keys.phoneClaim(patient.phone), patient.id, patient.createdAt, 'phone', 'a patient with this phone number is already enrolled');
+    try {
+      await this.claim(keys.studyIdClaim(patient.studyId), patient.id, patient.createdAt, 'studyId', `study ID ${patient.studyId} is already enrolled`);
+    } catch (error) {
+      await this.unclaim(keys.phoneClaim(patient.phone), patient.id);
+      throw error;
+    }
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: this.toItem(patient),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
+  async get(id: string): Promise<Patient | null> {
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.patient(id), ConsistentRead: true }));
+    return Item ? this.fromItem(Item) : null;
+  }
+
+  async findByPhone(phone: string): Promise<Patient | null> {
+    return this.followClaim(keys.phoneClaim(phone), (p) => p.phone === phone);
+  }
+
+  async findByStudyId(studyId: string): Promise<Patient | null> {
+    return this.followClaim(keys.studyIdClaim(studyId), (p) => p.studyId.toUpperCase() === studyId.toUpperCase());
+  }
+
+  async listByStatus(status: PatientStatus, cursor?: string, limit = 100): Promise<Page<Patient>> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.patientsByStatus(status) },
+        ExclusiveStartKey: decodeCursor(cursor),
+        Limit: limit,
+      }),
+    );
+    return { items: (out.Items ?? []).map((i) => this.fromItem(i)), nextCursor: encodeCursor(out.LastEvaluatedKey) };
+  }
+
+  async listAll(): Promise<Patient[]> {
+    const all: Patient[] = [];
+    for (const status of PATIENT_STATUSES) {
+      let cursor: string | undefined;
+      do {
+        const page = await this.listByStatus(status, cursor, 500);
+        all.push(...page.items);
+        cursor = page.nextCursor;
+      } while (cursor);
+    }
+    return all.sort((a, b) => a.studyId.localeCompare(b.studyId));
+  }
+
+  async update(next: Patient, expectedVersion: number): Promise<Patient> {
+    const current = await this.get(next.id);
+    if (!current || current.version !== expectedVersion) throw new StaleWriteError(`patient ${next.id} changed meanwhile`);
+    const phoneChanged = current.phone !== next.phone;
+    if (phoneChanged) await this.claim(keys.phoneClaim(next.phone), next.id, next.updatedAt, 'phone', 'a patient with this phone number is already enrolled');
+    const stored: Patient = { ...next, version: expectedVersion + 1 };
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: this.toItem(stored),
+          ConditionExpression: 'version = :v',
+          ExpressionAttributeValues: { ':v': expectedVersion },
+        }),
+      );
+    } catch (error) {
+      if (phoneChanged) await this.unclaim(keys.phoneClaim(next.phone), next.id);
+      if (isConditionalFailure(error)) throw new StaleWriteError(`patient ${next.id} changed meanwhile`);
+      throw error;
+    }
+    if (phoneChanged) await this.unclaim(keys.phoneClaim(current.phone), next.id);
+    return stored;
+  }
+
+  /**
+   * Unique claim by conditional put. A claim left by a crashed enrollment (no patient behind it
+   * after ORPHAN_CLAIM_MS) is taken over; a younger one belongs to an enrollment still in flight.
+   */
+  private async claim(key: { pk: string; sk: string }, patientId: string, now: string, field: string, message: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new PutCommand({ TableName: this.tableName, Item: { ...key, patientId, claimedAt: now }, ConditionExpression: 'attribute_not_exists(pk)' }),
+      );
+      return;
+    } catch (error) {
+      if (!isConditionalFailure(error)) throw error;
+    }
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
+    const owner = Item?.patientId as string | undefined;
+    if (owner === patientId) return;
+    const claimedAt = Date.parse(String(Item?.claimedAt ?? ''));
+    const orphanAge = Date.parse(now) - (Number.isNaN(claimedAt) ? 0 : claimedAt);
+    if (owner && orphanAge > ORPHAN_CLAIM_MS && !(await this.get(owner))) {
+      try {
+        await this.doc.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { ...key, patientId, claimedAt: now },
+            ConditionExpression: 'patientId = :old',
+            ExpressionAttributeValues: { ':old': owner },
+          }),
+        );
+        return;
+      } catch (error) {
+        if (!isConditionalFailure(error)) throw error;
+      }
+    }
+    throw new ConflictError(field, message);
+  }
+
+  private async unclaim(key: { pk: string; sk: string }, patientId: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new DeleteCommand({ TableName: this.tableName, Key: key, ConditionExpression: 'patientId = :id', ExpressionAttributeValues: { ':id': patientId } }),
+      );
+    } catch (error) {
+      if (!isConditionalFailure(error)) throw error;
+    }
+  }
+
+  private async followClaim(key: { pk: string; sk: string }, matches: (p: Patient) => boolean): Promise<Patient | null> {
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: key }));
+    if (!Item?.patientId) return null;
+    const patient = await this.get(String(Item.patientId));
+    return patient && matches(patient) ? patient : null;
+  }
+
+  private toItem(patient: Patient): Record<string, unknown> {
+    return {
+      ...keys.patient(patient.id),
+      gsi1pk: keys.patientsByStatus(patient.status),
+      gsi1sk: patient.studyId,
+      entity: 'patient',
+      ...patient,
+    };
+  }
+
+  private fromItem(item: Record<string, unknown>): Patient {
+    const { entity: _e, ...rest } = stripKeys(item);
+    return patientSchema.parse(rest);
+  }
+}

@@ -1,0 +1,212 @@
+import { PutCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ScheduledItem } from '#domain/schedule.ts';
+import { isoWeekOfInstant } from '#domain/week.ts';
+import type { MaterializeResult, ReminderRepository, StoredReminder } from '#ports/schedule.ts';
+import { ALL_SHARDS, isConditionalFailure, keys, queueShard, stripKeys } from './keys.ts';
+
+/**
+ * Reminders live in their patient's partition (ITEM#<dueAt>#<id>). While due or being sent they
+ * also sit in the sparse, sharded due queue (gsi2 DUE#n); a sent dose check-in moves to the
+ * answer queue (gsi2 AWAIT#n, sorted by the end of its answer window) until answered or swept.
+ */
+export class DynamoReminderRepository implements ReminderRepository {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly studyTimeZone: string,
+  ) {}
+
+  async materialize(patientId: string, studyId: string, items: ScheduledItem[], window: { from: string; to: string }, now: string): Promise<MaterializeResult> {
+    let created = 0;
+    let unchanged = 0;
+    for (const item of items) {
+      const stored: StoredReminder = { ...item, studyId, state: 'due', attempts: 0, createdAt: now, updatedAt: now };
+      try {
+        await this.doc.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: this.toItem(stored),
+            // A cancelled item that applies again (resume, opt-in) becomes due again; anything else is left alone.
+            ConditionExpression: 'attribute_not_exists(pk) OR (#state = :cancelled AND dueAt > :now)',
+            ExpressionAttributeNames: { '#state': 'state' },
+            ExpressionAttributeValues: { ':cancelled': 'cancelled', ':now': now },
+          }),
+        );
+        created++;
+      } catch (error) {
+        if (!isConditionalFailure(error)) throw error;
+        unchanged++;
+      }
+    }
+    const wanted = new Set(items.map((i) => i.id));
+    let cancelled = 0;
+    for (const stored of await this.listForPatient(patientId, window.from, window.to)) {
+      if (stored.state === 'due' && !wanted.has(stored.id) && (await this.finish(stored, 'cancelled', 'no longer in the schedule', now))) cancelled++;
+    }
+    return { created, unchanged, cancelled };
+  }
+
+  async cancelFuture(patientId: string, from: string, reason: string, now: string): Promise<number> {
+    let cancelled = 0;
+    for (const stored of await this.listForPatient(patientId, from, '9999')) {
+      if (stored.state === 'due' && (await this.finish(stored, 'cancelled', reason, now))) cancelled++;
+    }
+    return cancelled;
+  }
+
+  async get(patientId: string, id: string, dueAt: string): Promise<StoredReminder | null> {
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.reminder(patientId, dueAt, id), ConsistentRead: true }));
+    return Item ? fromItem(Item) : null;
+  }
+
+  async listForPatient(patientId: string, from: string, to: string): Promise<StoredReminder[]> {
+    const items: StoredReminder[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: { ':pk': `PATIENT#${patientId}`, ':from': `ITEM#${from}`, ':to': `ITEM#${to}` },
+          ExclusiveStartKey: start,
+        }),
+      );
+      items.push(...(out.Items ?? []).map(fromItem));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+
+  async listDue(until: string, limit = 1000): Promise<StoredReminder[]> {
+    const perShard = await Promise.all(
+      ALL_SHARDS.map(async (shard) => {
+        const items: StoredReminder[] = [];
+        let start: Record<string, unknown> | undefined;
+        do {
+          const out = await this.doc.send(
+            new QueryCommand({
+              TableName: this.tableName,
+              IndexName: 'gsi2',
+              KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk <= :until',
+              ExpressionAttributeValues: { ':pk': keys.dueQueue(shard), ':until': `${until}#~` },
+              ExclusiveStartKey: start,
+              Limit: Math.min(limit, 1000),
+            }),
+          );
+          items.push(...(out.Items ?? []).map(fromItem));
+          start = out.LastEvaluatedKey;
+        } while (start && items.length < limit);
+        return items;
+      }),
+    );
+    return perShard
+      .flat()
+      .sort((a, b) => (a.dueAt === b.dueAt ? a.id.localeCompare(b.id) : a.dueAt < b.dueAt ? -1 : 1))
+      .slice(0, limit);
+  }
+
+  async claim(item: StoredReminder, owner: string, now: string, leaseSeconds: number): Promise<boolean> {
+    const leaseUntil = new Date(new Date(now).getTime() + leaseSeconds * 1000).toISOString();
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.reminder(item.patientId, item.dueAt, item.id),
+          UpdateExpression: 'SET #state = :sending, leaseOwner = :owner, leaseUntil = :lease, attempts = if_not_exists(attempts, :zero) + :one, updatedAt = :now',
+          ConditionExpression: '#state = :due',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':sending': 'sending', ':due': 'due', ':owner': owner, ':lease': leaseUntil, ':zero': 0, ':one': 1, ':now': now },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async markSent(item: StoredReminder, owner: string, result: { messageId: string; parts: number; sentAt: string }): Promise<void> {
+    const awaiting = item.kind === 'dose' && item.answerWindowEnd;
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.reminder(item.patientId, item.dueAt, item.id),
+        UpdateExpression: awaiting
+          ? 'SET #state = :sent, messageId = :mid, parts = :parts, sentAt = :at, updatedAt = :at, outcome = :pending, gsi2pk = :await, gsi2sk = :awaitSk REMOVE leaseOwner, leaseUntil'
+          : 'SET #state = :sent, messageId = :mid, parts = :parts, sentAt = :at, updatedAt = :at REMOVE leaseOwner, leaseUntil, gsi2pk, gsi2sk',
+        ConditionExpression: '#state = :sending AND leaseOwner = :owner',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: {
+          ':sent': 'sent',
+          ':sending': 'sending',
+          ':owner': owner,
+          ':mid': result.messageId,
+          ':parts': result.parts,
+          ':at': result.sentAt,
+          ...(awaiting
+            ? { ':pending': 'pending', ':await': keys.awaitQueue(queueShard(item.id)), ':awaitSk': `${item.answerWindowEnd}#${item.id}` }
+            : {}),
+        },
+      }),
+    );
+  }
+
+  async release(item: StoredReminder, owner: string, now: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.reminder(item.patientId, item.dueAt, item.id),
+          UpdateExpression: 'SET #state = :due, updatedAt = :now REMOVE leaseOwner, leaseUntil',
+          ConditionExpression: '#state = :sending AND leaseOwner = :owner',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':due': 'due', ':sending': 'sending', ':owner': owner, ':now': now },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalFailure(error)) throw error;
+    }
+  }
+
+  async finish(item: StoredReminder, state: 'expired' | 'failed' | 'cancelled', reason: string, now: string, owner?: string): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.reminder(item.patientId, item.dueAt, item.id),
+          UpdateExpression: 'SET #state = :state, reason = :reason, updatedAt = :now REMOVE leaseOwner, leaseUntil, gsi2pk, gsi2sk',
+          ConditionExpression: owner ? '#state = :sending AND leaseOwner = :owner' : '#state IN (:due, :sending)',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':state': state,
+            ':reason': reason,
+            ':now': now,
+            ':sending': 'sending',
+            ...(owner ? { ':owner': owner } : { ':due': 'due' }),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  private toItem(reminder: StoredReminder): Record<string, unknown> {
+    return {
+      ...keys.reminder(reminder.patientId, reminder.dueAt, reminder.id),
+      gsi2pk: keys.dueQueue(queueShard(reminder.id)),
+      gsi2sk: `${reminder.dueAt}#${reminder.id}`,
+      gsi3pk: keys.week(isoWeekOfInstant(reminder.dueAt, this.studyTimeZone)),
+      gsi3sk: `REMINDER#${reminder.dueAt}#${reminder.id}`,
+      entity: 'reminder',
+      ...reminder,
+    };
+  }
+}
+
+function fromItem(item: Record<string, unknown>): StoredReminder {
+  const { entity: _e, ...rest } = stripKeys(item);
+  return rest as unknown as StoredReminder;
+}

@@ -1,0 +1,232 @@
+import { DateTime } from 'luxon';
+import { fnv1a } from './ids.ts';
+import { canReceiveSms, isInQuietHours, minutesOfDay, type Patient } from './patient.ts';
+import {
+  phaseOfDay,
+  prednisoneDoseMg,
+  type DoseSlot,
+  type Drug,
+  type Protocol,
+  type RegimenEntry,
+} from './protocol.ts';
+
+/**
+ * The schedule engine: from a patient and the protocol, the reminders and check-ins due in a
+ * time window. Pure: the same inputs give the same items with the same ids, so materializing a
+ * window twice writes nothing new, and any change of content (arm, dose, time, appointment)
+ * gives a new id so the planner can cancel what no longer applies.
+ */
+
+export type ScheduledKind = 'dose' | 'visit' | 'lab' | 'checkin';
+
+export interface ScheduledDose {
+  drug: Drug;
+  amount: number;
+  unit: 'mg' | 'g';
+  /** True on the first day of a lower prednisone step (the reminder says the new dose). */
+  stepDown: boolean;
+}
+
+export interface ScheduledItem {
+  id: string;
+  patientId: string;
+  kind: ScheduledKind;
+  /** UTC instant, ISO 8601 with Z, minute precision. */
+  dueAt: string;
+  /** After this instant the reminder is stale and is expired, not sent. */
+  expiresAt: string;
+  localDate: string;
+  localTime: string;
+  timeZone: string;
+  studyDay: number;
+  phase: 'induction' | 'maintenance';
+  slot?: DoseSlot;
+  doses?: ScheduledDose[];
+  /** Dose check-ins: the end of the window in which a reply counts as an answer. */
+  answerWindowEnd?: string;
+  visitKey?: string;
+  visitDate?: string;
+  leadDays?: number;
+}
+
+export interface TimeWindow {
+  /** inclusive, UTC ISO */
+  from: string;
+  /** exclusive, UTC ISO */
+  to: string;
+}
+
+export function studyDayOf(enrolledOn: string, localDate: string): number {
+  const a = DateTime.fromISO(enrolledOn, { zone: 'UTC' });
+  const b = DateTime.fromISO(localDate, { zone: 'UTC' });
+  return Math.round(b.diff(a, 'days').days);
+}
+
+export function addDays(localDate: string, days: number): string {
+  return DateTime.fromISO(localDate, { zone: 'UTC' }).plus({ days }).toISODate()!;
+}
+
+/** Local wall time → UTC instant, DST-correct: a time in the spring-forward gap moves forward; an ambiguous one takes the first occurrence. */
+export function localToUtc(localDate: string, localTime: string, timeZone: string): string {
+  const dt = DateTime.fromISO(`${localDate}T${localTime}`, { zone: timeZone });
+  return dt.toUTC().toISO({ suppressMilliseconds: true })!;
+}
+
+export function utcToLocal(instant: string, timeZone: string): { localDate: string; localTime: string; weekday: number } {
+  const dt = DateTime.fromISO(instant, { zone: 'UTC' }).setZone(timeZone);
+  return { localDate: dt.toISODate()!, localTime: dt.toFormat('HH:mm'), weekday: dt.weekday };
+}
+
+function plusMinutes(instant: string, minutes: number): string {
+  return DateTime.fromISO(instant, { zone: 'UTC' }).plus({ minutes }).toUTC().toISO({ suppressMilliseconds: true })!;
+}
+
+/** A non-dose item that falls in quiet hours moves to the end of quiet hours. */
+function outOfQuietHours(localDate: string, localTime: string, protocol: Protocol): { localDate: string; localTime: string } {
+  const q = protocol.quietHours;
+  if (!isInQuietHours(localTime, q)) return { localDate, localTime };
+  const afterStart = minutesOfDay(localTime) >= minutesOfDay(q.start) && minutesOfDay(q.start) > minutesOfDay(q.end);
+  return { localDate: afterStart ? addDays(localDate, 1) : localDate, localTime: q.end };
+}
+
+export function regimensFor(protocol: Protocol, phase: 'induction' | 'maintenance', arm: Patient['arm']): RegimenEntry[] {
+  if (phase === 'induction') return protocol.regimens.induction;
+  return arm ? protocol.regimens.maintenance[arm] : [];
+}
+
+function doseAmount(protocol: Protocol, patient: Patient, entry: RegimenEntry, studyDay: number): number {
+  if (entry.dose.kind === 'taper') return prednisoneDoseMg(protocol, patient.parameters.prednisoneStartMg, studyDay);
+  return patient.parameters[entry.dose.parameter];
+}
+
+/** Doses due at one slot on one study day (empty when nothing is due). */
+export function dosesAt(protocol: Protocol, patient: Patient, studyDay: number, slot: DoseSlot): ScheduledDose[] {
+  const phase = phaseOfDay(protocol, studyDay);
+  if (!phase) return [];
+  const doses: ScheduledDose[] = [];
+  for (const entry of regimensFor(protocol, phase, patient.arm)) {
+    if (!entry.slots.includes(slot)) continue;
+    const amount = doseAmount(protocol, patient, entry, studyDay);
+    if (amount <= 0) continue;
+    const yesterday = studyDay > 0 ? doseAmount(protocol, patient, entry, studyDay - 1) : amount;
+    doses.push({
+      drug: entry.drug,
+      amount,
+      unit: protocol.drugs[entry.drug]?.unit ?? 'mg',
+      stepDown: entry.dose.kind === 'taper' && studyDay > 0 && amount < yesterday,
+    });
+  }
+  return doses;
+}
+
+function makeId(patientId: string, kind: ScheduledKind, localDate: string, localTime: string, key: string, content: unknown): string {
+  return `${patientId}:${kind}:${localDate}:${localTime.replace(':', '')}:${key}:${fnv1a(JSON.stringify(content))}`;
+}
+
+/** The date on which each visit is expected: the coordinator's appointment if set, else the protocol's target day. */
+export function visitDates(protocol: Protocol, patient: Patient): { key: string; date: string; remind: boolean; scheduled: boolean }[] {
+  const planned = protocol.visits.map((v) => ({
+    key: v.key,
+    date: patient.appointments[v.key] ?? addDays(patient.enrolledOn, v.targetDay),
+    remind: v.remind,
+    scheduled: true,
+  }));
+  const known = new Set(protocol.visits.map((v) => v.key));
+  const unscheduled = Object.entries(patient.appointments)
+    .filter(([key]) => !known.has(key))
+    .map(([key, date]) => ({ key, date, remind: true, scheduled: false }));
+  return [...planned, ...unscheduled];
+}
+
+/** LEF-arm lab dates: every `everyDays` for the intensive period after randomization, then every `thenEveryDays`. */
+export function labDates(protocol: Protocol, patient: Patient): string[] {
+  const lab = patient.arm ? protocol.labMonitoring[patient.arm] : undefined;
+  if (!lab || !patient.arm) return [];
+  const start = patient.randomizedOn ?? addDays(patient.enrolledOn, protocol.randomization.targetDay);
+  const end = addDays(patient.enrolledOn, protocol.endOfStudyDay);
+  const dates: string[] = [];
+  let offset = lab.firstAfterRandomizationDays;
+  for (let guard = 0; guard < 1000; guard++) {
+    const date = addDays(start, offset);
+    if (date > end) break;
+    dates.push(date);
+    offset += offset < lab.intensivePeriodDays ? lab.everyDays : lab.thenEveryDays;
+  }
+  return dates;
+}
+
+export function computeSchedule(patient: Patient, protocol: Protocol, window: TimeWindow): ScheduledItem[] {
+  if (!canReceiveSms(patient)) return [];
+  const tz = patient.timeZone;
+  const firstLocal = addDays(utcToLocal(window.from, tz).localDate, -1);
+  const lastLocal = addDays(utcToLocal(window.to, tz).localDate, 1);
+  const items: ScheduledItem[] = [];
+  const visits = visitDates(protocol, patient).filter((v) => v.remind);
+  const labs = new Set(labDates(protocol, patient));
+  const lab = patient.arm ? protocol.labMonitoring[patient.arm] : undefined;
+
+  const push = (
+    kind: ScheduledKind,
+    localDate: string,
+    wantedTime: string,
+    key: string,
+    extra: Partial<ScheduledItem>,
+    validityMinutes: number,
+  ) => {
+    const shifted = kind === 'dose' ? { localDate, localTime: wantedTime } : outOfQuietHours(localDate, wantedTime, protocol);
+    if (kind === 'dose' && isInQuietHours(wantedTime, protocol.quietHours)) return;
+    const studyDay = studyDayOf(patient.enrolledOn, shifted.localDate);
+    const phase = phaseOfDay(protocol, studyDay);
+    if (!phase) return;
+    const dueAt = localToUtc(shifted.localDate, shifted.localTime, tz);
+    if (dueAt < window.from || dueAt >= window.to) return;
+    const content = { ...extra, dueAt };
+    items.push({
+      id: makeId(patient.id, kind, shifted.localDate, shifted.localTime, key, content),
+      patientId: patient.id,
+      kind,
+      dueAt,
+      expiresAt: plusMinutes(dueAt, validityMinutes),
+      localDate: shifted.localDate,
+      localTime: shifted.localTime,
+      timeZone: tz,
+      studyDay,
+      phase,
+      ...extra,
+    });
+  };
+
+  for (let date = firstLocal; date <= lastLocal; date = addDays(date, 1)) {
+    const studyDay = studyDayOf(patient.enrolledOn, date);
+    if (studyDay < 0 || studyDay > protocol.endOfStudyDay) continue;
+
+    for (const slot of ['morning', 'evening'] as const) {
+      const doses = dosesAt(protocol, patient, studyDay, slot);
+      if (doses.length === 0) continue;
+      const time = patient.doseTimes[slot];
+      const dueAt = localToUtc(date, time, tz);
+      const byWindow = plusMinutes(dueAt, protocol.reminders.doseAnswerWindowMinutes);
+      const byMidnight = plusMinutes(localToUtc(addDays(date, 1), '00:00', tz), protocol.reminders.answerGraceAfterMidnightMinutes);
+      push('dose', date, time, slot, { slot, doses, answerWindowEnd: byWindow < byMidnight ? byWindow : byMidnight }, protocol.reminders.doseValidityMinutes);
+    }
+
+    for (const visit of visits) {
+      for (const lead of protocol.reminders.visitLeadDays) {
+        if (addDays(visit.date, -lead) !== date) continue;
+        push('visit', date, protocol.reminders.visitReminderTime, `${visit.key}-${lead}`, { visitKey: visit.key, visitDate: visit.date, leadDays: lead }, protocol.reminders.otherValidityMinutes);
+      }
+    }
+
+    if (lab && labs.has(addDays(date, lab.reminderLeadDays))) {
+      const labDate = addDays(date, lab.reminderLeadDays);
+      push('lab', date, lab.reminderTime, `lab`, { visitDate: labDate, leadDays: lab.reminderLeadDays }, protocol.reminders.otherValidityMinutes);
+    }
+
+    const weekday = DateTime.fromISO(date, { zone: 'UTC' }).weekday;
+    if (weekday === protocol.checkIns.weekday && studyDay >= protocol.checkIns.firstAfterDays) {
+      push('checkin', date, protocol.checkIns.time, 'weekly', {}, protocol.reminders.otherValidityMinutes);
+    }
+  }
+  items.sort((a, b) => (a.dueAt === b.dueAt ? a.id.localeCompare(b.id) : a.dueAt < b.dueAt ? -1 : 1));
+  return items;
+}

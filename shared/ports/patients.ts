@@ -1,0 +1,44 @@
+import type { Patient, PatientStatus } from '#domain/patient.ts';
+
+export class ConflictError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ConflictError';
+  }
+}
+
+export class NotFoundError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotFoundError';
+  }
+}
+
+/** Thrown when a write lost an optimistic-concurrency race: read again and retry. */
+export class StaleWriteError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StaleWriteError';
+  }
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor?: string;
+}
+
+export interface PatientRepository {
+  /** Enrolls a patient: phone and study ID are unique; exactly one of two racing enrollments wins (ConflictError for the other). */
+  create(patient: Patient): Promise<void>;
+  get(id: string): Promise<Patient | null>;
+  findByPhone(phone: string): Promise<Patient | null>;
+  findByStudyId(studyId: string): Promise<Patient | null>;
+  /** Patients with a status, through the status index (never a Scan). */
+  listByStatus(status: PatientStatus, cursor?: string, limit?: number): Promise<Page<Patient>>;
+  listAll(): Promise<Patient[]>;
+  /** Optimistic update: succeeds only if the stored version equals `expectedVersion`; moves the phone claim if the phone changed. */
+  update(next: Patient, expectedVersion: number): Promise<Patient>;
+}

@@ -1,0 +1,55 @@
+import type { ScheduledItem } from '#domain/schedule.ts';
+
+export const REMINDER_STATES = ['due', 'sending', 'sent', 'expired', 'failed', 'cancelled'] as const;
+export type ReminderState = (typeof REMINDER_STATES)[number];
+
+export const DOSE_OUTCOMES = ['pending', 'taken', 'missed_reported', 'missed_no_reply'] as const;
+export type DoseOutcomeStatus = (typeof DOSE_OUTCOMES)[number];
+
+/** A scheduled reminder/check-in as stored, with its delivery state and (for doses) the answer. */
+export interface StoredReminder extends ScheduledItem {
+  state: ReminderState;
+  studyId: string;
+  createdAt: string;
+  updatedAt: string;
+  leaseOwner?: string;
+  leaseUntil?: string;
+  attempts: number;
+  messageId?: string;
+  sentAt?: string;
+  parts?: number;
+  reason?: string;
+  outcome?: DoseOutcomeStatus;
+  missedDrugs?: string[];
+  answeredAt?: string;
+  answerMessageId?: string;
+}
+
+export interface MaterializeResult {
+  created: number;
+  unchanged: number;
+  cancelled: number;
+}
+
+export interface ReminderRepository {
+  /**
+   * Writes the items of a window idempotently (conditional put per item) and cancels stored
+   * future `due` items in [from, to) of this patient that the engine no longer produces.
+   */
+  materialize(patientId: string, studyId: string, items: ScheduledItem[], window: { from: string; to: string }, now: string): Promise<MaterializeResult>;
+  /** Cancels every `due` item of a patient from `from` on (withdrawal, pause, opt-out). */
+  cancelFuture(patientId: string, from: string, reason: string, now: string): Promise<number>;
+  get(patientId: string, id: string, dueAt: string): Promise<StoredReminder | null>;
+  /** Items of one patient with dueAt in [from, to), oldest first. */
+  listForPatient(patientId: string, from: string, to: string): Promise<StoredReminder[]>;
+  /** Queue entries (due or sending) with dueAt ≤ until, from every shard: the dispatcher's only read. */
+  listDue(until: string, limit?: number): Promise<StoredReminder[]>;
+  /** due → sending (or an expired lease re-taken); false when someone else holds or finished it. */
+  claim(item: StoredReminder, owner: string, now: string, leaseSeconds: number): Promise<boolean>;
+  /** sending → sent, only by the lease owner; records the provider message id. */
+  markSent(item: StoredReminder, owner: string, result: { messageId: string; parts: number; sentAt: string }): Promise<void>;
+  /** sending → due again (transient failure: retry on the next run). */
+  release(item: StoredReminder, owner: string, now: string): Promise<void>;
+  /** due|sending → expired/failed/cancelled with the reason; leaves the queue. */
+  finish(item: StoredReminder, state: 'expired' | 'failed' | 'cancelled', reason: string, now: string, owner?: string): Promise<boolean>;
+}

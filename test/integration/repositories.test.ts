@@ -1,0 +1,161 @@
+import { describe, expect, it } from 'vitest';
+import { DynamoPatientRepository } from '#adapters/dynamo/patient-repository.ts';
+import { DynamoReminderRepository } from '#adapters/dynamo/reminder-repository.ts';
+import { DynamoAuditLog } from '#adapters/dynamo/audit-log.ts';
+import { ensureTable } from '#adapters/dynamo/local-dynamo.ts';
+import { loadProtocolFile } from '#config/protocol-loader.ts';
+import { computeSchedule } from '#domain/schedule.ts';
+import { ConflictError, StaleWriteError } from '#ports/patients.ts';
+import { useLocalDynamo } from '../support/dynamo.ts';
+import { makePatient } from '../support/patients.ts';
+
+const protocol = loadProtocolFile();
+const local = useLocalDynamo();
+
+async function setup() {
+  const table = await local.freshTable();
+  return {
+    table,
+    patients: new DynamoPatientRepository(local.db.doc, table),
+    reminders: new DynamoReminderRepository(local.db.doc, table, protocol.studyTimeZone),
+    audit: new DynamoAuditLog(local.db.doc, table),
+  };
+}
+
+describe('table', () => {
+  it('is created once from the shared definition; a second ensure is a no-op', async () => {
+    const table = await local.freshTable();
+    expect(await ensureTable(local.db.client, table)).toBe('exists');
+  });
+});
+
+describe('patient repository (dynalite)', () => {
+  it('enrolls, reads back by id, phone and study ID', async () => {
+    const { patients } = await setup();
+    const patient = makePatient(protocol);
+    await patients.create(patient);
+    expect(await patients.get(patient.id)).toEqual(patient);
+    expect((await patients.findByPhone(patient.phone))?.id).toBe(patient.id);
+    expect((await patients.findByStudyId('igg4-001'))?.id).toBe(patient.id);
+    expect(await patients.findByPhone('+15555550199')).toBeNull();
+  });
+
+  it('two concurrent enrollments with the same phone: exactly one wins', async () => {
+    const { patients } = await setup();
+    const attempts = Array.from({ length: 6 }, (_, i) =>
+      patients.create(makePatient(protocol, { id: `pat-race-${i}`, studyId: `IGG4-R${i}`, phone: '+15555550142' })),
+    );
+    const results = await Promise.allSettled(attempts);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(rejected).toHaveLength(5);
+    for (const r of rejected) expect(r.reason).toBeInstanceOf(ConflictError);
+    const all = await patients.listAll();
+    expect(all).toHaveLength(1);
+  });
+
+  it('a duplicate study ID is refused and releases the phone it claimed', async () => {
+    const { patients } = await setup();
+    await patients.create(makePatient(protocol));
+    await expect(patients.create(makePatient(protocol, { id: 'pat-0002', phone: '+15555550102' }))).rejects.toMatchObject({ field: 'studyId' });
+    await patients.create(makePatient(protocol, { id: 'pat-0003', studyId: 'IGG4-003', phone: '+15555550102' }));
+  });
+
+  it('lists by status through the index and moves a patient between statuses on update', async () => {
+    const { patients } = await setup();
+    const a = makePatient(protocol);
+    await patients.create(a);
+    await patients.create(makePatient(protocol, { id: 'pat-0002', studyId: 'IGG4-002', phone: '+15555550102' }));
+    await patients.update({ ...a, status: 'paused' }, 1);
+    expect((await patients.listByStatus('active')).items.map((p) => p.studyId)).toEqual(['IGG4-002']);
+    expect((await patients.listByStatus('paused')).items.map((p) => p.studyId)).toEqual(['IGG4-001']);
+  });
+
+  it('an update from a stale version is refused; a phone change moves the uniqueness claim', async () => {
+    const { patients } = await setup();
+    const a = makePatient(protocol);
+    await patients.create(a);
+    const updated = await patients.update({ ...a, phone: '+15555550177' }, 1);
+    expect(updated.version).toBe(2);
+    await expect(patients.update({ ...a, discreet: true }, 1)).rejects.toBeInstanceOf(StaleWriteError);
+    expect(await patients.findByPhone(a.phone)).toBeNull();
+    expect((await patients.findByPhone('+15555550177'))?.id).toBe(a.id);
+    await patients.create(makePatient(protocol, { id: 'pat-0009', studyId: 'IGG4-009', phone: a.phone }));
+  });
+});
+
+describe('reminder repository (dynalite)', () => {
+  const patient = makePatient(protocol, { arm: 'MMF', randomizedOn: '2027-07-05' });
+  const window = { from: '2027-02-01T00:00:00Z', to: '2027-02-04T00:00:00Z' };
+  const now = '2027-01-31T16:00:00Z';
+
+  it('materializing the same window twice writes nothing new', async () => {
+    const { reminders } = await setup();
+    const items = computeSchedule(patient, protocol, window);
+    expect(await reminders.materialize(patient.id, patient.studyId, items, window, now)).toEqual({ created: items.length, unchanged: 0, cancelled: 0 });
+    expect(await reminders.materialize(patient.id, patient.studyId, items, window, now)).toEqual({ created: 0, unchanged: items.length, cancelled: 0 });
+    expect(await reminders.listForPatient(patient.id, window.from, window.to)).toHaveLength(items.length);
+  });
+
+  it('cancels what no longer applies after a change of dose time', async () => {
+    const { reminders } = await setup();
+    await reminders.materialize(patient.id, patient.studyId, computeSchedule(patient, protocol, window), window, now);
+    const moved = computeSchedule({ ...patient, doseTimes: { morning: '09:00', evening: '20:00' } }, protocol, window);
+    const result = await reminders.materialize(patient.id, patient.studyId, moved, window, now);
+    expect(result.cancelled).toBe(3);
+    const stored = await reminders.listForPatient(patient.id, window.from, window.to);
+    expect(stored.filter((r) => r.state === 'due' && r.slot === 'morning').map((r) => r.localTime)).toEqual(['09:00', '09:00', '09:00']);
+  });
+
+  it('the due query returns only due items up to now, from every shard', async () => {
+    const { reminders } = await setup();
+    const items = computeSchedule(patient, protocol, window);
+    await reminders.materialize(patient.id, patient.studyId, items, window, now);
+    const due = await reminders.listDue('2027-02-02T00:00:00Z');
+    expect(due.map((d) => d.id)).toEqual(items.filter((i) => i.dueAt <= '2027-02-02T00:00:00Z').map((i) => i.id));
+  });
+
+  it('claim is exclusive: of concurrent claimers exactly one wins; sent items leave the due queue', async () => {
+    const { reminders } = await setup();
+    const items = computeSchedule(patient, protocol, window);
+    await reminders.materialize(patient.id, patient.studyId, items, window, now);
+    const [first] = await reminders.listDue('2027-02-01T00:00:00Z');
+    const wins = await Promise.all(['a', 'b', 'c', 'd'].map((owner) => reminders.claim(first!, owner, '2027-02-01T00:00:10Z', 60)));
+    expect(wins.filter(Boolean)).toHaveLength(1);
+    const owner = ['a', 'b', 'c', 'd'][wins.indexOf(true)]!;
+    await reminders.markSent(first!, owner, { messageId: 'mid-1', parts: 1, sentAt: '2027-02-01T00:00:11Z' });
+    expect(await reminders.claim(first!, 'e', '2027-02-01T00:00:20Z', 60)).toBe(false);
+    expect((await reminders.listDue('2027-02-01T00:00:00Z')).map((d) => d.id)).not.toContain(first!.id);
+    const stored = await reminders.get(patient.id, first!.id, first!.dueAt);
+    expect(stored).toMatchObject({ state: 'sent', messageId: 'mid-1', outcome: 'pending', attempts: 1 });
+  });
+
+  it('cancelFuture cancels only due items from the given instant on', async () => {
+    const { reminders } = await setup();
+    await reminders.materialize(patient.id, patient.studyId, computeSchedule(patient, protocol, window), window, now);
+    const n = await reminders.cancelFuture(patient.id, '2027-02-02T00:00:00Z', 'withdrawn', now);
+    const stored = await reminders.listForPatient(patient.id, window.from, window.to);
+    expect(stored.filter((s) => s.state === 'cancelled')).toHaveLength(n);
+    expect(stored.filter((s) => s.state === 'due').every((s) => s.dueAt < '2027-02-02T00:00:00Z')).toBe(true);
+  });
+
+  it('a cancelled item that applies again (resume) becomes due again', async () => {
+    const { reminders } = await setup();
+    const items = computeSchedule(patient, protocol, window);
+    await reminders.materialize(patient.id, patient.studyId, items, window, now);
+    await reminders.cancelFuture(patient.id, window.from, 'paused', now);
+    const again = await reminders.materialize(patient.id, patient.studyId, items, window, now);
+    expect(again.created).toBe(items.length);
+  });
+});
+
+describe('audit log (dynalite)', () => {
+  it('appends entries and lists them by entity and by time range', async () => {
+    const { audit } = await setup();
+    await audit.append({ at: '2027-01-04T01:00:00.000Z', actor: 'coord-1', action: 'patient.enroll', entityType: 'patient', entityId: 'p1', before: null, after: { status: 'active' } });
+    await audit.append({ at: '2027-02-10T01:00:00.000Z', actor: 'coord-1', action: 'patient.pause', entityType: 'patient', entityId: 'p1', before: { status: 'active' }, after: { status: 'paused' }, reason: 'hospital stay' });
+    await audit.append({ at: '2027-02-11T01:00:00.000Z', actor: 'coord-2', action: 'report.review', entityType: 'report', entityId: 'r1', before: { status: 'open' }, after: { status: 'reviewed' } });
+    expect((await audit.listForEntity('patient', 'p1')).map((e) => e.action)).toEqual(['patient.enroll', 'patient.pause']);
+    expect((await audit.listBetween('2027-02-01T00:00:00Z', '2027-03-01T00:00:00Z')).map((e) => e.action)).toEqual(['patient.pause', 'report.review']);
+  });
+});
