@@ -1,0 +1,144 @@
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { isoWeekOfInstant } from '#domain/week.ts';
+import type { Alert, AlertRepository, AlertStatus } from '#ports/alerts.ts';
+import type { Page } from '#ports/patients.ts';
+import { isConditionalFailure, keys, stripKeys } from './keys.ts';
+import { queryAll, queryPage } from './query.ts';
+
+const ESCALATION_QUEUE = 'ESCALATE';
+
+export class DynamoAlertRepository implements AlertRepository {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly studyTimeZone: string,
+  ) {}
+
+  async createIfAbsent(alert: Alert): Promise<{ created: boolean; alert: Alert }> {
+    try {
+      await this.doc.send(new PutCommand({ TableName: this.tableName, Item: this.toItem(alert), ConditionExpression: 'attribute_not_exists(pk)' }));
+      return { created: true, alert };
+    } catch (error) {
+      if (!isConditionalFailure(error)) throw error;
+      const stored = await this.get(alert.id);
+      if (!stored) throw error;
+      return { created: false, alert: stored };
+    }
+  }
+
+  async get(id: string): Promise<Alert | null> {
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: key(id), ConsistentRead: true }));
+    return Item ? fromItem(Item) : null;
+  }
+
+  async listByStatus(status: AlertStatus, cursor?: string, limit = 50): Promise<Page<Alert>> {
+    const page = await queryPage(
+      this.doc,
+      { TableName: this.tableName, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': `ALERTS#${status}` } },
+      cursor,
+      limit,
+    );
+    return { items: page.items.map(fromItem), nextCursor: page.nextCursor };
+  }
+
+  async acknowledge(id: string, by: string, note: string, now: string): Promise<Alert | null> {
+    return this.conditionalUpdate(id, {
+      UpdateExpression:
+        'SET #status = :ack, acknowledgedAt = :now, acknowledgedBy = :by, ackNote = :note, updatedAt = :now, version = version + :one, gsi1pk = :ackpk REMOVE escalateAt, gsi2pk, gsi2sk',
+      ConditionExpression: '#status = :open',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':ack': 'acknowledged', ':open': 'open', ':now': now, ':by': by, ':note': note, ':one': 1, ':ackpk': 'ALERTS#acknowledged' },
+    });
+  }
+
+  async revise(id: string, changes: Pick<Alert, 'title' | 'details'> & { resolvedReason?: string }, now: string): Promise<Alert | null> {
+    return this.conditionalUpdate(id, {
+      UpdateExpression: `SET title = :title, details = :details, updatedAt = :now, version = version + :one${changes.resolvedReason ? ', resolvedReason = :reason' : ''}`,
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: {
+        ':title': changes.title,
+        ':details': changes.details,
+        ':now': now,
+        ':one': 1,
+        ...(changes.resolvedReason ? { ':reason': changes.resolvedReason } : {}),
+      },
+    });
+  }
+
+  async markNotified(id: string, now: string): Promise<void> {
+    await this.conditionalUpdate(id, {
+      UpdateExpression: 'SET notifiedAt = :now',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':now': now },
+    });
+  }
+
+  async listDueEscalations(now: string, limit = 100): Promise<Alert[]> {
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk <= :now',
+      ExpressionAttributeValues: { ':pk': ESCALATION_QUEUE, ':now': `${now}#~` },
+    });
+    return items.slice(0, limit).map(fromItem);
+  }
+
+  async markEscalated(id: string, now: string, nextEscalateAt: string | null): Promise<boolean> {
+    const updated = await this.conditionalUpdate(id, {
+      UpdateExpression: nextEscalateAt
+        ? 'SET escalationCount = escalationCount + :one, updatedAt = :now, escalateAt = :next, gsi2sk = :nextSk, version = version + :one'
+        : 'SET escalationCount = escalationCount + :one, updatedAt = :now, version = version + :one REMOVE escalateAt, gsi2pk, gsi2sk',
+      ConditionExpression: '#status = :open',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':one': 1,
+        ':now': now,
+        ':open': 'open',
+        ...(nextEscalateAt ? { ':next': nextEscalateAt, ':nextSk': `${nextEscalateAt}#${id}` } : {}),
+      },
+    });
+    return updated !== null;
+  }
+
+  async listWeek(isoWeek: string): Promise<Alert[]> {
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      IndexName: 'gsi3',
+      KeyConditionExpression: 'gsi3pk = :pk AND begins_with(gsi3sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.week(isoWeek), ':prefix': 'ALERT#' },
+    });
+    return items.map(fromItem);
+  }
+
+  private async conditionalUpdate(id: string, input: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName' | 'Key'>): Promise<Alert | null> {
+    try {
+      const out = await this.doc.send(new UpdateCommand({ TableName: this.tableName, Key: key(id), ReturnValues: 'ALL_NEW', ...input }));
+      return out.Attributes ? fromItem(out.Attributes) : null;
+    } catch (error) {
+      if (isConditionalFailure(error)) return null;
+      throw error;
+    }
+  }
+
+  private toItem(alert: Alert): Record<string, unknown> {
+    return {
+      ...key(alert.id),
+      gsi1pk: `ALERTS#${alert.status}`,
+      gsi1sk: `${alert.createdAt}#${alert.id}`,
+      ...(alert.status === 'open' && alert.escalateAt ? { gsi2pk: ESCALATION_QUEUE, gsi2sk: `${alert.escalateAt}#${alert.id}` } : {}),
+      gsi3pk: keys.week(isoWeekOfInstant(alert.createdAt, this.studyTimeZone)),
+      gsi3sk: `ALERT#${alert.createdAt}#${alert.id}`,
+      entity: 'alert',
+      ...alert,
+    };
+  }
+}
+
+function key(id: string) {
+  return { pk: `ALERT#${id}`, sk: 'ALERT' };
+}
+
+function fromItem(item: Record<string, unknown>): Alert {
+  const { entity: _e, ...rest } = stripKeys(item);
+  return rest as unknown as Alert;
+}

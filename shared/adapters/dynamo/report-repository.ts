@@ -1,0 +1,111 @@
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { isoWeekOfInstant } from '#domain/week.ts';
+import type { Page } from '#ports/patients.ts';
+import type { Report, ReportRepository } from '#ports/reports.ts';
+import { isConditionalFailure, keys, stripKeys } from './keys.ts';
+import { queryAll, queryPage } from './query.ts';
+
+export class DynamoReportRepository implements ReportRepository {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly studyTimeZone: string,
+  ) {}
+
+  async createIfAbsent(report: Report): Promise<{ created: boolean; report: Report }> {
+    try {
+      await this.doc.send(new PutCommand({ TableName: this.tableName, Item: this.toItem(report), ConditionExpression: 'attribute_not_exists(pk)' }));
+      if (report.patientId) {
+        // A pointer in the patient's partition, for the patient page (idempotent: same key every time).
+        await this.doc.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { pk: `PATIENT#${report.patientId}`, sk: `REPORTREF#${report.createdAt}#${report.id}`, entity: 'reportRef', reportId: report.id },
+          }),
+        );
+      }
+      return { created: true, report };
+    } catch (error) {
+      if (!isConditionalFailure(error)) throw error;
+      const stored = await this.get(report.id);
+      if (!stored) throw error;
+      return { created: false, report: stored };
+    }
+  }
+
+  async get(id: string): Promise<Report | null> {
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: key(id), ConsistentRead: true }));
+    return Item ? fromItem(Item) : null;
+  }
+
+  async listByStatus(status: 'open' | 'reviewed', cursor?: string, limit = 50): Promise<Page<Report>> {
+    const page = await queryPage(
+      this.doc,
+      { TableName: this.tableName, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': `REPORTS#${status}` } },
+      cursor,
+      limit,
+    );
+    return { items: page.items.map(fromItem), nextCursor: page.nextCursor };
+  }
+
+  async review(id: string, review: NonNullable<Report['review']>, now: string): Promise<Report | null> {
+    try {
+      const out = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key(id),
+          UpdateExpression: 'SET #status = :reviewed, review = :review, updatedAt = :now, version = version + :one, gsi1pk = :pk',
+          ConditionExpression: '#status = :open',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':reviewed': 'reviewed', ':open': 'open', ':review': review, ':now': now, ':one': 1, ':pk': 'REPORTS#reviewed' },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return out.Attributes ? fromItem(out.Attributes) : null;
+    } catch (error) {
+      if (isConditionalFailure(error)) return null;
+      throw error;
+    }
+  }
+
+  async listWeek(isoWeek: string): Promise<Report[]> {
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      IndexName: 'gsi3',
+      KeyConditionExpression: 'gsi3pk = :pk AND begins_with(gsi3sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.week(isoWeek), ':prefix': 'REPORT#' },
+    });
+    return items.map(fromItem);
+  }
+
+  async listForPatient(patientId: string): Promise<Report[]> {
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': `PATIENT#${patientId}`, ':prefix': 'REPORTREF#' },
+    });
+    const reports = await Promise.all(items.map((ref) => this.get(String(ref.reportId))));
+    return reports.filter((r): r is Report => r !== null);
+  }
+
+  private toItem(report: Report): Record<string, unknown> {
+    return {
+      ...key(report.id),
+      gsi1pk: `REPORTS#${report.status}`,
+      gsi1sk: `${report.createdAt}#${report.id}`,
+      gsi3pk: keys.week(isoWeekOfInstant(report.createdAt, this.studyTimeZone)),
+      gsi3sk: `REPORT#${report.createdAt}#${report.id}`,
+      entity: 'report',
+      ...report,
+    };
+  }
+}
+
+function key(id: string) {
+  return { pk: `REPORT#${id}`, sk: 'REPORT' };
+}
+
+function fromItem(item: Record<string, unknown>): Report {
+  const { entity: _e, ...rest } = stripKeys(item);
+  return rest as unknown as Report;
+}

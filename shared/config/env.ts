@@ -1,0 +1,67 @@
+import { z } from 'zod';
+
+/**
+ * One zod schema per function's environment, parsed at cold start: a missing or malformed
+ * variable fails the module load with the variable's name, not a request deep inside.
+ * CDK (infra/) sets exactly these names; the local stack fills them in memory.
+ */
+const tableName = z.string().min(3);
+const arn = z.string().regex(/^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{12}:.+$/, 'must be an ARN');
+const optionalText = z.string().min(1).optional();
+
+export const smsEnvSchema = z.object({
+  SMS_SENDER_ID: z.string().regex(/^[A-Za-z0-9]{3,11}$/, '3–11 letters/digits').optional(),
+  SMS_ORIGINATION_NUMBER: z.string().regex(/^\+[1-9]\d{3,14}$/).optional(),
+  /** China: the registered signature, e.g. 【协和医院】, prepended to every SMS. */
+  SMS_SIGNATURE: optionalText,
+  SMS_MAX_PRICE_USD: z.string().regex(/^\d+(\.\d+)?$/).optional(),
+});
+
+export const planScheduleEnvSchema = z.object({
+  TABLE_NAME: tableName,
+  PLAN_DAYS: z.coerce.number().int().min(1).max(14),
+});
+
+export const dispatchRemindersEnvSchema = z
+  .object({
+    TABLE_NAME: tableName,
+    DISPATCH_LEASE_SECONDS: z.coerce.number().int().min(30).max(900),
+    DISPATCH_CATCH_UP_MINUTES: z.coerce.number().int().min(1).max(180),
+  })
+  .extend(smsEnvSchema.shape);
+
+export const inboundSmsEnvSchema = z
+  .object({ TABLE_NAME: tableName, ALERT_TOPIC_ARN: arn })
+  .extend(smsEnvSchema.shape);
+
+export const sweepAdherenceEnvSchema = z.object({
+  TABLE_NAME: tableName,
+  ALERT_TOPIC_ARN: arn,
+  ESCALATION_TOPIC_ARN: arn,
+  CONSOLE_URL: z.url(),
+});
+
+export const weeklyDigestEnvSchema = z.object({
+  TABLE_NAME: tableName,
+  ALERT_TOPIC_ARN: arn,
+  SMS_COST_PER_PART_USD: z.coerce.number().min(0),
+});
+
+export const coordinatorApiEnvSchema = z.object({
+  TABLE_NAME: tableName,
+  AUTH_MODE: z.enum(['cognito', 'local-token']),
+  COGNITO_USER_POOL_ID: optionalText,
+  COGNITO_CLIENT_ID: optionalText,
+  COGNITO_DOMAIN: optionalText,
+  LOCAL_API_TOKEN: optionalText,
+});
+
+/** Parses an environment against a schema; throws one error naming every bad variable. */
+export function parseEnv<S extends z.ZodType>(schema: S, env: Record<string, string | undefined> = process.env): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  - ${i.path.join('.') || '(env)'}: ${i.message}`);
+    throw new Error(`Invalid function configuration (environment):\n${lines.join('\n')}`);
+  }
+  return result.data;
+}
