@@ -1,0 +1,64 @@
+import { createHash } from 'node:crypto';
+import type { Protocol } from '#domain/protocol.ts';
+import type { AlertPublisher } from '#ports/alert-publisher.ts';
+import type { Alert, AlertKind, AlertRepository } from '#ports/alerts.ts';
+import type { AuditLog } from '#ports/audit.ts';
+
+export interface RaiseAlertDeps {
+  alerts: AlertRepository;
+  publisher: AlertPublisher;
+  audit: AuditLog;
+  protocol: Protocol;
+  /** When an unacknowledged alert is first re-sent to the escalation topic (working hours for routine alerts). */
+  escalationTime?: (input: { urgent: boolean; createdAt: string }) => string;
+}
+
+export interface RaiseAlertInput {
+  kind: AlertKind;
+  urgent: boolean;
+  episodeKey: string;
+  patientId: string | null;
+  studyId: string | null;
+  title: string;
+  details: Record<string, unknown>;
+  sourceId?: string;
+  now: string;
+  actor: string;
+}
+
+export function alertIdFor(episodeKey: string): string {
+  return createHash('sha256').update(episodeKey).digest('hex').slice(0, 24);
+}
+
+/**
+ * Raises an alert once per episode and delivers it to the coordinators at once.
+ * Steps: derive the id from the episode key → conditional create → (first time only) audit,
+ * publish to the coordinator topic, record the notification.
+ */
+export async function raiseAlert(deps: RaiseAlertDeps, input: RaiseAlertInput): Promise<{ created: boolean; alert: Alert }> {
+  const defaultEscalation = () =>
+    new Date(Date.parse(input.now) + (input.urgent ? deps.protocol.alerts.urgentAckMinutes : deps.protocol.alerts.routineAckWorkingMinutes) * 60_000).toISOString();
+  const alert: Alert = {
+    id: alertIdFor(input.episodeKey),
+    kind: input.kind,
+    urgent: input.urgent,
+    status: 'open',
+    patientId: input.patientId,
+    studyId: input.studyId,
+    title: input.title,
+    details: input.details,
+    episodeKey: input.episodeKey,
+    ...(input.sourceId ? { sourceId: input.sourceId } : {}),
+    createdAt: input.now,
+    updatedAt: input.now,
+    escalateAt: deps.escalationTime ? deps.escalationTime({ urgent: input.urgent, createdAt: input.now }) : defaultEscalation(),
+    escalationCount: 0,
+    version: 1,
+  };
+  const result = await deps.alerts.createIfAbsent(alert);
+  if (!result.created) return result;
+  await deps.audit.append({ at: input.now, actor: input.actor, action: 'alert.raise', entityType: 'alert', entityId: alert.id, before: null, after: { kind: alert.kind, urgent: alert.urgent, studyId: alert.studyId, title: alert.title } });
+  await deps.publisher.publish(alert, 'coordinators');
+  await deps.alerts.markNotified(alert.id, input.now);
+  return result;
+}
