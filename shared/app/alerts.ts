@@ -32,8 +32,9 @@ export function alertIdFor(episodeKey: string): string {
 
 /**
  * Raises an alert once per episode and delivers it to the coordinators at once.
- * Steps: derive the id from the episode key → conditional create → (first time only) audit,
- * publish to the coordinator topic, record the notification.
+ * Steps: derive the id from the episode key → conditional create → (first time only) audit →
+ * publish to the coordinator topic → record the notification (a retry re-publishes only if that
+ * record is missing).
  */
 export async function raiseAlert(deps: RaiseAlertDeps, input: RaiseAlertInput): Promise<{ created: boolean; alert: Alert }> {
   const defaultEscalation = () =>
@@ -56,7 +57,13 @@ export async function raiseAlert(deps: RaiseAlertDeps, input: RaiseAlertInput): 
     version: 1,
   };
   const result = await deps.alerts.createIfAbsent(alert);
-  if (!result.created) return result;
+  // A retry after a crash between create and publish still delivers it (notifiedAt is the marker).
+  if (!result.created && result.alert.notifiedAt) return result;
+  if (!result.created) {
+    await deps.publisher.publish(result.alert, 'coordinators');
+    await deps.alerts.markNotified(result.alert.id, input.now);
+    return result;
+  }
   await deps.audit.append({ at: input.now, actor: input.actor, action: 'alert.raise', entityType: 'alert', entityId: alert.id, before: null, after: { kind: alert.kind, urgent: alert.urgent, studyId: alert.studyId, title: alert.title } });
   await deps.publisher.publish(alert, 'coordinators');
   await deps.alerts.markNotified(alert.id, input.now);
