@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoPatientRepository } from '#adapters/dynamo/patient-repository.ts';
 import { DynamoReminderRepository } from '#adapters/dynamo/reminder-repository.ts';
 import { DynamoAuditLog } from '#adapters/dynamo/audit-log.ts';
@@ -157,5 +158,20 @@ describe('audit log (dynalite)', () => {
     await audit.append({ at: '2027-02-11T01:00:00.000Z', actor: 'coord-2', action: 'report.review', entityType: 'report', entityId: 'r1', before: { status: 'open' }, after: { status: 'reviewed' } });
     expect((await audit.listForEntity('patient', 'p1')).map((e) => e.action)).toEqual(['patient.enroll', 'patient.pause']);
     expect((await audit.listBetween('2027-02-01T00:00:00Z', '2027-03-01T00:00:00Z')).map((e) => e.action)).toEqual(['patient.pause', 'report.review']);
+  });
+});
+
+describe('enrollment crash recovery (dynalite)', () => {
+  it('a phone claim left by a crashed enrollment is taken over after 5 minutes, not before', async () => {
+    const { patients, table } = await setup();
+    // A crashed enrollment: the claim exists, the patient was never written.
+    await local.db.doc.send(
+      new PutCommand({ TableName: table, Item: { pk: 'PHONE#+15555550150', sk: 'CLAIM', patientId: 'ghost', claimedAt: '2027-01-04T01:00:00.000Z' } }),
+    );
+    const early = makePatient(protocol, { id: 'pat-early', phone: '+15555550150', createdAt: '2027-01-04T01:02:00.000Z' });
+    await expect(patients.create(early)).rejects.toBeInstanceOf(ConflictError);
+    const late = makePatient(protocol, { id: 'pat-late', phone: '+15555550150', createdAt: '2027-01-04T01:10:00.000Z' });
+    await patients.create(late);
+    expect((await patients.findByPhone('+15555550150'))?.id).toBe('pat-late');
   });
 });
