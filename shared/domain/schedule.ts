@@ -69,7 +69,7 @@ export function addDays(localDate: string, days: number): string {
 /** Local wall time → UTC instant, DST-correct: a time in the spring-forward gap moves forward; an ambiguous one takes the first occurrence. */
 export function localToUtc(localDate: string, localTime: string, timeZone: string): string {
   const dt = DateTime.fromISO(`${localDate}T${localTime}`, { zone: timeZone });
-  return dt.toUTC().toISO({ suppressMilliseconds: true })!;
+  return dt.toUTC().toISO()!;
 }
 
 export function utcToLocal(instant: string, timeZone: string): { localDate: string; localTime: string; weekday: number } {
@@ -78,7 +78,7 @@ export function utcToLocal(instant: string, timeZone: string): { localDate: stri
 }
 
 function plusMinutes(instant: string, minutes: number): string {
-  return DateTime.fromISO(instant, { zone: 'UTC' }).plus({ minutes }).toUTC().toISO({ suppressMilliseconds: true })!;
+  return DateTime.fromISO(instant, { zone: 'UTC' }).plus({ minutes }).toUTC().toISO()!;
 }
 
 /** A non-dose item that falls in quiet hours moves to the end of quiet hours. */

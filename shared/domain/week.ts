@@ -12,6 +12,6 @@ export function isoWeekBounds(isoWeek: string, timeZone: string): { from: string
   if (!match) throw new Error(`not an ISO week: ${isoWeek}`);
   const start = DateTime.fromObject({ weekYear: Number(match[1]), weekNumber: Number(match[2]), weekday: 1 }, { zone: timeZone });
   if (!start.isValid) throw new Error(`not an ISO week: ${isoWeek}`);
-  const iso = (d: DateTime) => d.toUTC().toISO({ suppressMilliseconds: true })!;
+  const iso = (d: DateTime) => d.toUTC().toISO()!;
   return { from: iso(start), to: iso(start.plus({ weeks: 1 })) };
 }

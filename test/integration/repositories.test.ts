@@ -87,8 +87,8 @@ describe('patient repository (dynalite)', () => {
 
 describe('reminder repository (dynalite)', () => {
   const patient = makePatient(protocol, { arm: 'MMF', randomizedOn: '2027-07-05' });
-  const window = { from: '2027-02-01T00:00:00Z', to: '2027-02-04T00:00:00Z' };
-  const now = '2027-01-31T16:00:00Z';
+  const window = { from: '2027-02-01T00:00:00.000Z', to: '2027-02-04T00:00:00.000Z' };
+  const now = '2027-01-31T16:00:00.000Z';
 
   it('materializing the same window twice writes nothing new', async () => {
     const { reminders } = await setup();
@@ -112,21 +112,21 @@ describe('reminder repository (dynalite)', () => {
     const { reminders } = await setup();
     const items = computeSchedule(patient, protocol, window);
     await reminders.materialize(patient.id, patient.studyId, items, window, now);
-    const due = await reminders.listDue('2027-02-02T00:00:00Z');
-    expect(due.map((d) => d.id)).toEqual(items.filter((i) => i.dueAt <= '2027-02-02T00:00:00Z').map((i) => i.id));
+    const due = await reminders.listDue('2027-02-02T00:00:00.000Z');
+    expect(due.map((d) => d.id)).toEqual(items.filter((i) => i.dueAt <= '2027-02-02T00:00:00.000Z').map((i) => i.id));
   });
 
   it('claim is exclusive: of concurrent claimers exactly one wins; sent items leave the due queue', async () => {
     const { reminders } = await setup();
     const items = computeSchedule(patient, protocol, window);
     await reminders.materialize(patient.id, patient.studyId, items, window, now);
-    const [first] = await reminders.listDue('2027-02-01T00:00:00Z');
-    const wins = await Promise.all(['a', 'b', 'c', 'd'].map((owner) => reminders.claim(first!, owner, '2027-02-01T00:00:10Z', 60)));
+    const [first] = await reminders.listDue('2027-02-01T00:00:00.000Z');
+    const wins = await Promise.all(['a', 'b', 'c', 'd'].map((owner) => reminders.claim(first!, owner, '2027-02-01T00:00:10.000Z', 60)));
     expect(wins.filter(Boolean)).toHaveLength(1);
     const owner = ['a', 'b', 'c', 'd'][wins.indexOf(true)]!;
-    await reminders.markSent(first!, owner, { messageId: 'mid-1', parts: 1, sentAt: '2027-02-01T00:00:11Z' });
-    expect(await reminders.claim(first!, 'e', '2027-02-01T00:00:20Z', 60)).toBe(false);
-    expect((await reminders.listDue('2027-02-01T00:00:00Z')).map((d) => d.id)).not.toContain(first!.id);
+    await reminders.markSent(first!, owner, { messageId: 'mid-1', parts: 1, sentAt: '2027-02-01T00:00:11.000Z' });
+    expect(await reminders.claim(first!, 'e', '2027-02-01T00:00:20.000Z', 60)).toBe(false);
+    expect((await reminders.listDue('2027-02-01T00:00:00.000Z')).map((d) => d.id)).not.toContain(first!.id);
     const stored = await reminders.get(patient.id, first!.id, first!.dueAt);
     expect(stored).toMatchObject({ state: 'sent', messageId: 'mid-1', outcome: 'pending', attempts: 1 });
   });
@@ -134,10 +134,10 @@ describe('reminder repository (dynalite)', () => {
   it('cancelFuture cancels only due items from the given instant on', async () => {
     const { reminders } = await setup();
     await reminders.materialize(patient.id, patient.studyId, computeSchedule(patient, protocol, window), window, now);
-    const n = await reminders.cancelFuture(patient.id, '2027-02-02T00:00:00Z', 'withdrawn', now);
+    const n = await reminders.cancelFuture(patient.id, '2027-02-02T00:00:00.000Z', 'withdrawn', now);
     const stored = await reminders.listForPatient(patient.id, window.from, window.to);
     expect(stored.filter((s) => s.state === 'cancelled')).toHaveLength(n);
-    expect(stored.filter((s) => s.state === 'due').every((s) => s.dueAt < '2027-02-02T00:00:00Z')).toBe(true);
+    expect(stored.filter((s) => s.state === 'due').every((s) => s.dueAt < '2027-02-02T00:00:00.000Z')).toBe(true);
   });
 
   it('a cancelled item that applies again (resume) becomes due again', async () => {
@@ -157,7 +157,7 @@ describe('audit log (dynalite)', () => {
     await audit.append({ at: '2027-02-10T01:00:00.000Z', actor: 'coord-1', action: 'patient.pause', entityType: 'patient', entityId: 'p1', before: { status: 'active' }, after: { status: 'paused' }, reason: 'hospital stay' });
     await audit.append({ at: '2027-02-11T01:00:00.000Z', actor: 'coord-2', action: 'report.review', entityType: 'report', entityId: 'r1', before: { status: 'open' }, after: { status: 'reviewed' } });
     expect((await audit.listForEntity('patient', 'p1')).map((e) => e.action)).toEqual(['patient.enroll', 'patient.pause']);
-    expect((await audit.listBetween('2027-02-01T00:00:00Z', '2027-03-01T00:00:00Z')).map((e) => e.action)).toEqual(['patient.pause', 'report.review']);
+    expect((await audit.listBetween('2027-02-01T00:00:00.000Z', '2027-03-01T00:00:00.000Z')).map((e) => e.action)).toEqual(['patient.pause', 'report.review']);
   });
 });
 

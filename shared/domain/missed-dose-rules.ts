@@ -1,0 +1,225 @@
+/**
+ * Missed-dose rules: when a run of missed doses deserves a coordinator's attention.
+ *
+ * One alert per EPISODE, not per dose. An episode starts when a rule's condition becomes true
+ * and lasts while it holds; re-evaluating on every sweep raises nothing new for an episode
+ * already open (matched by rule and drug, not by key, so a window that slides past the first
+ * miss cannot start a duplicate). When the condition stops holding — a dose of that drug is
+ * taken, a late "taken" reply revises a miss, misses age out of the window — the open
+ * episode's key is returned in `resolve`. A later run of misses is a new episode with a new key.
+ *
+ * Days are the patient's local calendar days (`localDate` of each dose, the day it was
+ * scheduled for, even when its reply window runs past midnight), so DST changes nothing.
+ */
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import { computeAdherence, drugStatus, type AdherenceSummary, type DoseOutcome, type DoseStatus, type DrugId } from './adherence.ts';
+
+/** Protocol-configured thresholds; `null` switches a rule off. */
+export const missedDoseRulesSchema = z.object({
+  /** Alert when this many doses of the same drug in a row are missed (reported or unanswered). */
+  consecutiveSameDrug: z.number().int().min(1).nullable(),
+  /** Alert when `count` dose check-ins are missed within the last `days` local days (today included). */
+  missedInDays: z.object({ count: z.number().int().min(1), days: z.number().int().min(1) }).nullable(),
+  /** Alert on any missed prednisone dose on a day the taper is active (abrupt stops are dangerous). */
+  anyPrednisoneDuringTaper: z.boolean(),
+  /** Alert when the patient has not answered any check-in on this many days with doses due. */
+  noReplyDays: z.number().int().min(1).nullable(),
+});
+export type MissedDoseRules = z.infer<typeof missedDoseRulesSchema>;
+
+export const DEFAULT_MISSED_DOSE_RULES: MissedDoseRules = {
+  consecutiveSameDrug: 2,
+  missedInDays: { count: 3, days: 7 },
+  anyPrednisoneDuringTaper: true,
+  noReplyDays: 3,
+};
+
+export const MISSED_DOSE_RULE_IDS = ['consecutive_same_drug', 'missed_in_days', 'prednisone_during_taper', 'no_reply_days'] as const;
+export type MissedDoseRuleId = (typeof MISSED_DOSE_RULE_IDS)[number];
+
+export interface OpenMissedDoseEpisode {
+  rule: string;
+  drug: string | null;
+  episodeKey: string;
+}
+
+export interface MissedDoseContext {
+  /** The evaluation instant (ISO UTC); doses due after it are ignored. */
+  now: string;
+  /** The patient's IANA time zone: "today" and "the last N days" are local calendar days. */
+  timeZone: string;
+  /** Whether the prednisone taper is active on this local date (YYYY-MM-DD). */
+  taperActive: (localDate: string) => boolean;
+  /** This patient's episodes not yet resolved (acknowledged alerts included: an acknowledged episode still lasts). */
+  openEpisodes: readonly OpenMissedDoseEpisode[];
+}
+
+export interface MissedDose {
+  checkInId: string;
+  localDate: string;
+  localTime: string;
+  status: Extract<DoseStatus, 'missed_reported' | 'missed_no_reply'>;
+}
+
+export interface MissedDoseEpisode {
+  /**
+   * `${patientId}:${rule}:${drug ?? 'any'}:${localDate}T${localTime}` of the anchor dose: the first
+   * miss of the run (consecutive, taper, no-reply rules) or the latest miss (missed_in_days, so an
+   * episode after a resolved one gets a new key). Local time is included because two runs can
+   * start on the same local date. A key recurs only when a revised answer revives the same misses:
+   * reopen the stored episode then, rather than alerting again.
+   */
+  episodeKey: string;
+  patientId: string;
+  studyId: string;
+  rule: MissedDoseRuleId;
+  /** The drug concerned; null for rules about check-ins as a whole. */
+  drug: DrugId | null;
+  firstMissedLocalDate: string;
+  /** Local dates of the missed doses (or silent days), ascending, without repeats. */
+  missedLocalDates: string[];
+  missedDoses: MissedDose[];
+  /** Adherence over the last 14 local days (today included) up to `now`. */
+  adherence14d: AdherenceSummary;
+  detectedAt: string;
+}
+
+export interface MissedDoseEvaluation {
+  raise: MissedDoseEpisode[];
+  /** episodeKeys of open episodes whose condition no longer holds. */
+  resolve: string[];
+}
+
+/** A rule's condition as it holds now. */
+interface Finding {
+  rule: MissedDoseRuleId;
+  drug: DrugId | null;
+  missed: DoseOutcome[];
+  /** The dose that names the episode. */
+  anchor: DoseOutcome;
+}
+
+const isMissed = (s: DoseStatus): s is MissedDose['status'] => s === 'missed_reported' || s === 'missed_no_reply';
+
+function byDueAt(a: DoseOutcome, b: DoseOutcome): number {
+  return Date.parse(a.dueAt) - Date.parse(b.dueAt) || a.checkInId.localeCompare(b.checkInId);
+}
+
+/** The trailing run of missed doses of `drug`, oldest first (pending doses are not yet known and skipped). */
+function trailingMissRun(sorted: readonly DoseOutcome[], drug: DrugId): DoseOutcome[] {
+  const run: DoseOutcome[] = [];
+  for (let i = sorted.length - 1; i >= 0; i--) {
+    const outcome = sorted[i]!;
+    if (!outcome.drugs.includes(drug)) continue;
+    const status = drugStatus(outcome, drug);
+    if (status === 'pending') continue;
+    if (!isMissed(status)) break;
+    run.unshift(outcome);
+  }
+  return run;
+}
+
+function consecutiveSameDrug(sorted: readonly DoseOutcome[], threshold: number): Finding[] {
+  const drugs = [...new Set(sorted.flatMap((o) => o.drugs))].sort();
+  const findings: Finding[] = [];
+  for (const drug of drugs) {
+    const run = trailingMissRun(sorted, drug);
+    if (run.length >= threshold) findings.push({ rule: 'consecutive_same_drug', drug, missed: run, anchor: run[0]! });
+  }
+  return findings;
+}
+
+function prednisoneDuringTaper(sorted: readonly DoseOutcome[], taperActive: (localDate: string) => boolean): Finding[] {
+  const missed = trailingMissRun(sorted, 'prednisone').filter((o) => taperActive(o.localDate));
+  return missed.length === 0 ? [] : [{ rule: 'prednisone_during_taper', drug: 'prednisone', missed, anchor: missed[0]! }];
+}
+
+function missedInDays(sorted: readonly DoseOutcome[], count: number, days: number, today: DateTime): Finding[] {
+  const firstDay = today.minus({ days: days - 1 }).toISODate()!;
+  const missed = sorted.filter((o) => o.localDate >= firstDay && isMissed(o.status));
+  // Anchored on the latest miss: the one that (re)made the condition true, so a later episode gets a new key.
+  return missed.length >= count ? [{ rule: 'missed_in_days', drug: null, missed, anchor: missed.at(-1)! }] : [];
+}
+
+function noReplyDays(sorted: readonly DoseOutcome[], threshold: number): Finding[] {
+  const days = new Map<string, DoseOutcome[]>();
+  for (const o of sorted) days.set(o.localDate, [...(days.get(o.localDate) ?? []), o]);
+  const silent: DoseOutcome[] = [];
+  for (const date of [...days.keys()].sort().reverse()) {
+    const doses = days.get(date)!;
+    if (doses.some((o) => o.status === 'taken' || o.status === 'missed_reported')) break;
+    // A day counts once a check-in of it has gone unanswered; days with only pending check-ins are not known yet.
+    const unanswered = doses.filter((o) => o.status === 'missed_no_reply');
+    if (unanswered.length > 0) silent.unshift(...unanswered);
+  }
+  const silentDays = new Set(silent.map((o) => o.localDate)).size;
+  return silentDays >= threshold ? [{ rule: 'no_reply_days', drug: null, missed: silent, anchor: silent[0]! }] : [];
+}
+
+/**
+ * Evaluates the rules for ONE patient's recent dose outcomes (any order). Pass at least the
+ * last 14 days so episodes and the adherence figure see enough history.
+ */
+export function evaluateMissedDoseRules(
+  outcomes: readonly DoseOutcome[],
+  rules: MissedDoseRules,
+  context: MissedDoseContext,
+): MissedDoseEvaluation {
+  const nowMs = Date.parse(context.now);
+  if (Number.isNaN(nowMs)) throw new RangeError(`not an ISO instant: ${context.now}`);
+  const now = DateTime.fromMillis(nowMs, { zone: context.timeZone });
+  if (!now.isValid) throw new RangeError(`unknown time zone: ${context.timeZone}`);
+  const patientIds = new Set(outcomes.map((o) => o.patientId));
+  if (patientIds.size > 1) throw new RangeError('evaluateMissedDoseRules takes one patient at a time');
+
+  const sorted = outcomes.filter((o) => Date.parse(o.dueAt) <= nowMs).sort(byDueAt);
+  const today = DateTime.fromISO(now.toISODate()!, { zone: 'UTC' });
+
+  const findings: Finding[] = [];
+  const taperFindings = rules.anyPrednisoneDuringTaper ? prednisoneDuringTaper(sorted, context.taperActive) : [];
+  findings.push(...taperFindings);
+  if (rules.consecutiveSameDrug !== null) {
+    // The taper rule already alerts on these prednisone misses: one alert for them, not two.
+    const covered = new Set(taperFindings.map((f) => f.drug));
+    findings.push(...consecutiveSameDrug(sorted, rules.consecutiveSameDrug).filter((f) => !covered.has(f.drug)));
+  }
+  if (rules.missedInDays !== null) findings.push(...missedInDays(sorted, rules.missedInDays.count, rules.missedInDays.days, today));
+  if (rules.noReplyDays !== null) findings.push(...noReplyDays(sorted, rules.noReplyDays));
+
+  const sameCondition = (e: { rule: string; drug: string | null }, f: Finding) => e.rule === f.rule && e.drug === f.drug;
+  const resolve = context.openEpisodes
+    .filter((e) => (MISSED_DOSE_RULE_IDS as readonly string[]).includes(e.rule))
+    .filter((e) => !findings.some((f) => sameCondition(e, f)))
+    .map((e) => e.episodeKey);
+
+  const fresh = findings.filter((f) => !context.openEpisodes.some((e) => sameCondition(e, f)));
+  if (fresh.length === 0) return { raise: [], resolve };
+
+  const latest = sorted.at(-1)!;
+  const adherence14d = computeAdherence(sorted, {
+    from: now.startOf('day').minus({ days: 13 }).toUTC().toISO()!,
+    to: now.toUTC().toISO()!,
+  });
+  const raise = fresh.map((f): MissedDoseEpisode => {
+    const missedDates = [...new Set(f.missed.map((o) => o.localDate))].sort();
+    return {
+      episodeKey: `${latest.patientId}:${f.rule}:${f.drug ?? 'any'}:${f.anchor.localDate}T${f.anchor.localTime}`,
+      patientId: latest.patientId,
+      studyId: latest.studyId,
+      rule: f.rule,
+      drug: f.drug,
+      firstMissedLocalDate: missedDates[0]!,
+      missedLocalDates: missedDates,
+      missedDoses: f.missed.map((o) => ({
+        checkInId: o.checkInId,
+        localDate: o.localDate,
+        localTime: o.localTime,
+        status: (f.drug === null ? o.status : drugStatus(o, f.drug)) as MissedDose['status'],
+      })),
+      adherence14d,
+      detectedAt: now.toUTC().toISO()!,
+    };
+  });
+  return { raise, resolve };
+}

@@ -1,0 +1,53 @@
+import { describe, it, expect } from 'vitest';
+import { parseCsv, toCsv } from '../../shared/domain/csv.ts';
+
+describe('toCsv', () => {
+  it('writes a header and rows with CRLF line ends', () => {
+    expect(toCsv(['studyId', 'rate'], [['IGG-001', 0.9], ['IGG-002', null]])).toBe('studyId,rate\r\nIGG-001,0.9\r\nIGG-002,\r\n');
+  });
+
+  it('quotes fields holding commas, quotes or newlines, doubling quotes', () => {
+    expect(toCsv(['a', 'b', 'c'], [['x,y', 'say "hi"', 'line1\nline2']])).toBe('a,b,c\r\n"x,y","say ""hi""","line1\nline2"\r\n');
+  });
+
+  it('neutralizes formula injection in text cells starting with = + - @', () => {
+    const csv = toCsv(['t'], [['=HYPERLINK("http://x")'], ['+cmd'], ['-1+1'], ['@SUM(A1)'], ['\t=1']]);
+    expect(parseCsv(csv).slice(1).map((r) => r[0])).toEqual(["'=HYPERLINK(\"http://x\")", "'+cmd", "'-1+1", "'@SUM(A1)", "'\t=1"]);
+  });
+
+  it('keeps numbers as numbers, negative ones and numeric text included', () => {
+    expect(toCsv(['n', 'm', 's'], [[-3, -0.5, '-2']])).toBe('n,m,s\r\n-3,-0.5,-2\r\n');
+  });
+
+  it('writes booleans as true/false and non-finite numbers as empty', () => {
+    expect(toCsv(['b', 'n'], [[true, Number.NaN]])).toBe('b,n\r\ntrue,\r\n');
+  });
+
+  it('keeps Chinese text and CTCAE terms intact', () => {
+    expect(parseCsv(toCsv(['term', 'note'], [['Diarrhea', '腹泻，三次']]))).toEqual([['term', 'note'], ['Diarrhea', '腹泻，三次']]);
+  });
+
+  it('rejects a row whose width differs from the header', () => {
+    expect(() => toCsv(['a', 'b'], [['only one']])).toThrow(RangeError);
+  });
+});
+
+describe('parseCsv', () => {
+  it('round-trips what toCsv writes, including empty fields and quoted CRLF', () => {
+    const rows = [['a', '', 'x\r\ny', '"q"', 'p,q']];
+    expect(parseCsv(toCsv(['1', '2', '3', '4', '5'], rows))).toEqual([['1', '2', '3', '4', '5'], ...rows]);
+  });
+
+  it('accepts LF line ends and no final line end', () => {
+    expect(parseCsv('a,b\n1,2')).toEqual([['a', 'b'], ['1', '2']]);
+  });
+
+  it('returns no rows for empty text, and one empty field for a lone line end', () => {
+    expect(parseCsv('')).toEqual([]);
+    expect(parseCsv('\r\n')).toEqual([['']]);
+  });
+
+  it('rejects an unterminated quote', () => {
+    expect(() => parseCsv('"abc')).toThrow(SyntaxError);
+  });
+});

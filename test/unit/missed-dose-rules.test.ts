@@ -1,0 +1,304 @@
+import { describe, it, expect } from 'vitest';
+import { DateTime } from 'luxon';
+import type { DoseOutcome, DoseStatus } from '../../shared/domain/adherence.ts';
+import { resolveDoseStatus } from '../../shared/domain/adherence.ts';
+import {
+  DEFAULT_MISSED_DOSE_RULES,
+  evaluateMissedDoseRules,
+  missedDoseRulesSchema,
+  type MissedDoseContext,
+  type MissedDoseRules,
+} from '../../shared/domain/missed-dose-rules.ts';
+
+const SH = 'Asia/Shanghai';
+const NY = 'America/New_York';
+
+function dose(localDate: string, localTime: string, status: DoseStatus, drugs: string[], zone = SH, extra: Partial<DoseOutcome> = {}): DoseOutcome {
+  const due = DateTime.fromISO(`${localDate}T${localTime}`, { zone });
+  return {
+    checkInId: `ci-${localDate}-${localTime}`,
+    patientId: 'p1',
+    studyId: 'IGG-007',
+    arm: null,
+    phase: 'induction',
+    localDate,
+    localTime,
+    dueAt: due.toUTC().toISO()!,
+    windowEnd: due.plus({ hours: 3 }).toUTC().toISO()!,
+    drugs,
+    status,
+    ...extra,
+  };
+}
+
+const at = (local: string, zone = SH) => DateTime.fromISO(local, { zone }).toUTC().toISO()!;
+
+function ctx(now: string, over: Partial<MissedDoseContext> = {}): MissedDoseContext {
+  return { now, timeZone: SH, taperActive: () => false, openEpisodes: [], ...over };
+}
+
+const only = (over: Partial<MissedDoseRules>): MissedDoseRules => ({
+  consecutiveSameDrug: null,
+  missedInDays: null,
+  anyPrednisoneDuringTaper: false,
+  noReplyDays: null,
+  ...over,
+});
+
+describe('missedDoseRulesSchema', () => {
+  it('accepts the protocol defaults and rejects a zero threshold', () => {
+    expect(missedDoseRulesSchema.parse(DEFAULT_MISSED_DOSE_RULES)).toEqual({
+      consecutiveSameDrug: 2,
+      missedInDays: { count: 3, days: 7 },
+      anyPrednisoneDuringTaper: true,
+      noReplyDays: 3,
+    });
+    expect(missedDoseRulesSchema.safeParse({ ...DEFAULT_MISSED_DOSE_RULES, noReplyDays: 0 }).success).toBe(false);
+  });
+});
+
+describe('consecutive misses of the same drug', () => {
+  const rules = only({ consecutiveSameDrug: 2 });
+  const history = [
+    dose('2027-01-10', '08:00', 'taken', ['mmf']),
+    dose('2027-01-10', '20:00', 'missed_reported', ['mmf']),
+    dose('2027-01-11', '08:00', 'missed_no_reply', ['mmf']),
+  ];
+
+  it('raises one episode for two misses in a row, with study ID, drug, dates and 14-day adherence', () => {
+    const { raise, resolve } = evaluateMissedDoseRules(history, rules, ctx(at('2027-01-11T12:00')));
+    expect(resolve).toEqual([]);
+    expect(raise).toHaveLength(1);
+    expect(raise[0]).toMatchObject({
+      episodeKey: 'p1:consecutive_same_drug:mmf:2027-01-10T20:00',
+      studyId: 'IGG-007',
+      rule: 'consecutive_same_drug',
+      drug: 'mmf',
+      firstMissedLocalDate: '2027-01-10',
+      missedLocalDates: ['2027-01-10', '2027-01-11'],
+      detectedAt: '2027-01-11T04:00:00.000Z',
+    });
+    expect(raise[0]!.missedDoses.map((d) => d.status)).toEqual(['missed_reported', 'missed_no_reply']);
+    expect(raise[0]!.adherence14d).toMatchObject({ due: 3, confirmed: 1, rate: 1 / 3 });
+  });
+
+  it('raises nothing new on the next sweep while the episode lasts, even as more doses are missed', () => {
+    const open = [{ rule: 'consecutive_same_drug', drug: 'mmf', episodeKey: 'p1:consecutive_same_drug:mmf:2027-01-10T20:00' }];
+    const longer = [...history, dose('2027-01-11', '20:00', 'missed_no_reply', ['mmf'])];
+    expect(evaluateMissedDoseRules(longer, rules, ctx(at('2027-01-12T00:00'), { openEpisodes: open }))).toEqual({ raise: [], resolve: [] });
+  });
+
+  it('does not raise a duplicate when the first miss has slid out of the outcomes passed in', () => {
+    const open = [{ rule: 'consecutive_same_drug', drug: 'mmf', episodeKey: 'p1:consecutive_same_drug:mmf:2027-01-10T20:00' }];
+    const slid = [dose('2027-01-11', '08:00', 'missed_no_reply', ['mmf']), dose('2027-01-11', '20:00', 'missed_no_reply', ['mmf'])];
+    expect(evaluateMissedDoseRules(slid, rules, ctx(at('2027-01-12T00:00'), { openEpisodes: open })).raise).toEqual([]);
+  });
+
+  it('ends the episode when a dose of that drug is taken, and a later run is a new episode', () => {
+    const open = [{ rule: 'consecutive_same_drug', drug: 'mmf', episodeKey: 'p1:consecutive_same_drug:mmf:2027-01-10T20:00' }];
+    const afterTaken = [...history, dose('2027-01-11', '20:00', 'taken', ['mmf'])];
+    expect(evaluateMissedDoseRules(afterTaken, rules, ctx(at('2027-01-12T00:00'), { openEpisodes: open }))).toEqual({
+      raise: [],
+      resolve: ['p1:consecutive_same_drug:mmf:2027-01-10T20:00'],
+    });
+    const newRun = [...afterTaken, dose('2027-01-12', '08:00', 'missed_no_reply', ['mmf']), dose('2027-01-12', '20:00', 'missed_reported', ['mmf'])];
+    const { raise } = evaluateMissedDoseRules(newRun, rules, ctx(at('2027-01-13T00:00')));
+    expect(raise.map((e) => e.episodeKey)).toEqual(['p1:consecutive_same_drug:mmf:2027-01-12T08:00']);
+  });
+
+  it('resolves instead of duplicating when a late "taken" reply revises a miss', () => {
+    const open = [{ rule: 'consecutive_same_drug', drug: 'mmf', episodeKey: 'p1:consecutive_same_drug:mmf:2027-01-10T20:00' }];
+    const revised = resolveDoseStatus(history[2]!, { kind: 'reply', answer: 'taken', at: at('2027-01-11T22:40') }).outcome;
+    const result = evaluateMissedDoseRules([history[0]!, history[1]!, revised], rules, ctx(at('2027-01-11T22:45'), { openEpisodes: open }));
+    expect(result).toEqual({ raise: [], resolve: ['p1:consecutive_same_drug:mmf:2027-01-10T20:00'] });
+  });
+
+  it('counts per drug: a partial miss (prednisone taken, MMF missed) continues only the MMF run', () => {
+    const doses = [
+      dose('2027-01-10', '08:00', 'missed_reported', ['prednisone', 'mmf'], SH, { missedDrugs: ['mmf'] }),
+      dose('2027-01-11', '08:00', 'missed_reported', ['prednisone', 'mmf'], SH, { missedDrugs: ['mmf'] }),
+    ];
+    const { raise } = evaluateMissedDoseRules(doses, rules, ctx(at('2027-01-11T12:00')));
+    expect(raise.map((e) => e.drug)).toEqual(['mmf']);
+    expect(raise[0]!.missedDoses.map((d) => d.status)).toEqual(['missed_reported', 'missed_reported']);
+  });
+
+  it('skips pending check-ins (not yet known) and ignores doses due after now', () => {
+    const doses = [...history, dose('2027-01-11', '20:00', 'pending', ['mmf']), dose('2027-01-12', '08:00', 'taken', ['mmf'])];
+    // now is before the 2027-01-12 dose: that "taken" must not end the episode yet.
+    expect(evaluateMissedDoseRules(doses, rules, ctx(at('2027-01-11T21:00'))).raise).toHaveLength(1);
+  });
+
+  it('accepts outcomes in any order', () => {
+    const shuffled = [history[2]!, history[0]!, history[1]!];
+    expect(evaluateMissedDoseRules(shuffled, rules, ctx(at('2027-01-11T12:00'))).raise).toHaveLength(1);
+  });
+
+  it('rejects outcomes of several patients', () => {
+    const other = { ...history[0]!, patientId: 'p2' };
+    expect(() => evaluateMissedDoseRules([...history, other], rules, ctx(at('2027-01-11T12:00')))).toThrow(RangeError);
+  });
+});
+
+describe('any prednisone miss during the taper', () => {
+  const rules = only({ anyPrednisoneDuringTaper: true, consecutiveSameDrug: 2 });
+  const taperUntil = (last: string) => (d: string) => d <= last;
+
+  it('raises on a single missed prednisone dose while the taper is active', () => {
+    const doses = [dose('2027-01-10', '08:00', 'taken', ['prednisone', 'mmf']), dose('2027-01-11', '08:00', 'missed_no_reply', ['prednisone', 'mmf'])];
+    const { raise } = evaluateMissedDoseRules(doses, rules, ctx(at('2027-01-11T12:00'), { taperActive: taperUntil('2027-06-30') }));
+    expect(raise.map((e) => e.episodeKey)).toEqual(['p1:prednisone_during_taper:prednisone:2027-01-11T08:00']);
+  });
+
+  it('does not raise after the taper has ended', () => {
+    const doses = [dose('2027-07-01', '08:00', 'missed_no_reply', ['prednisone'])];
+    expect(evaluateMissedDoseRules(doses, rules, ctx(at('2027-07-01T12:00'), { taperActive: taperUntil('2027-06-30') })).raise).toEqual([]);
+  });
+
+  it('gives one alert, not two, when prednisone misses also meet the consecutive rule', () => {
+    const doses = [dose('2027-01-10', '08:00', 'missed_no_reply', ['prednisone']), dose('2027-01-11', '08:00', 'missed_no_reply', ['prednisone'])];
+    const { raise } = evaluateMissedDoseRules(doses, rules, ctx(at('2027-01-11T12:00'), { taperActive: taperUntil('2027-06-30') }));
+    expect(raise.map((e) => e.rule)).toEqual(['prednisone_during_taper']);
+  });
+});
+
+describe('missed check-ins within N local days', () => {
+  const rules = only({ missedInDays: { count: 3, days: 7 } });
+
+  it('raises when 3 check-ins are missed in the last 7 local days, anchored on the latest miss', () => {
+    const doses = [
+      dose('2027-01-05', '08:00', 'missed_no_reply', ['mmf']),
+      dose('2027-01-07', '08:00', 'taken', ['mmf']),
+      dose('2027-01-08', '20:00', 'missed_reported', ['mmf']),
+      dose('2027-01-11', '08:00', 'missed_no_reply', ['mmf']),
+    ];
+    const { raise } = evaluateMissedDoseRules(doses, rules, ctx(at('2027-01-11T12:00')));
+    expect(raise).toHaveLength(1);
+    expect(raise[0]).toMatchObject({
+      episodeKey: 'p1:missed_in_days:any:2027-01-11T08:00',
+      drug: null,
+      missedLocalDates: ['2027-01-05', '2027-01-08', '2027-01-11'],
+    });
+  });
+
+  it('resolves once misses age out of the window', () => {
+    const doses = [
+      dose('2027-01-05', '08:00', 'missed_no_reply', ['mmf']),
+      dose('2027-01-08', '20:00', 'missed_reported', ['mmf']),
+      dose('2027-01-11', '08:00', 'missed_no_reply', ['mmf']),
+      dose('2027-01-12', '08:00', 'taken', ['mmf']),
+    ];
+    const open = [{ rule: 'missed_in_days', drug: null, episodeKey: 'p1:missed_in_days:any:2027-01-11T08:00' }];
+    expect(evaluateMissedDoseRules(doses, rules, ctx(at('2027-01-11T12:00'), { openEpisodes: open })).resolve).toEqual([]);
+    // On 2027-01-12 the window is 01-06..01-12: the 01-05 miss is out, 2 remain.
+    expect(evaluateMissedDoseRules(doses, rules, ctx(at('2027-01-12T09:00'), { openEpisodes: open })).resolve).toEqual([
+      'p1:missed_in_days:any:2027-01-11T08:00',
+    ]);
+  });
+
+  it('counts local calendar days across the DST change in America/New_York (not 7 × 24 h)', () => {
+    // DST starts 2027-03-14 02:00 local. 08:00 EST = 13:00Z before; 08:00 EDT = 12:00Z after.
+    const doses = [
+      dose('2027-03-13', '08:00', 'missed_no_reply', ['lef'], NY),
+      dose('2027-03-16', '08:00', 'missed_no_reply', ['lef'], NY),
+      dose('2027-03-19', '08:00', 'missed_no_reply', ['lef'], NY),
+    ];
+    expect(doses[0]!.dueAt).toBe('2027-03-13T13:00:00.000Z');
+    expect(doses[1]!.dueAt).toBe('2027-03-16T12:00:00.000Z');
+    // now = 03-20 08:30 EDT = 12:30Z. now − 168 h = 03-13 12:30Z would include the 03-13 miss;
+    // the last 7 local days are 03-14..03-20, which hold only 2 misses.
+    const now = at('2027-03-20T08:30', NY);
+    expect(now).toBe('2027-03-20T12:30:00.000Z');
+    expect(evaluateMissedDoseRules(doses, rules, ctx(now, { timeZone: NY })).raise).toEqual([]);
+    // One local day earlier (03-19 23:00 EDT) the window is 03-13..03-19: 3 misses.
+    expect(evaluateMissedDoseRules(doses, rules, ctx(at('2027-03-19T23:00', NY), { timeZone: NY })).raise).toHaveLength(1);
+  });
+});
+
+describe('DST and the 14-day adherence window', () => {
+  it('links doses across spring-forward as consecutive and measures 14 local days', () => {
+    const doses = [
+      dose('2027-03-06', '08:00', 'taken', ['lef'], NY), // before the 14-day window (03-07..03-20)
+      dose('2027-03-07', '08:00', 'taken', ['lef'], NY), // 03-07 00:00 EST = 05:00Z: inside
+      dose('2027-03-13', '08:00', 'missed_no_reply', ['lef'], NY),
+      dose('2027-03-14', '08:00', 'missed_reported', ['lef'], NY), // 23 h later in UTC
+    ];
+    const { raise } = evaluateMissedDoseRules(doses, only({ consecutiveSameDrug: 2 }), ctx(at('2027-03-20T08:30', NY), { timeZone: NY }));
+    expect(raise.map((e) => e.episodeKey)).toEqual(['p1:consecutive_same_drug:lef:2027-03-13T08:00']);
+    expect(raise[0]!.adherence14d).toMatchObject({ due: 3, confirmed: 1 });
+  });
+});
+
+describe('no reply for N days with doses due', () => {
+  const rules = only({ noReplyDays: 3 });
+
+  it('counts only days that had doses due: a day without doses neither counts nor breaks the run', () => {
+    const doses = [
+      dose('2027-01-09', '08:00', 'taken', ['lef']),
+      dose('2027-01-10', '08:00', 'missed_no_reply', ['lef']),
+      // 2027-01-11: nothing due (e.g. paused)
+      dose('2027-01-12', '08:00', 'missed_no_reply', ['lef']),
+    ];
+    expect(evaluateMissedDoseRules(doses, rules, ctx(at('2027-01-12T12:00'))).raise).toEqual([]);
+    const third = [...doses, dose('2027-01-13', '08:00', 'missed_no_reply', ['lef'])];
+    const { raise } = evaluateMissedDoseRules(third, rules, ctx(at('2027-01-13T12:00')));
+    expect(raise).toHaveLength(1);
+    expect(raise[0]).toMatchObject({
+      episodeKey: 'p1:no_reply_days:any:2027-01-10T08:00',
+      missedLocalDates: ['2027-01-10', '2027-01-12', '2027-01-13'],
+    });
+  });
+
+  it('is broken by any answer, even "missed": the patient is reachable', () => {
+    const doses = [
+      dose('2027-01-10', '08:00', 'missed_no_reply', ['mmf']),
+      dose('2027-01-11', '08:00', 'missed_no_reply', ['mmf']),
+      dose('2027-01-12', '08:00', 'missed_no_reply', ['mmf']),
+      dose('2027-01-12', '20:00', 'missed_reported', ['mmf']),
+    ];
+    expect(evaluateMissedDoseRules(doses, rules, ctx(at('2027-01-13T00:00'))).raise).toEqual([]);
+  });
+
+  it('attributes a dose whose reply window crosses local midnight to the day it was due', () => {
+    // Doses at 23:00 local with 3-hour windows ending 02:00 the next day.
+    const doses = [
+      dose('2027-01-10', '23:00', 'missed_no_reply', ['lef']),
+      dose('2027-01-11', '23:00', 'missed_no_reply', ['lef']),
+      dose('2027-01-12', '23:00', 'missed_no_reply', ['lef']),
+    ];
+    // 2027-01-13 02:30 local: three silent days (10, 11, 12), not four, and the 13th has nothing due yet.
+    const { raise } = evaluateMissedDoseRules(doses, rules, ctx(at('2027-01-13T02:30')));
+    expect(raise[0]?.missedLocalDates).toEqual(['2027-01-10', '2027-01-11', '2027-01-12']);
+    // A "taken" reply at 00:40 on the 13th answers the 12th's dose: no episode, and an open one resolves.
+    const answered = [doses[0]!, doses[1]!, resolveDoseStatus(doses[2]!, { kind: 'reply', answer: 'taken', at: at('2027-01-13T00:40') }).outcome];
+    const open = [{ rule: 'no_reply_days', drug: null, episodeKey: raise[0]!.episodeKey }];
+    expect(evaluateMissedDoseRules(answered, rules, ctx(at('2027-01-13T02:30'), { openEpisodes: open }))).toEqual({
+      raise: [],
+      resolve: ['p1:no_reply_days:any:2027-01-10T23:00'],
+    });
+  });
+
+  it('waits for a day with only pending check-ins instead of counting or breaking on it', () => {
+    const doses = [
+      dose('2027-01-10', '08:00', 'missed_no_reply', ['lef']),
+      dose('2027-01-11', '08:00', 'missed_no_reply', ['lef']),
+      dose('2027-01-12', '08:00', 'pending', ['lef']),
+    ];
+    expect(evaluateMissedDoseRules(doses, rules, ctx(at('2027-01-12T09:00'))).raise).toEqual([]);
+  });
+});
+
+describe('the default rules together', () => {
+  it('leaves unknown rule ids in openEpisodes alone and resolves episodes of a rule switched off', () => {
+    const open = [
+      { rule: 'someone_elses_rule', drug: null, episodeKey: 'k1' },
+      { rule: 'no_reply_days', drug: null, episodeKey: 'k2' },
+    ];
+    const result = evaluateMissedDoseRules([], { ...DEFAULT_MISSED_DOSE_RULES, noReplyDays: null }, ctx(at('2027-01-12T09:00'), { openEpisodes: open }));
+    expect(result).toEqual({ raise: [], resolve: ['k2'] });
+  });
+
+  it('rejects an unknown time zone', () => {
+    expect(() => evaluateMissedDoseRules([], DEFAULT_MISSED_DOSE_RULES, ctx(at('2027-01-12T09:00'), { timeZone: 'Nowhere/Else' }))).toThrow(RangeError);
+  });
+});
