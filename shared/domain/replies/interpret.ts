@@ -1,0 +1,591 @@
+/**
+ * interpretReply: SMS reply text + the question it may answer → Interpretation (pure, total).
+ *
+ * Intent precedence (most safety-relevant first; the other readings are kept in their fields):
+ *   1. opt_out / opt_in / help — only when the whole message (after polite filler) is the command:
+ *      "STOP", "退订", "TD", "stop please" opt out; "stop taking pills?" does not.
+ *   2. side_effect / symptom — any non-negated symptom in free text (or a temperature ≥ 38 °C).
+ *      'symptom' when every item is a relapse-only sign (gland swelling, eye signs, back pain,
+ *      less urine); else 'side_effect'. A dose answer in the same reply is kept in `doseAnswer`
+ *      (and `answers`), e.g. "吃了，但是有点恶心" → side_effect, doseAnswer 'taken', Nausea 1.
+ *   3. answer — a conversation answer (screen yes/no, item numbers, severity 0–4).
+ *   4. dose_missed, then dose_taken — a missed phrase beats a taken phrase ("早上吃了 晚上忘了").
+ *   5. unclear.
+ * Bare numbers and yes/no words are read only against an open question; without one they are
+ * 'unclear'. Strong dose phrases ("吃了", "took it", "忘了吃") are read without a question too.
+ */
+import {
+  COMPILED_DRUGS,
+  COMPILED_LEXICON,
+  COMPILED_MISSED,
+  COMPILED_TAKEN,
+  FILLERS_EN,
+  FILLERS_ZH,
+  HELP,
+  INTENSITY_LEVEL,
+  INTENSITY_RE,
+  NONE_WORDS,
+  OPT_IN,
+  OPT_OUT,
+  TERMS,
+  WEAK_MISSED_RE,
+  WEAK_NO,
+  WEAK_TAKEN_RE,
+  WEAK_YES,
+  type LexiconEntry,
+} from './lexicon.ts';
+import type {
+  ConversationAnswer,
+  DrugKey,
+  Interpretation,
+  InterpretedItem,
+  Intent,
+  RedFlagReason,
+  RelapseSignal,
+  ReplyLanguage,
+  SeverityValue,
+} from './interpretation.ts';
+import { cleanFolded, foldText, normalizeClauses } from './normalize.ts';
+
+export type OpenQuestion =
+  | { kind: 'dose'; checkInId: string; drugs: string[] }
+  | { kind: 'side_effect_screen'; checkInId: string }
+  | { kind: 'side_effect_items'; checkInId: string; items: { key: string; term: string }[] }
+  | { kind: 'side_effect_severity'; checkInId: string; itemKey: string; term: string };
+
+export interface ReplyContext {
+  openQuestion: OpenQuestion | null;
+}
+
+/** PRO-CTCAE severity-only item → CTCAE grade (Basch et al. 2021): 0,1,2,3,3. */
+export function compositeGradeFromSeverity(severity: SeverityValue): 0 | 1 | 2 | 3 {
+  return severity === 4 ? 3 : severity;
+}
+
+// ── measures: temperature, stool count ─────────────────────────────────────────────────
+
+const ZH_DIGIT: Readonly<Record<string, number>> = { 零: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10, 半: 5 };
+
+function round1(n: number): number {
+  return Math.round(n * 10) / 10;
+}
+
+function toCelsius(value: number, unit: 'c' | 'f' | '?'): number | null {
+  if (!Number.isFinite(value)) return null;
+  if (unit === 'f' || (unit === '?' && value >= 93 && value <= 113)) {
+    const c = ((value - 32) * 5) / 9;
+    return c >= 34 && c <= 44 ? round1(c) : null;
+  }
+  if (unit === 'c' || unit === '?') return value >= 34 && value <= 44 ? round1(value) : null;
+  return null;
+}
+
+/** Highest body temperature stated in the (folded, cleaned) text, in °C, or null. */
+export function parseTemperatureC(text: string): number | null {
+  const found: number[] = [];
+  const push = (v: number | null): void => {
+    if (v !== null) found.push(v);
+  };
+  // 39度2 = 39.2 (spoken style)
+  for (const m of text.matchAll(/(\d{2})\s*度\s*(\d)(?![\d.])/gu)) push(toCelsius(Number(`${m[1]}.${m[2]}`), 'c'));
+  // 38.5°c, 38度, 38.5c, 摄氏38
+  for (const m of text.matchAll(/(\d{2,3}(?:\.\d{1,2})?)\s*(°\s*c|°|度|摄氏度|c(?![a-z]))/gu)) {
+    const v = Number(m[1]);
+    push(toCelsius(v, v >= 93 ? 'f' : 'c'));
+  }
+  // 101f, 101°f, 华氏101
+  for (const m of text.matchAll(/(\d{2,3}(?:\.\d{1,2})?)\s*(°\s*f|f(?![a-z])|华氏度?)/gu)) push(toCelsius(Number(m[1]), 'f'));
+  for (const m of text.matchAll(/华氏\s*(\d{2,3}(?:\.\d{1,2})?)/gu)) push(toCelsius(Number(m[1]), 'f'));
+  // a temperature word followed closely by a number: 发烧39, fever 38.5, 体温 37.8, temp 101
+  for (const m of text.matchAll(/(发烧|发热|体温|烧到|烧了|高烧|低烧|温度|量了|fever|temperature|temp|feverish)[^\d]{0,8}?(\d{2,3}(?:\.\d{1,2})?)(?!\s*(mg|kg|g|斤|公斤|毫克|次|天|片|粒|岁|%))/gu)) {
+    push(toCelsius(Number(m[2]), '?'));
+  }
+  // a bare decimal in body-temperature range: "39.2"
+  for (const m of text.matchAll(/(?<![\d.])(3[5-9]|4[0-2])\.\d(?![\d.])(?!\s*(mg|kg|g|斤|公斤|毫克|%|片))/gu)) push(toCelsius(Number(m[0]), 'c'));
+  // 三十九度, 三十八度五
+  for (const m of text.matchAll(/(三十[五六七八九]|四十[一二]?)度([一二三四五六七八九半])?/gu)) {
+    const whole = m[1]!;
+    let v = whole.startsWith('三十') ? 30 : 40;
+    const unit = whole.length === 3 ? whole[2]! : '';
+    v += unit ? (ZH_DIGIT[unit] ?? 0) : 0;
+    if (m[2]) v += (ZH_DIGIT[m[2]] ?? 0) / 10;
+    push(toCelsius(v, 'c'));
+  }
+  return found.length === 0 ? null : Math.max(...found);
+}
+
+function zhNumber(s: string): number | null {
+  if (/^\d+$/.test(s)) return Number(s);
+  if (s === '十几') return 11;
+  if (s.startsWith('十')) return 10 + (s.length > 1 ? (ZH_DIGIT[s[1]!] ?? 0) : 0);
+  if (s.length === 2 && s[1] === '十') return (ZH_DIGIT[s[0]!] ?? 0) * 10;
+  if (s.length === 3 && s[1] === '十') return (ZH_DIGIT[s[0]!] ?? 0) * 10 + (ZH_DIGIT[s[2]!] ?? 0);
+  if (s.length === 2 && ZH_DIGIT[s[0]!] !== undefined && ZH_DIGIT[s[1]!] !== undefined) return Math.max(ZH_DIGIT[s[0]!]!, ZH_DIGIT[s[1]!]!); // 五六次
+  if (s.length === 1) return ZH_DIGIT[s] ?? null;
+  return null;
+}
+
+const EN_NUMBER: Readonly<Record<string, number>> = { once: 1, twice: 2, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12 };
+
+/** Episodes per day stated in a clause ("拉肚子5次", "diarrhea 6 times", "五六次", "x8"), or null. */
+export function parseEpisodeCount(clause: string): number | null {
+  let best: number | null = null;
+  const take = (n: number | null): void => {
+    if (n !== null && n > 0 && n < 100) best = best === null ? n : Math.max(best, n);
+  };
+  for (const m of clause.matchAll(/(\d{1,2}|[一二两三四五六七八九十]{1,3}|十几)\s*(次|回|趟|遍)/gu)) take(zhNumber(m[1]!));
+  for (const m of clause.matchAll(/(?<![a-z\d.])(\d{1,2})\s*(x|times?|bowel movements?|stools?|loose stools?)(?![a-z])/gu)) take(Number(m[1]));
+  for (const m of clause.matchAll(/(?<![a-z])x\s*(\d{1,2})(?![\d.])/gu)) take(Number(m[1]));
+  for (const m of clause.matchAll(/(?<![a-z])(once|twice|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)( times?)?(?![a-z])/gu)) {
+    if (m[1] === 'once' || m[1] === 'twice' || m[2]) take(EN_NUMBER[m[1]!] ?? null);
+  }
+  return best;
+}
+
+// ── symptom finding ─────────────────────────────────────────────────────────────────────
+
+interface Hit {
+  start: number;
+  end: number;
+  entry: LexiconEntry;
+  /** Matched a RegExp pattern, which may carry intensity words inside ("眼睛有点黄"). */
+  flexible: boolean;
+}
+
+interface Finding {
+  entry: LexiconEntry;
+  clause: number;
+  grade: number | null;
+}
+
+const NEG_BEFORE_ZH = /(没有|没|不|无|未|别|并无|从没|从未|不再|没再|也没有|也没|都没有|都没|不会|不用)(再|有|怎么|是|觉得|感觉|出现|发生|什么|任何|再有|发现)?\s?$/u;
+const NEG_BEFORE_EN = /(?<![a-z])(no|not|without|never|dont|didnt|doesnt|havent|hasnt|isnt|arent|wasnt|nor|none|zero|denies|no more|any more)(?![a-z])(\s+[a-z]+){0,3}\s*$/u;
+const RESOLVED_AFTER = /^\s*(已经|都|也)?(好了|退了|没了|消了|消失了|停了|止住了|不见了|好啦|退啦|痊愈|阴性)|^\s*(is |has |have |are |was |test |test was |test is )?(gone|went away|resolved|stopped|cleared|better now|negative)(?![a-z])/u;
+/** What may sit between two symptoms of one negated list: "没有恶心呕吐", "没有恶心、呕吐或腹泻". */
+const LIST_JOIN = /^\s*(和|或|或者|跟|与|及|也|、|and|or|nor)?\s*$/u;
+
+function isNegated(clause: string, hit: Hit): boolean {
+  const before = clause.slice(Math.max(0, hit.start - 24), hit.start);
+  const beforeZh = clause.slice(Math.max(0, hit.start - 6), hit.start);
+  if (/不太\s?$/u.test(beforeZh)) return false; // 不太恶心 = a little, handled as intensity 1
+  if (NEG_BEFORE_ZH.test(beforeZh)) return true;
+  if (/[a-z]/.test(clause.slice(hit.start, hit.end)) && NEG_BEFORE_EN.test(before)) return true;
+  return RESOLVED_AFTER.test(clause.slice(hit.end, hit.end + 16));
+}
+
+const PLAIN_PATTERNS = new WeakSet<RegExp>();
+for (const { entry, patterns } of COMPILED_LEXICON) {
+  const sources = [...entry.zh, ...entry.en];
+  patterns.forEach((re, i) => {
+    if (typeof sources[i] === 'string') PLAIN_PATTERNS.add(re);
+  });
+}
+function isPlainPattern(re: RegExp): boolean {
+  return PLAIN_PATTERNS.has(re);
+}
+
+function findHits(clause: string): Hit[] {
+  const raw: Hit[] = [];
+  for (const { entry, patterns } of COMPILED_LEXICON) {
+    for (const re of patterns) {
+      re.lastIndex = 0;
+      for (const m of clause.matchAll(re)) {
+        if (m[0].length === 0) continue;
+        raw.push({ start: m.index, end: m.index + m[0].length, entry, flexible: !isPlainPattern(re) });
+      }
+    }
+  }
+  // Longest first; a hit contained in an accepted longer hit is dropped ("想吐" hides "吐").
+  raw.sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start);
+  const accepted: Hit[] = [];
+  for (const h of raw) {
+    if (accepted.some((a) => a.start <= h.start && h.end <= a.end)) continue;
+    accepted.push(h);
+  }
+  return accepted.sort((a, b) => a.start - b.start);
+}
+
+interface Mod {
+  start: number;
+  end: number;
+  level: 1 | 2 | 3 | 4;
+  /** Index of the flexible hit this modifier sits inside, if any. */
+  inside?: number;
+}
+
+function findModifiers(clause: string, hits: readonly Hit[]): Mod[] {
+  const mods: Mod[] = [];
+  INTENSITY_RE.lastIndex = 0;
+  for (const m of clause.matchAll(INTENSITY_RE)) {
+    const start = m.index;
+    const end = start + m[0].length;
+    const level = INTENSITY_LEVEL.get(m[0]);
+    if (level === undefined) continue;
+    const host = hits.findIndex((h) => start < h.end && h.start < end);
+    if (host < 0) mods.push({ start, end, level });
+    else if (hits[host]!.flexible && start >= hits[host]!.start && end <= hits[host]!.end) mods.push({ start, end, level, inside: host });
+    // else: part of a fixed symptom phrase ("轻生"), not an intensity word
+  }
+  return mods;
+}
+
+/** Intensity level for each hit: a modifier just before binds to the next symptom, else one just after, else the clause's only one. */
+function assignIntensity(hits: readonly Hit[], mods: readonly Mod[]): (number | null)[] {
+  const out: (number | null)[] = hits.map(() => null);
+  const used = new Set<Mod>(mods.filter((m) => m.inside !== undefined));
+  const MAX_GAP = 6;
+  for (const m of mods) {
+    if (m.inside !== undefined) out[m.inside] = Math.max(out[m.inside] ?? 0, m.level);
+  }
+  hits.forEach((h, i) => {
+    if (out[i] !== null) return;
+    const prevEnd = i > 0 ? hits[i - 1]!.end : 0;
+    const before = mods.filter((m) => !used.has(m) && m.end <= h.start && m.start >= prevEnd && h.start - m.end <= MAX_GAP);
+    if (before.length > 0) {
+      const best = before.reduce((a, b) => (b.level > a.level ? b : a));
+      out[i] = best.level;
+      before.forEach((m) => used.add(m));
+    }
+  });
+  hits.forEach((h, i) => {
+    if (out[i] !== null) return;
+    const nextStart = i + 1 < hits.length ? hits[i + 1]!.start : Number.POSITIVE_INFINITY;
+    const after = mods.filter((m) => !used.has(m) && m.start >= h.end && m.end <= nextStart && m.start - h.end <= MAX_GAP + 4);
+    if (after.length > 0) out[i] = after.reduce((a, b) => (b.level > a.level ? b : a)).level;
+  });
+  const free = mods.filter((m) => m.inside === undefined);
+  if (hits.length === 1 && out[0] === null && free.length > 0) out[0] = free.reduce((a, b) => (b.level > a.level ? b : a)).level;
+  return out;
+}
+
+// ── commands, dose, answers ─────────────────────────────────────────────────────────────
+
+function stripFillers(text: string): string {
+  let s = text;
+  for (const f of FILLERS_ZH) s = s.split(f).join(' ');
+  const words = s
+    .split(/\s+/)
+    .filter((w) => w !== '' && !FILLERS_EN.has(w));
+  // "stop stop" / "退订退订" → one
+  const dedup = words.filter((w, i) => i === 0 || w !== words[i - 1]);
+  return dedup.join(' ').replace(/^(.+?)\1+$/u, '$1').trim();
+}
+
+function detectCommand(whole: string, folded: string): 'opt_out' | 'opt_in' | 'help' | null {
+  if (/^[\s?？¿]+$/u.test(folded) && /[?？]/u.test(folded)) return 'help';
+  const core = stripFillers(whole).replace(/(?<=\p{Script=Han})\s+(?=\p{Script=Han})/gu, '');
+  if (core === '') return null;
+  if (OPT_OUT.test(core)) return 'opt_out';
+  if (OPT_IN.test(core)) return 'opt_in';
+  if (HELP.test(core)) return 'help';
+  return null;
+}
+
+function anyMatch(res: readonly RegExp[], text: string): { start: number; end: number }[] {
+  const out: { start: number; end: number }[] = [];
+  for (const re of res) {
+    re.lastIndex = 0;
+    for (const m of text.matchAll(re)) out.push({ start: m.index, end: m.index + m[0].length });
+  }
+  return out;
+}
+
+interface DoseReading {
+  answer: 'taken' | 'missed' | null;
+  missedDrugs: DrugKey[];
+}
+
+function readDose(residualClauses: readonly string[]): DoseReading {
+  let anyMissed = false;
+  let anyTaken = false;
+  const missedDrugs = new Set<DrugKey>();
+  const unboundDrugs = new Set<DrugKey>();
+  for (const c of residualClauses) {
+    const missed = anyMatch(COMPILED_MISSED, c);
+    const takenRaw = anyMatch(COMPILED_TAKEN, c);
+    const taken = takenRaw.filter((t) => !missed.some((m) => t.start < m.end && m.start < t.end));
+    if (missed.length > 0) anyMissed = true;
+    if (taken.length > 0) anyTaken = true;
+    const phrases = [...missed.map((m) => ({ ...m, kind: 'missed' as const })), ...taken.map((t) => ({ ...t, kind: 'taken' as const }))];
+    for (const { key, re } of COMPILED_DRUGS) {
+      re.lastIndex = 0;
+      for (const m of c.matchAll(re)) {
+        const ds = m.index;
+        const de = ds + m[0].length;
+        if (phrases.length === 0) {
+          unboundDrugs.add(key);
+          continue;
+        }
+        const dist = (p: { start: number; end: number }): number => (p.end <= ds ? ds - p.end : p.start >= de ? p.start - de : 0);
+        const nearest = phrases.reduce((a, b) => (dist(b) < dist(a) ? b : a));
+        if (nearest.kind === 'missed') missedDrugs.add(key);
+      }
+    }
+  }
+  if (anyMissed && missedDrugs.size === 0 && !anyTaken) unboundDrugs.forEach((d) => missedDrugs.add(d));
+  return { answer: anyMissed ? 'missed' : anyTaken ? 'taken' : null, missedDrugs: [...missedDrugs] };
+}
+
+/** Numbers with a unit are measurements, not menu choices or scale answers. */
+function stripMeasurements(text: string): string {
+  return text
+    .replace(/\d+(\.\d+)?\s*(次|回|趟|遍|天|日|周|星期|斤|公斤|kg|mg|g|毫克|片|粒|times?|days?|weeks?|x|度|°\s*[cf]?|c(?![a-z])|f(?![a-z])|小时|hours?|点|岁|个|%|号)/gu, ' ')
+    .replace(/\d+\.\d+/gu, ' ');
+}
+
+function parseSeverityAnswer(residual: string): SeverityValue | null {
+  const core = stripFillers(stripMeasurements(residual).replace(/\s+/g, ' ').trim());
+  const digits = core.match(/\d+/gu) ?? [];
+  if (digits.length === 1) {
+    const n = Number(digits[0]);
+    return n >= 0 && n <= 4 ? (n as SeverityValue) : null;
+  }
+  if (digits.length > 1) return null;
+  if (NONE_WORDS.has(core) || /^(无|没有|none|no|not at all|一点也没有|完全没有|没有了)$/u.test(core)) return 0;
+  if (/^(中|一般|medium|中等程度)$/u.test(core)) return 2;
+  if (/^(重|重的)$/u.test(core)) return 3;
+  INTENSITY_RE.lastIndex = 0;
+  let best: number | null = null;
+  for (const m of core.matchAll(INTENSITY_RE)) {
+    const l = INTENSITY_LEVEL.get(m[0]);
+    if (l !== undefined) best = best === null ? l : Math.max(best, l);
+  }
+  return best === null ? null : (best as SeverityValue);
+}
+
+function parseYesNo(residual: string): boolean | null {
+  const core = stripFillers(stripMeasurements(residual).replace(/\s+/g, ' ').trim());
+  if (core === '1' || WEAK_YES.has(core)) return true;
+  if (core === '2' || NONE_WORDS.has(core) || WEAK_NO.has(core)) return false;
+  if (/^(有|yes|y)\s/u.test(core)) return true;
+  if (/^(没有|无|no|n|否)\s/u.test(core)) return false;
+  return null;
+}
+
+function parseItemKeys(residual: string, items: readonly { key: string; term: string }[]): string[] | null {
+  const cleaned = stripMeasurements(residual);
+  const core = stripFillers(cleaned.replace(/\s+/g, ' ').trim());
+  if (core !== '' && NONE_WORDS.has(core)) return [];
+  const nums = cleaned.match(/\d+/gu) ?? [];
+  if (nums.length === 0) return null;
+  const keys: string[] = [];
+  const add = (n: number): boolean => {
+    const it = items[n - 1];
+    if (n >= 1 && it !== undefined) {
+      if (!keys.includes(it.key)) keys.push(it.key);
+      return true;
+    }
+    return false;
+  };
+  for (const s of nums) {
+    const n = Number(s);
+    if (add(n)) continue;
+    if (items.length <= 9 && s.length > 1) for (const d of s) add(Number(d)); // "25" → 2 and 5 on a short menu
+  }
+  return keys.length > 0 ? keys : null;
+}
+
+// ── language ────────────────────────────────────────────────────────────────────────────
+
+const NEUTRAL_LATIN: ReadonlySet<string> = new Set(['mmf', 'lef', 'ok', 'okay', 'okk', 'td', 't', 'c', 'f', 'pred', 'cellcept', 'arava', 'x', 'kg', 'mg', 'g', 'covid', 'ct', 'bp', 'y', 'n']);
+
+export function detectLanguage(whole: string): ReplyLanguage {
+  const han = (whole.match(/\p{Script=Han}/gu) ?? []).length;
+  const words = whole.match(/[a-z]+/g) ?? [];
+  const meaningful = words.filter((w) => !NEUTRAL_LATIN.has(w)).length;
+  if (han > 0) return meaningful > 0 ? 'mixed' : 'zh';
+  if (meaningful > 0) return 'en';
+  return 'unknown';
+}
+
+// ── main ───────────────────────────────────────────────────────────────────────────────
+
+function blank(text: string, spans: readonly { start: number; end: number }[]): string {
+  let out = text;
+  for (const s of spans) out = out.slice(0, s.start) + ' '.repeat(s.end - s.start) + out.slice(s.end);
+  return out;
+}
+
+function mergeItem(items: InterpretedItem[], term: string, grade: number | null): void {
+  const existing = items.find((i) => i.term === term);
+  if (!existing) {
+    items.push({ term, grade });
+    return;
+  }
+  if (grade !== null && (existing.grade === null || grade > existing.grade)) existing.grade = grade;
+}
+
+function feverGrade(t: number): number | null {
+  if (t < 38) return null;
+  if (t <= 39) return 1;
+  if (t <= 40) return 2;
+  return 3; // > 40 °C; grade 4 needs > 24 h, which a single reply does not tell
+}
+
+function diarrheaGrade(count: number): number {
+  return count >= 7 ? 3 : count >= 4 ? 2 : 1;
+}
+
+function uniq<T>(xs: readonly T[]): T[] {
+  return [...new Set(xs)];
+}
+
+function interpretUnsafe(text: string, context: ReplyContext): Interpretation {
+  const folded = foldText(text);
+  const whole = cleanFolded(folded);
+  const language = detectLanguage(whole);
+  const q = context?.openQuestion ?? null;
+  const base = { items: [] as InterpretedItem[], redFlag: false, relapseSignal: false, language };
+
+  const command = detectCommand(whole, folded);
+  if (command) return { intent: command, ...base };
+
+  const clauses = normalizeClauses(text);
+  const findings: Finding[] = [];
+  const counts = new Map<number, number>();
+  const residualClauses: string[] = [];
+  clauses.forEach((clause, ci) => {
+    const hits = findHits(clause);
+    const mods = findModifiers(clause, hits);
+    const levels = assignIntensity(hits, mods);
+    const kept: Hit[] = [];
+    let prevNegated = false;
+    hits.forEach((h, i) => {
+      const inherits = prevNegated && i > 0 && LIST_JOIN.test(clause.slice(hits[i - 1]!.end, h.start));
+      prevNegated = inherits || isNegated(clause, h);
+      if (prevNegated) return;
+      kept.push(h);
+      const level = levels[i] ?? null;
+      findings.push({ entry: h.entry, clause: ci, grade: level === null ? null : Math.min(level, h.entry.maxGrade) });
+    });
+    if (kept.some((h) => h.entry.gradedBy === 'count')) {
+      const n = parseEpisodeCount(clause);
+      if (n !== null) counts.set(ci, n);
+    }
+    residualClauses.push(blank(clause, hits));
+  });
+
+  const temperatureC = parseTemperatureC(whole);
+  const items: InterpretedItem[] = [];
+  const reasons: RedFlagReason[] = [];
+  const relapse: RelapseSignal[] = [];
+  const has = (id: string): boolean => findings.some((f) => f.entry.id === id);
+  const feverMentioned = has('fever');
+  const feverPresent = (temperatureC !== null && temperatureC >= 38) || (feverMentioned && (temperatureC === null || temperatureC >= 38));
+  const skinMucosa = ['rash', 'blisters', 'mucositis', 'conjunctivitis', 'eye_pain', 'urticaria'].filter(has);
+  const bloody = has('lgi_bleed');
+
+  for (const f of findings) {
+    const en = f.entry;
+    let grade = f.grade;
+    if (en.gradedBy === 'temperature') grade = temperatureC === null ? null : feverGrade(temperatureC);
+    if (en.gradedBy === 'none') grade = null;
+    const count = counts.get(f.clause);
+    if (en.gradedBy === 'count' && count !== undefined) grade = Math.min(diarrheaGrade(count), en.maxGrade);
+    mergeItem(items, en.term, grade);
+    if (en.relapse) relapse.push(en.relapse);
+    let red = en.redFlag === 'always';
+    if (en.redFlag === 'conditional') {
+      if (en.id === 'fever') red = feverPresent;
+      else if (en.id === 'diarrhea') red = (count !== undefined && count >= 4) || bloody || feverPresent;
+      else if (en.id === 'rash') red = skinMucosa.some((id) => id !== 'rash' && id !== 'urticaria');
+      else red = skinMucosa.some((id) => id !== en.id && !(en.id === 'conjunctivitis' && id === 'eye_pain') && !(en.id === 'eye_pain' && id === 'conjunctivitis') && id !== 'urticaria');
+    }
+    if (red && en.reason) reasons.push(en.reason);
+    if (grade !== null && grade >= 3) reasons.push('grade_3_or_more');
+  }
+  if (temperatureC !== null && temperatureC >= 38) {
+    mergeItem(items, TERMS.fever, feverGrade(temperatureC));
+    reasons.push('fever');
+    if ((feverGrade(temperatureC) ?? 0) >= 3) reasons.push('grade_3_or_more');
+  }
+
+  const hasFreeTextItems = items.length > 0;
+  const relapseOnly = findings.length > 0 && findings.every((f) => !f.entry.adverseEvent) && !(temperatureC !== null && temperatureC >= 38);
+
+  // Dose and conversation answers read what is left after symptom phrases are blanked out.
+  const residual = residualClauses.join(' ').replace(/\s+/g, ' ').trim();
+  const dose = readDose(residualClauses);
+  let doseAnswer: 'taken' | 'missed' | undefined = dose.answer ?? undefined;
+  let answer: ConversationAnswer | undefined;
+  let answers: string | undefined;
+
+  if (q?.kind === 'dose') {
+    if (!doseAnswer) {
+      const core = stripFillers(stripMeasurements(residual).replace(/\s+/g, ' ').trim());
+      const tokens = core.split(' ').filter((t) => t !== '');
+      if (tokens.includes('1') && !tokens.includes('2')) doseAnswer = 'taken';
+      else if (tokens.includes('2') && !tokens.includes('1')) doseAnswer = 'missed';
+      else if (WEAK_YES.has(core) || WEAK_TAKEN_RE.test(core)) doseAnswer = 'taken';
+      else if (WEAK_NO.has(core) || WEAK_MISSED_RE.test(core)) doseAnswer = 'missed';
+    }
+    if (doseAnswer) answers = q.checkInId;
+  } else if (q?.kind === 'side_effect_screen') {
+    const yn = parseYesNo(residual);
+    if (yn !== null) answer = { kind: 'yes_no', value: hasFreeTextItems ? true : yn };
+    else if (hasFreeTextItems) answer = { kind: 'yes_no', value: true };
+  } else if (q?.kind === 'side_effect_items') {
+    const keys = parseItemKeys(residual, q.items) ?? (hasFreeTextItems ? [] : null);
+    if (keys !== null) {
+      for (const it of items) {
+        const match = q.items.find((qi) => qi.term === it.term);
+        if (match && !keys.includes(match.key)) keys.push(match.key);
+      }
+      // free text that names nothing on the menu is a side_effect, not an items answer
+      if (keys.length > 0 || !hasFreeTextItems) answer = { kind: 'items', keys };
+    }
+  } else if (q?.kind === 'side_effect_severity') {
+    let v = hasFreeTextItems && !items.some((i) => i.term === q.term) ? null : parseSeverityAnswer(residual);
+    if (v === null && items.length === 1 && items[0]!.term === q.term) {
+      const f = findings.find((x) => x.entry.term === q.term);
+      if (f && f.grade !== null) v = Math.min(f.grade, 4) as SeverityValue;
+    }
+    if (v !== null) {
+      answer = { kind: 'severity', value: v };
+      // the item comes from the answer: drop the free-text copy so the intent stays 'answer'
+      const idx = items.findIndex((i) => i.term === q.term);
+      if (idx >= 0) items.splice(idx, 1);
+    }
+  }
+  if (answer && q) answers = q.checkInId;
+
+  let intent: Intent;
+  if (items.length > 0) intent = relapseOnly ? 'symptom' : 'side_effect';
+  else if (answer) intent = 'answer';
+  else if (doseAnswer === 'missed') intent = 'dose_missed';
+  else if (doseAnswer === 'taken') intent = 'dose_taken';
+  else intent = 'unclear';
+
+  if (answer?.kind === 'severity' && q?.kind === 'side_effect_severity') {
+    const g = compositeGradeFromSeverity(answer.value);
+    if (g > 0) mergeItem(items, q.term, g);
+    if (answer.value >= 3) reasons.push('severity_answer');
+  }
+
+  const redFlagReasons = uniq(reasons);
+  const relapseSignals = uniq(relapse);
+  const out: Interpretation = {
+    intent,
+    items,
+    redFlag: redFlagReasons.length > 0,
+    relapseSignal: relapseSignals.length > 0,
+    language,
+  };
+  if (answers !== undefined) out.answers = answers;
+  if (doseAnswer === 'missed' && dose.missedDrugs.length > 0) out.missedDrugs = dose.missedDrugs;
+  if (temperatureC !== null) out.temperatureC = temperatureC;
+  if (doseAnswer !== undefined) out.doseAnswer = doseAnswer;
+  if (answer !== undefined) out.answer = answer;
+  if (redFlagReasons.length > 0) out.redFlagReasons = redFlagReasons;
+  if (relapseSignals.length > 0) out.relapseSignals = relapseSignals;
+  return out;
+}
+
+/** Interpret one SMS reply. Total: never throws, always returns a schema-valid Interpretation. */
+export function interpretReply(text: string, context: ReplyContext): Interpretation {
+  try {
+    return interpretUnsafe(typeof text === 'string' ? text : '', context ?? { openQuestion: null });
+  } catch {
+    return { intent: 'unclear', items: [], redFlag: false, relapseSignal: false, language: 'unknown' };
+  }
+}

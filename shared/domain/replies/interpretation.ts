@@ -1,0 +1,130 @@
+/**
+ * The one JSON shape of an interpreted SMS reply: stored with the inbound message, returned by
+ * the API and flattened into the CSV export. `interpretationSchema` is the single source of
+ * truth; the TypeScript types below are checked against it at compile time.
+ */
+import { z } from 'zod';
+
+export const INTENTS = [
+  'dose_taken',
+  'dose_missed',
+  'side_effect',
+  'symptom',
+  'opt_out',
+  'opt_in',
+  'help',
+  'answer',
+  'unclear',
+] as const;
+export type Intent = (typeof INTENTS)[number];
+
+export const DRUG_KEYS = ['prednisone', 'mmf', 'lef'] as const;
+export type DrugKey = (typeof DRUG_KEYS)[number];
+
+export const LANGUAGES = ['zh', 'en', 'mixed', 'unknown'] as const;
+export type ReplyLanguage = (typeof LANGUAGES)[number];
+
+/** Why a reply raised a same-day coordinator alert (trial-protocol.md, "Side effects and red flags"). */
+export const RED_FLAG_REASONS = [
+  'fever',
+  'chills',
+  'respiratory',
+  'lung_infection',
+  'jaundice',
+  'gi_bleeding',
+  'diarrhea',
+  'skin_mucosa',
+  'hyperglycemia',
+  'pregnancy',
+  'bleeding',
+  'neuropsychiatric',
+  'grade_3_or_more',
+  'severity_answer',
+] as const;
+export type RedFlagReason = (typeof RED_FLAG_REASONS)[number];
+
+/** Which IgG4-RD relapse sign a reply mentions (trial-protocol.md, "Symptoms that may signal relapse"). */
+export const RELAPSE_SIGNALS = [
+  'gland_swelling',
+  'eye',
+  'jaundice',
+  'pruritus',
+  'abdominal_back_pain',
+  'weight_loss',
+  'diabetes',
+  'edema_oliguria',
+  'respiratory',
+  'headache',
+] as const;
+export type RelapseSignal = (typeof RELAPSE_SIGNALS)[number];
+
+export interface InterpretedItem {
+  /** CTCAE v5.0 term, spelled exactly as in CTCAE v5.0. */
+  term: string;
+  /** CTCAE grade 1–4 when the reply lets us infer one, else null. */
+  grade: number | null;
+}
+
+export type SeverityValue = 0 | 1 | 2 | 3 | 4;
+
+export type ConversationAnswer =
+  | { kind: 'yes_no'; value: boolean }
+  | { kind: 'items'; keys: string[] }
+  | { kind: 'severity'; value: SeverityValue };
+
+export interface Interpretation {
+  intent: Intent;
+  items: InterpretedItem[];
+  redFlag: boolean;
+  relapseSignal: boolean;
+  /** checkInId of the open question this reply answers. */
+  answers?: string;
+  /** Drug keys the patient named as missed (absent = none named; the check-in's drugs apply). */
+  missedDrugs?: DrugKey[];
+  /** Body temperature in °C when the reply states one (°F converted). */
+  temperatureC?: number;
+  language: ReplyLanguage;
+  /** The dose answer carried by the reply, kept even when a side effect wins the intent. */
+  doseAnswer?: 'taken' | 'missed';
+  /** The answer to an open conversation question (weekly side-effect check-in). */
+  answer?: ConversationAnswer;
+  /** Why redFlag is true (empty/absent when false). */
+  redFlagReasons?: RedFlagReason[];
+  /** Which relapse signs were mentioned (absent when relapseSignal is false). */
+  relapseSignals?: RelapseSignal[];
+}
+
+export const interpretedItemSchema = z.strictObject({
+  term: z.string().min(1),
+  grade: z.number().int().min(1).max(5).nullable(),
+});
+
+export const severityValueSchema = z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3), z.literal(4)]);
+
+export const conversationAnswerSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('yes_no'), value: z.boolean() }),
+  z.strictObject({ kind: z.literal('items'), keys: z.array(z.string()) }),
+  z.strictObject({ kind: z.literal('severity'), value: severityValueSchema }),
+]);
+
+export const interpretationSchema = z.strictObject({
+  intent: z.enum(INTENTS),
+  items: z.array(interpretedItemSchema),
+  redFlag: z.boolean(),
+  relapseSignal: z.boolean(),
+  answers: z.string().min(1).optional(),
+  missedDrugs: z.array(z.enum(DRUG_KEYS)).optional(),
+  temperatureC: z.number().min(25).max(45).optional(),
+  language: z.enum(LANGUAGES),
+  doseAnswer: z.enum(['taken', 'missed']).optional(),
+  answer: conversationAnswerSchema.optional(),
+  redFlagReasons: z.array(z.enum(RED_FLAG_REASONS)).optional(),
+  relapseSignals: z.array(z.enum(RELAPSE_SIGNALS)).optional(),
+});
+
+// Compile-time proof that the hand-written types and the schema describe the same shape.
+type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _schemaMatchesType: Exact<z.infer<typeof interpretationSchema>, Interpretation> = true;
+const _itemMatchesType: Exact<z.infer<typeof interpretedItemSchema>, InterpretedItem> = true;
+void _schemaMatchesType;
+void _itemMatchesType;

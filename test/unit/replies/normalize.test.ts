@@ -1,0 +1,84 @@
+import { describe, it, expect } from 'vitest';
+import { correctTypo, editDistance, normalize, normalizeClauses, toSimplified, MAX_INPUT_CHARS } from '../../../shared/domain/replies/normalize.ts';
+
+describe('normalize', () => {
+  it.each([
+    ['１', '1'],
+    ['２、５', '2 5'],
+    ['ＳＴＯＰ', 'stop'],
+    ['Took It!!', 'took it'],
+    ['38.5度', '38.5度'],
+    ['３８．５℃', '38.5°c'],
+    ['101℉', '101°f'],
+    ['发烧39.2。', '发烧39.2'],
+    ['end.', 'end'],
+    ['  多   空格  ', '多 空格'],
+    ["didn't", 'didnt'],
+    ['吃了👍', '吃了 ok'],
+    ['✅', 'ok'],
+    ['❌', 'no'],
+    ['😊😊', ''],
+    ['', ''],
+  ])('%j → %j', (input, expected) => {
+    expect(normalize(input)).toBe(expected);
+  });
+
+  it('maps the traditional characters of the lexicon to simplified', () => {
+    expect(toSimplified('發燒')).toBe('发烧');
+    expect(toSimplified('瀉嘔黃腫藥謝幫訂')).toBe('泻呕黄肿药谢帮订');
+    expect(toSimplified('懷孕')).toBe('怀孕');
+    expect(toSimplified('頭髮')).toBe('头发');
+    expect(toSimplified('噁心')).toBe('恶心');
+    expect(toSimplified('沒吃強的松')).toBe('没吃强的松');
+    expect(normalize('退訂')).toBe('退订');
+  });
+
+  it.each([
+    ['tkaen', 'taken'],
+    ['tooken', 'taken'],
+    ['missd', 'missed'],
+    ['fevr', 'fever'],
+    ['diarhea', 'diarrhea'],
+    ['diarrhoea', 'diarrhea'],
+    ['vomitting', 'vomiting'],
+    ['headach', 'headache'],
+    ['nausia', 'nausea'],
+    ['pregnat', 'pregnant'],
+    ['jaundise', 'jaundice'],
+  ])('corrects typo %s → %s', (w, fixed) => {
+    expect(correctTypo(w)).toBe(fixed);
+  });
+
+  it.each(['never', 'fewer', 'token', 'cancer', 'thirty', 'month', 'couch', 'tried', 'stood', 'smelling', 'other', 'about', 'ok', 'no'])(
+    'leaves the real word %s alone',
+    (w) => {
+      expect(correctTypo(w)).toBe(w);
+    },
+  );
+
+  it('never fuzzes into an opt-out keyword', () => {
+    expect(correctTypo('stpo')).toBe('stpo');
+    expect(correctTypo('cancer')).toBe('cancer');
+    expect(correctTypo('unsubscribr')).toBe('unsubscribr');
+  });
+
+  it('computes Damerau (OSA) distance with a cap', () => {
+    expect(editDistance('tkaen', 'taken')).toBe(1);
+    expect(editDistance('abc', 'abc')).toBe(0);
+    expect(editDistance('kitten', 'sitting', 2)).toBe(3);
+    expect(editDistance('a', 'abcdef', 2)).toBe(3);
+  });
+
+  it('splits clauses on punctuation and "but", not on decimal points', () => {
+    expect(normalizeClauses('吃了，但是有点恶心')).toEqual(['吃了', '有点恶心']);
+    expect(normalizeClauses('mild nausea but severe headache')).toEqual(['mild nausea', 'severe headache']);
+    expect(normalizeClauses('fever 38.5. chills')).toEqual(['fever 38.5', 'chills']);
+  });
+
+  it('is bounded and total on hostile input', () => {
+    expect(normalize('a'.repeat(10_000)).length).toBeLessThanOrEqual(MAX_INPUT_CHARS);
+    expect(() => normalize('\uD800\uDFFF\uDBFF')).not.toThrow();
+    expect(normalize(undefined as unknown as string)).toBe('');
+    expect(normalize('\u{1F600}\u{10FFFF}\u0000')).toBe('');
+  });
+});
