@@ -1,0 +1,253 @@
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Effect, Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Charset, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { TABLE_ENV_VAR, TABLE_INDEXES } from '#config/table.ts';
+
+/** Repository root: the esbuild project root and the place of package-lock.json. */
+export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** The functions of the system; each has its entry at functions/<name>/handler.ts. */
+export const FUNCTION_NAMES = ['dispatch-reminders', 'plan-schedule', 'inbound-sms', 'sweep-adherence', 'weekly-digest', 'coordinator-api'] as const;
+export type FunctionName = (typeof FUNCTION_NAMES)[number];
+
+/**
+ * What a function may do with the table. Only these DynamoDB actions exist in the adapters
+ * (no Scan, no batch, no transactions), so nothing else is ever granted.
+ * - read: GetItem, Query
+ * - readWrite: + PutItem, UpdateItem (conditional writes)
+ * - readWriteDelete: + DeleteItem (only a phone-number change moves a unique claim)
+ */
+export type TableAccess = 'read' | 'readWrite' | 'readWriteDelete';
+
+export const TABLE_ACTIONS: Record<TableAccess, readonly string[]> = {
+  read: ['dynamodb:GetItem', 'dynamodb:Query'],
+  readWrite: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+  readWriteDelete: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+};
+
+const KEY_ACTIONS: Record<TableAccess, readonly string[]> = {
+  read: ['kms:Decrypt', 'kms:DescribeKey'],
+  readWrite: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
+  readWriteDelete: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
+};
+
+export interface TrialFunctionProps {
+  readonly name: FunctionName;
+  readonly description: string;
+  /** Defaults to functions/<name>/handler.ts. */
+  readonly entry?: string;
+  readonly memorySize?: number;
+  readonly timeout: Duration;
+  /** Caps parallel executions; the scheduled jobs run one at a time. */
+  readonly reservedConcurrency: number;
+  /**
+   * Invoked asynchronously (Scheduler, SNS): failed events go to a KMS-encrypted SQS dead-letter
+   * queue after `retryAttempts`, with an alarm on its depth. Synchronous (API) functions have none.
+   */
+  readonly async?: { readonly retryAttempts: number; readonly maxEventAge: Duration };
+  readonly environment?: Record<string, string>;
+  readonly logRetention: RetentionDays;
+  readonly logsKey: IKey;
+  /** Encrypts the dead-letter queue. */
+  readonly queueKey: IKey;
+  /** Where this function's alarms go. */
+  readonly alarmTopic: ITopic;
+}
+
+/**
+ * One place for every function default: nodejs24.x on arm64, ESM bundled and minified by the
+ * local esbuild with source maps, its own KMS-encrypted log group with retention, X-Ray active
+ * tracing, reserved concurrency, a dead-letter queue with an alarm (async functions), an error
+ * alarm, Powertools settings, and an execution role that starts empty: each `bind*`/`allow*`
+ * helper adds exactly the actions the function needs and sets the matching env variable.
+ */
+export class TrialFunction extends Construct {
+  readonly name: FunctionName;
+  readonly fn: NodejsFunction;
+  readonly role: Role;
+  readonly logGroup: LogGroup;
+  readonly deadLetterQueue?: Queue;
+  readonly errorsAlarm: Alarm;
+  readonly deadLetterAlarm?: Alarm;
+  private readonly alarmAction: SnsAction;
+
+  constructor(scope: Construct, id: string, props: TrialFunctionProps) {
+    super(scope, id);
+    this.name = props.name;
+    this.alarmAction = new SnsAction(props.alarmTopic);
+
+    this.logGroup = new LogGroup(this, 'Logs', {
+      retention: props.logRetention,
+      encryptionKey: props.logsKey,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    // Own role instead of AWSLambdaBasicExecutionRole: logs only to this function's log group.
+    this.role = new Role(this, 'Role', {
+      description: `Execution role of ${props.name}`,
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+    });
+    this.role.addToPolicy(
+      new PolicyStatement({ sid: 'WriteOwnLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }),
+    );
+
+    if (props.async) {
+      this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
+        encryption: QueueEncryption.KMS,
+        encryptionMasterKey: props.queueKey,
+        enforceSSL: true,
+        retentionPeriod: Duration.days(14),
+      });
+      // Lambda writes failed events with the execution role: the queue key must be usable by it.
+      this.role.addToPolicy(new PolicyStatement({ sid: 'DeadLetterQueueKey', actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [props.queueKey.keyArn] }));
+    }
+
+    this.fn = new NodejsFunction(this, 'Function', {
+      entry: props.entry ?? `${PROJECT_ROOT}functions/${props.name}/handler.ts`,
+      handler: 'handler',
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: `${PROJECT_ROOT}package-lock.json`,
+      description: props.description,
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 256,
+      timeout: props.timeout,
+      role: this.role,
+      logGroup: this.logGroup,
+      tracing: Tracing.ACTIVE,
+      reservedConcurrentExecutions: props.reservedConcurrency,
+      ...(props.async
+        ? {
+            deadLetterQueue: this.deadLetterQueue,
+            retryAttempts: props.async.retryAttempts,
+            maxEventAge: props.async.maxEventAge,
+          }
+        : {}),
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: props.name,
+        POWERTOOLS_METRICS_NAMESPACE: 'TrialSms',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        ...props.environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        minify: true,
+        sourceMap: true,
+        target: 'node24',
+        charset: Charset.UTF8,
+        mainFields: ['module', 'main'],
+        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+        forceDockerBundling: false,
+      },
+    });
+
+    // Lambda adds X-Ray write actions on '*' to the role's default policy.
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.',
+    });
+    Validations.of(this.fn).acknowledge({
+      id: 'HIPAA.Security-LambdaInsideVPC',
+      reason: 'The function reaches only DynamoDB, SNS and KMS over TLS with IAM auth; a VPC would add NAT cost and no isolation for these public endpoints.',
+    });
+    if (!props.async) {
+      Validations.of(this.fn).acknowledge({
+        id: 'HIPAA.Security-LambdaDLQ',
+        reason: 'Invoked synchronously by API Gateway: the caller receives the error; a DLQ only applies to asynchronous invocations.',
+      });
+    }
+
+    this.errorsAlarm = new Alarm(this, 'ErrorsAlarm', {
+      alarmDescription: `${props.name}: the function failed (see its log group)`,
+      metric: this.fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    this.errorsAlarm.addAlarmAction(this.alarmAction);
+    if (this.deadLetterQueue) {
+      this.deadLetterAlarm = new Alarm(this, 'DeadLetterAlarm', {
+        alarmDescription: `${props.name}: events failed every retry and wait in the dead-letter queue`,
+        metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+      this.deadLetterAlarm.addAlarmAction(this.alarmAction);
+    }
+  }
+
+  /** Sets TABLE_NAME and grants only the DynamoDB actions of `access` on the table and its indexes, plus the key use they need. */
+  bindTable(table: ITable, key: IKey, access: TableAccess): this {
+    this.fn.addEnvironment(TABLE_ENV_VAR, table.tableName);
+    this.role.addToPolicy(
+      new PolicyStatement({
+        sid: 'TableAccess',
+        actions: [...TABLE_ACTIONS[access]],
+        resources: [table.tableArn, ...TABLE_INDEXES.map((index) => `${table.tableArn}/index/${index.indexName}`)],
+      }),
+    );
+    this.role.addToPolicy(new PolicyStatement({ sid: 'TableKey', actions: [...KEY_ACTIONS[access]], resources: [key.keyArn] }));
+    return this;
+  }
+
+  /** Sets `envVar` to the topic's ARN and allows publishing to that topic only. */
+  allowPublishTo(topic: ITopic, key: IKey, envVar: string): this {
+    this.fn.addEnvironment(envVar, topic.topicArn);
+    this.role.addToPolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: [topic.topicArn] }));
+    this.role.addToPolicy(new PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [key.keyArn] }));
+    return this;
+  }
+
+  /**
+   * SMS to phone numbers. SNS has no resource type or condition key for a phone number, so the
+   * narrowest grant is: Publish to anything that is NOT an SNS ARN (topics, endpoints, apps
+   * excluded), plus the opt-out check. Kept in its own policy so its acknowledgement cannot
+   * cover another wildcard.
+   */
+  allowSendSms(sms: { senderId?: string; originationNumber?: string; signature?: string; maxPriceUsd?: string }): this {
+    const partition = Stack.of(this).partition;
+    const policy = new Policy(this, 'SmsPolicy', {
+      statements: [
+        new PolicyStatement({
+          sid: 'SendSmsToPhoneNumbersOnly',
+          effect: Effect.ALLOW,
+          actions: ['sns:Publish'],
+          notResources: [`arn:${partition}:sns:*:*:*`],
+        }),
+        new PolicyStatement({ sid: 'CheckSmsOptOut', effect: Effect.ALLOW, actions: ['sns:CheckIfPhoneNumberIsOptedOut'], resources: ['*'] }),
+      ],
+    });
+    policy.attachToRole(this.role);
+    Validations.of(policy).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'sns:CheckIfPhoneNumberIsOptedOut has no resource type; Publish is limited to non-SNS-ARN targets (phone numbers).',
+    });
+    const env: Record<string, string | undefined> = {
+      SMS_SENDER_ID: sms.senderId,
+      SMS_ORIGINATION_NUMBER: sms.originationNumber,
+      SMS_SIGNATURE: sms.signature,
+      SMS_MAX_PRICE_USD: sms.maxPriceUsd,
+    };
+    for (const [name, value] of Object.entries(env)) if (value !== undefined) this.fn.addEnvironment(name, value);
+    return this;
+  }
+
+  addEnvironment(name: string, value: string): this {
+    this.fn.addEnvironment(name, value);
+    return this;
+  }
+}

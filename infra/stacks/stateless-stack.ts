@@ -1,0 +1,389 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack, TimeZone, Validations, type StackProps } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { HttpApi, HttpMethod, LogGroupLogDestination, type HttpRoute } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Alarm, ComparisonOperator, MathExpression, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { OAuthScope, UserPoolClient, UserPoolClientIdentityProvider, type IUserPool, type UserPoolDomain } from 'aws-cdk-lib/aws-cognito';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import type { EnvironmentConfig } from '../config.ts';
+import { TrialFunction, type FunctionName, type TrialFunctionProps } from '../constructs/trial-function.ts';
+
+/** What the stateless stack takes from the stateful one. */
+export interface StatefulResources {
+  readonly table: ITable;
+  readonly dataKey: IKey;
+  readonly messagingKey: IKey;
+  readonly logsKey: IKey;
+  readonly inboundSmsTopic: ITopic;
+  readonly alertTopic: ITopic;
+  readonly escalationTopic: ITopic;
+  readonly opsTopic: ITopic;
+  readonly userPool: IUserPool;
+  readonly userPoolDomain: UserPoolDomain;
+}
+
+export interface StatelessStackProps extends StackProps {
+  readonly envName: string;
+  readonly config: EnvironmentConfig;
+  readonly stateful: StatefulResources;
+  /** Entry file per function; defaults to functions/<name>/handler.ts. */
+  readonly entryFor?: (name: FunctionName) => string | undefined;
+}
+
+/** The dispatcher reports how late each reminder went out (Powertools metric, `service` dimension). */
+export const DISPATCH_LAG_METRIC = { namespace: 'TrialSms', metricName: 'DispatchLagSeconds', service: 'dispatch-reminders' } as const;
+
+/**
+ * Routes served without a token, by design: the console's static files (the page signs in via
+ * Cognito, then calls /api with the token), its public config (pool id, client id, domain) and
+ * the OpenAPI document. Everything under /api needs a valid Cognito JWT.
+ */
+export const PUBLIC_PATHS = ['/', '/index.html', '/app.js', '/styles.css', '/config.json', '/openapi.json'] as const;
+
+/**
+ * Code and wiring, no data: the six functions, their Scheduler schedules, the inbound-SMS
+ * subscription, the coordinator HTTP API with its Cognito app client, and the alarms.
+ * Safe to destroy and redeploy: every byte of state lives in the stateful stack.
+ */
+export class StatelessStack extends Stack {
+  readonly functions: Record<FunctionName, TrialFunction>;
+  readonly api: HttpApi;
+  readonly consoleClient: UserPoolClient;
+  /** Routes of the coordinator API under /api (all behind the JWT authorizer). */
+  readonly apiRoutes: HttpRoute[];
+  readonly publicRoutes: HttpRoute[];
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, props);
+    const { config, stateful: s } = props;
+    const opsAction = new SnsAction(s.opsTopic);
+    const logRetention = config.logRetentionDays as RetentionDays;
+    const common = { logRetention, logsKey: s.logsKey, queueKey: s.messagingKey, alarmTopic: s.opsTopic } satisfies Partial<TrialFunctionProps>;
+    const entry = (name: FunctionName) => {
+      const file = props.entryFor?.(name);
+      return file === undefined ? {} : { entry: file };
+    };
+    const studyZone = TimeZone.of(config.studyTimeZone);
+
+    // The API comes first: its URL is the console's address (sweep links, Cognito callback).
+    this.api = new HttpApi(this, 'Api', { apiName: `trial-sms-${props.envName}`, description: 'Coordinator API and console', createDefaultStage: false });
+    const consoleUrl = `${this.api.apiEndpoint}/`;
+
+    // Functions. Reserved concurrency 1 for the scheduled jobs: one run at a time. The due queue
+    // is sharded 4 ways to spread partition load, but one dispatcher per minute drains all
+    // shards (a minute's reminders for 60 patients is a handful of items); a second concurrent
+    // dispatcher would only contend for the same claims.
+    const dispatch = new TrialFunction(this, 'DispatchReminders', {
+      ...common,
+      name: 'dispatch-reminders',
+      ...entry('dispatch-reminders'),
+      description: 'Sends the reminders and check-ins that are due, exactly once each',
+      memorySize: 512,
+      timeout: Duration.seconds(55),
+      reservedConcurrency: 1,
+      async: { retryAttempts: 0, maxEventAge: Duration.minutes(1) },
+      environment: {
+        DISPATCH_LEASE_SECONDS: String(config.dispatch.leaseSeconds),
+        DISPATCH_CATCH_UP_MINUTES: String(config.dispatch.catchUpMinutes),
+        CONSOLE_URL: consoleUrl,
+      },
+    })
+      .bindTable(s.table, s.dataKey, 'readWrite')
+      .allowPublishTo(s.alertTopic, s.messagingKey, 'ALERT_TOPIC_ARN')
+      .allowSendSms(config.sms);
+
+    const plan = new TrialFunction(this, 'PlanSchedule', {
+      ...common,
+      name: 'plan-schedule',
+      ...entry('plan-schedule'),
+      description: 'Materializes the next days of reminders from the protocol',
+      memorySize: 512,
+      timeout: Duration.minutes(5),
+      reservedConcurrency: 1,
+      async: { retryAttempts: 2, maxEventAge: Duration.hours(1) },
+      environment: { PLAN_DAYS: String(config.planDays) },
+    }).bindTable(s.table, s.dataKey, 'readWrite');
+
+    const inbound = new TrialFunction(this, 'InboundSms', {
+      ...common,
+      name: 'inbound-sms',
+      ...entry('inbound-sms'),
+      description: 'Stores, interprets and answers a patient reply; raises alerts',
+      memorySize: 512,
+      timeout: Duration.seconds(30),
+      reservedConcurrency: config.concurrency.inboundSms,
+      async: { retryAttempts: 2, maxEventAge: Duration.hours(6) },
+      environment: { CONSOLE_URL: consoleUrl },
+    })
+      .bindTable(s.table, s.dataKey, 'readWrite')
+      .allowPublishTo(s.alertTopic, s.messagingKey, 'ALERT_TOPIC_ARN')
+      .allowSendSms(config.sms);
+
+    const sweep = new TrialFunction(this, 'SweepAdherence', {
+      ...common,
+      name: 'sweep-adherence',
+      ...entry('sweep-adherence'),
+      description: 'Turns unanswered dose check-ins into missed doses; alerts and re-escalates',
+      timeout: Duration.minutes(2),
+      reservedConcurrency: 1,
+      async: { retryAttempts: 1, maxEventAge: Duration.minutes(10) },
+      environment: { CONSOLE_URL: consoleUrl },
+    })
+      .bindTable(s.table, s.dataKey, 'readWrite')
+      .allowPublishTo(s.alertTopic, s.messagingKey, 'ALERT_TOPIC_ARN')
+      .allowPublishTo(s.escalationTopic, s.messagingKey, 'ESCALATION_TOPIC_ARN');
+
+    const digest = new TrialFunction(this, 'WeeklyDigest', {
+      ...common,
+      name: 'weekly-digest',
+      ...entry('weekly-digest'),
+      description: 'Builds, stores and publishes the weekly safety digest',
+      memorySize: 512,
+      timeout: Duration.minutes(5),
+      reservedConcurrency: 1,
+      async: { retryAttempts: 2, maxEventAge: Duration.hours(6) },
+      environment: { SMS_COST_PER_PART_USD: String(config.sms.costPerPartUsd), DIGEST_LANGUAGE: config.digestLanguage, CONSOLE_URL: consoleUrl },
+    })
+      .bindTable(s.table, s.dataKey, 'readWrite')
+      .allowPublishTo(s.alertTopic, s.messagingKey, 'ALERT_TOPIC_ARN');
+
+    const api = new TrialFunction(this, 'CoordinatorApi', {
+      ...common,
+      name: 'coordinator-api',
+      ...entry('coordinator-api'),
+      description: 'Coordinator API (review queue, alerts, patients, visits, exports) and console page',
+      memorySize: 512,
+      timeout: Duration.seconds(29),
+      reservedConcurrency: config.concurrency.coordinatorApi,
+    }).bindTable(s.table, s.dataKey, 'readWriteDelete');
+
+    this.functions = {
+      'dispatch-reminders': dispatch,
+      'plan-schedule': plan,
+      'inbound-sms': inbound,
+      'sweep-adherence': sweep,
+      'weekly-digest': digest,
+      'coordinator-api': api,
+    };
+
+    // Coordinator console: Cognito hosted sign-in, authorization code + PKCE (public client, no secret).
+    this.consoleClient = new UserPoolClient(this, 'ConsoleClient', {
+      userPool: s.userPool,
+      userPoolClientName: 'coordinator-console',
+      generateSecret: false,
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      authFlows: { userSrp: true },
+      supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
+        callbackUrls: [consoleUrl],
+        logoutUrls: [consoleUrl],
+      },
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.hours(12),
+    });
+    api
+      .addEnvironment('AUTH_MODE', 'cognito')
+      .addEnvironment('COGNITO_USER_POOL_ID', s.userPool.userPoolId)
+      .addEnvironment('COGNITO_CLIENT_ID', this.consoleClient.userPoolClientId)
+      .addEnvironment('COGNITO_DOMAIN', s.userPoolDomain.baseUrl());
+
+    // HTTP API: throttled $default stage with JSON access logs (no paths or bodies: route keys only).
+    const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: logRetention, encryptionKey: s.logsKey, removalPolicy: RemovalPolicy.RETAIN });
+    this.api.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: config.api.throttleRateLimit, burstLimit: config.api.throttleBurstLimit },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            time: '$context.requestTime',
+            ip: '$context.identity.sourceIp',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            latencyMs: '$context.responseLatency',
+            user: '$context.authorizer.claims.sub',
+            error: '$context.error.message',
+            integrationError: '$context.integrationErrorMessage',
+          }),
+        ),
+      },
+    });
+    const issuer = `https://cognito-idp.${this.region}.${this.urlSuffix}/${s.userPool.userPoolId}`;
+    const authorizer = new HttpJwtAuthorizer('CognitoAuthorizer', issuer, {
+      jwtAudience: [this.consoleClient.userPoolClientId],
+      identitySource: ['$request.header.Authorization'],
+    });
+    const integration = new HttpLambdaIntegration('CoordinatorApiIntegration', api.fn);
+    this.apiRoutes = this.api.addRoutes({ path: '/api/{proxy+}', methods: [HttpMethod.ANY], integration, authorizer });
+    this.publicRoutes = PUBLIC_PATHS.flatMap((path) => this.api.addRoutes({ path, methods: [HttpMethod.GET], integration }));
+    for (const route of this.publicRoutes) {
+      Validations.of(route).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason: 'Public by design: static console files and the OpenAPI document hold no data; sign-in happens in the page via Cognito.',
+      });
+    }
+
+    // Schedules (EventBridge Scheduler): study time zone, bounded retries, failed invocations to a DLQ.
+    const scheduleDlq = new Queue(this, 'ScheduleDeadLetterQueue', {
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: s.messagingKey,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(scheduleDlq).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter queue of the schedules; its depth raises an alarm.',
+    });
+    // One role for all schedules: invoke the four scheduled functions, write to the (encrypted) DLQ.
+    const schedulerRole = new Role(this, 'SchedulerRole', {
+      description: 'Assumed by EventBridge Scheduler to invoke the scheduled functions',
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': this.account } } }),
+    });
+    schedulerRole.addToPolicy(new PolicyStatement({ sid: 'DeadLetterQueueKey', actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [s.messagingKey.keyArn] }));
+    const schedule = (id: string, fn: TrialFunction, expression: ScheduleExpression, retryAttempts: number, maxEventAge: Duration) =>
+      new Schedule(this, id, {
+        description: `Invokes ${fn.name}`,
+        schedule: expression,
+        target: new LambdaInvoke(fn.fn, {
+          role: schedulerRole,
+          deadLetterQueue: scheduleDlq,
+          retryAttempts,
+          maxEventAge,
+          input: ScheduleTargetInput.fromObject({ source: 'trial-sms.scheduler', job: fn.name, scheduledTime: ContextAttribute.scheduledTime }),
+        }),
+      });
+    const sched = config.schedules;
+    schedule('DispatchEveryMinute', dispatch, ScheduleExpression.rate(Duration.minutes(1)), 1, Duration.minutes(1));
+    schedule(
+      'PlanDaily',
+      plan,
+      ScheduleExpression.cron({ minute: String(sched.plan.minute), hour: String(sched.plan.hour), timeZone: studyZone }),
+      3,
+      Duration.hours(2),
+    );
+    schedule(
+      'SweepEvery15Minutes',
+      sweep,
+      ScheduleExpression.cron({ minute: `0/${sched.sweepEveryMinutes}`, timeZone: studyZone }),
+      1,
+      Duration.minutes(10),
+    );
+    schedule(
+      'DigestMondayMorning',
+      digest,
+      ScheduleExpression.cron({ weekDay: 'MON', minute: String(sched.digest.minute), hour: String(sched.digest.hour), timeZone: studyZone }),
+      3,
+      Duration.hours(6),
+    );
+
+    for (const fn of [dispatch, plan, sweep, digest]) {
+      Validations.of(schedulerRole).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(fn.fn.node.defaultChild as CfnFunction)}.Arn>:*]`,
+        reason: `Scheduler's Lambda target grants invoke on ${fn.name} and its versions (<arn>:*); no other function.`,
+      });
+    }
+
+    // Inbound SMS: the topic (stateful stack) delivers to the function; undeliverable messages to a DLQ.
+    const inboundDeliveryDlq = new Queue(this, 'InboundDeliveryDeadLetterQueue', {
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: s.messagingKey,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(inboundDeliveryDlq).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter queue of the inbound SMS subscription; its depth raises an alarm.',
+    });
+    s.inboundSmsTopic.addSubscription(new LambdaSubscription(inbound.fn, { deadLetterQueue: inboundDeliveryDlq }));
+
+    // Alarms beyond the per-function ones (errors, DLQ depth) that TrialFunction adds.
+    const alarm = (id: string, description: string, props: Omit<ConstructorParameters<typeof Alarm>[2], 'alarmDescription'>) => {
+      const a = new Alarm(this, id, { alarmDescription: description, ...props });
+      a.addAlarmAction(opsAction);
+      return a;
+    };
+    const depth = (queue: Queue) => queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' });
+    alarm('ScheduleDeadLetterAlarm', 'A scheduled invocation failed every retry (schedule DLQ)', {
+      metric: depth(scheduleDlq),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    alarm('InboundDeliveryDeadLetterAlarm', 'SNS could not deliver an inbound SMS to the function (subscription DLQ)', {
+      metric: depth(inboundDeliveryDlq),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    alarm('DispatchLagAlarm', `Reminders go out more than ${config.dispatch.lagAlarmSeconds} s after their due time`, {
+      metric: new Metric({
+        namespace: DISPATCH_LAG_METRIC.namespace,
+        metricName: DISPATCH_LAG_METRIC.metricName,
+        dimensionsMap: { service: DISPATCH_LAG_METRIC.service },
+        statistic: 'Maximum',
+        period: Duration.minutes(5),
+      }),
+      threshold: config.dispatch.lagAlarmSeconds,
+      evaluationPeriods: 2,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    alarm('DispatchNotRunningAlarm', 'The dispatcher has not run for 10 minutes: reminders are not going out', {
+      metric: dispatch.fn.metricInvocations({ period: Duration.minutes(10), statistic: 'Sum' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+      treatMissingData: TreatMissingData.BREACHING,
+    });
+    // Direct-to-phone SMS metrics carry the dimension PhoneNumber=PhoneNumberDirect.
+    const smsMetric = (metricName: string) =>
+      new Metric({ namespace: 'AWS/SNS', metricName, dimensionsMap: { PhoneNumber: 'PhoneNumberDirect' }, statistic: 'Sum', period: Duration.hours(1) });
+    alarm('SmsFailureRateAlarm', 'More than 10 % of SMS failed to deliver in the last hour', {
+      metric: new MathExpression({
+        label: 'SMS failure rate (%)',
+        expression: 'IF((delivered + failed) >= 5, 100 * failed / (delivered + failed), 0)',
+        usingMetrics: { delivered: smsMetric('NumberOfNotificationsDelivered'), failed: smsMetric('NumberOfNotificationsFailed') },
+        period: Duration.hours(1),
+      }),
+      threshold: 10,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    alarm('SmsSpendAlarm', `SMS spend this month passed ${config.sms.monthlySpendAlarmUsd} USD`, {
+      metric: new Metric({ namespace: 'AWS/SNS', metricName: 'SMSMonthToDateSpentUSD', statistic: 'Maximum', period: Duration.hours(1) }),
+      threshold: config.sms.monthlySpendAlarmUsd,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+
+    Validations.of(this).acknowledge({
+      id: 'HIPAA.Security-IAMNoInlinePolicy',
+      reason: 'Each role has its own least-privilege inline policy, created and deleted with it; managed policies would allow reuse beyond one function.',
+    });
+
+    new CfnOutput(this, 'ConsoleUrl', { value: consoleUrl });
+    new CfnOutput(this, 'ConsoleClientId', { value: this.consoleClient.userPoolClientId });
+  }
+}
