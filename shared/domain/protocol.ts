@@ -191,7 +191,17 @@ export const protocolSchema = z
         firstAfterDays: dayNumber,
         stepTimeoutMinutes: minutes.min(5),
         proItems: z
-          .array(z.object({ key: z.string().regex(/^[a-z0-9_]+$/), term: z.string().min(1), label: localized }).strict())
+          .array(
+            z
+              .object({
+                key: z.string().regex(/^[a-z0-9_]+$/),
+                term: z.string().min(1),
+                label: localized,
+                /** 'presence' items (fever, jaundice …) are yes/no: no severity question follows. */
+                attribute: z.enum(['severity', 'presence']).optional(),
+              })
+              .strict(),
+          )
           .min(1)
           .max(9 * 2),
       })
