@@ -27,11 +27,14 @@ export const dispatchRemindersEnvSchema = z
     TABLE_NAME: tableName,
     DISPATCH_LEASE_SECONDS: z.coerce.number().int().min(30).max(900),
     DISPATCH_CATCH_UP_MINUTES: z.coerce.number().int().min(1).max(180),
+    /** Send failures and unknown deliveries are alerts for the coordinators. */
+    ALERT_TOPIC_ARN: arn,
+    CONSOLE_URL: z.url(),
   })
   .extend(smsEnvSchema.shape);
 
 export const inboundSmsEnvSchema = z
-  .object({ TABLE_NAME: tableName, ALERT_TOPIC_ARN: arn })
+  .object({ TABLE_NAME: tableName, ALERT_TOPIC_ARN: arn, CONSOLE_URL: z.url() })
   .extend(smsEnvSchema.shape);
 
 export const sweepAdherenceEnvSchema = z.object({
@@ -45,6 +48,10 @@ export const weeklyDigestEnvSchema = z.object({
   TABLE_NAME: tableName,
   ALERT_TOPIC_ARN: arn,
   SMS_COST_PER_PART_USD: z.coerce.number().min(0),
+  /** Language of the published digest text; the study team in Beijing reads Chinese by default. */
+  DIGEST_LANGUAGE: z.enum(['zh-CN', 'en']).default('zh-CN'),
+  /** When set, the digest text ends with a link to the stored digest in the console. */
+  CONSOLE_URL: z.url().optional(),
 });
 
 export const coordinatorApiEnvSchema = z.object({
@@ -54,6 +61,8 @@ export const coordinatorApiEnvSchema = z.object({
   COGNITO_CLIENT_ID: optionalText,
   COGNITO_DOMAIN: optionalText,
   LOCAL_API_TOKEN: optionalText,
+  /** Local stack only: an optional second token that gives the read-only monitor role. */
+  LOCAL_MONITOR_TOKEN: optionalText,
 });
 
 /** Parses an environment against a schema; throws one error naming every bad variable. */

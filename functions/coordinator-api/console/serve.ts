@@ -1,0 +1,62 @@
+import { CONSOLE_ASSETS } from './assets.ts';
+
+/**
+ * The coordinator console's static page, served by the coordinator API on AWS and by the local
+ * server (same origin as the API, so no CORS). `GET /`, `/index.html`, `/app.js`, `/styles.css`
+ * need no token; `GET /config.json` tells the page how to sign in.
+ */
+export interface ConsoleHttpResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** What the page reads from `GET /config.json`. */
+export interface ConsoleConfig {
+  auth: 'cognito' | 'local-token';
+  /** Cognito hosted sign-in (authorization code + PKCE). `domain` is the full https origin of the hosted UI. */
+  cognito?: { domain: string; clientId: string; scopes?: string[]; tokenUse?: 'access' | 'id' };
+  studyTimeZone?: string;
+  /** Local stack only: shows the phone simulator and the virtual clock. */
+  local?: boolean;
+  /** Local stack only: the local API token, so the page needs no paste. Never set on AWS. */
+  token?: string;
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+};
+
+function securityHeaders(cognitoDomain?: string): Record<string, string> {
+  const connect = ["'self'", ...(cognitoDomain ? [cognitoDomain.replace(/\/$/, '')] : [])].join(' ');
+  return {
+    'content-security-policy': `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src ${connect}; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`,
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    'cache-control': 'no-cache',
+  };
+}
+
+/** The console file for a request path, or null when the path is not part of the console. */
+export function consoleResponse(path: string, options: { cognitoDomain?: string } = {}): ConsoleHttpResponse | null {
+  const name = path === '/' || path === '/index.html' ? '/index.html' : path;
+  const body = CONSOLE_ASSETS[name];
+  if (body === undefined) return null;
+  const type = TYPES[name.slice(name.lastIndexOf('.'))] ?? 'application/octet-stream';
+  return { statusCode: 200, headers: { 'content-type': type, ...securityHeaders(options.cognitoDomain) }, body };
+}
+
+export function isConsolePath(path: string): boolean {
+  return path === '/' || path === '/index.html' || path === '/config.json' || CONSOLE_ASSETS[path] !== undefined;
+}
+
+/** `GET /config.json`: no secrets on AWS (client id and hosted-UI domain are public by design). */
+export function consoleConfigResponse(config: ConsoleConfig): ConsoleHttpResponse {
+  return {
+    statusCode: 200,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' },
+    body: JSON.stringify(config),
+  };
+}

@@ -1,0 +1,263 @@
+import { randomUUID } from 'node:crypto';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import middy, { type MiddlewareObj, type Request } from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import httpJsonBodyParser from '@middy/http-json-body-parser';
+import httpRouterHandler, { type Route } from '@middy/http-router';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { z } from 'zod';
+import { DynamoAlertRepository } from '#adapters/dynamo/alert-repository.ts';
+import { DynamoAllocationRepository } from '#adapters/dynamo/allocation-repository.ts';
+import { DynamoAuditLog } from '#adapters/dynamo/audit-log.ts';
+import { DynamoDigestRepository } from '#adapters/dynamo/digest-repository.ts';
+import { documentClient } from '#adapters/dynamo/local-dynamo.ts';
+import { DynamoMessageLog } from '#adapters/dynamo/message-log.ts';
+import { DynamoPatientRepository } from '#adapters/dynamo/patient-repository.ts';
+import { DynamoReminderRepository } from '#adapters/dynamo/reminder-repository.ts';
+import { DynamoReportRepository } from '#adapters/dynamo/report-repository.ts';
+import { DynamoVisitRepository } from '#adapters/dynamo/visit-repository.ts';
+import { createLogger, safeError } from '#adapters/observability.ts';
+import { InvalidInputError, StateConflictError } from '#app/coordinator/deps.ts';
+import { withoutIdentifiers } from '#app/coordinator/redact.ts';
+import { planPatient } from '#app/plan-schedule.ts';
+import { coordinatorApiEnvSchema, parseEnv } from '#config/env.ts';
+import { bundledProtocol } from '#config/protocol.ts';
+import { systemClock } from '#ports/clock.ts';
+import { ConflictError, NotFoundError, StaleWriteError } from '#ports/patients.ts';
+import { bearerToken, cognitoVerifier, localTokenVerifier, type AuthVerifier, type Principal } from './auth.ts';
+import { CONSOLE_ASSETS } from './console/assets.ts';
+import { buildOpenApiDocument } from './openapi.ts';
+import { ForbiddenError, RequestValidationError, UnauthorizedError } from './routes/errors.ts';
+import { patientRoutes } from './routes/patients.ts';
+import { queueRoutes } from './routes/queue.ts';
+import { recordRoutes } from './routes/records.ts';
+import type { AnyRoute, ApiDeps, ApiResult } from './routes/types.ts';
+
+export type { ApiDeps } from './routes/types.ts';
+
+type Event = APIGatewayProxyEventV2;
+type Result = APIGatewayProxyStructuredResultV2;
+
+/** Every route of the API; the OpenAPI document is generated from the same list. */
+export const API_ROUTES: readonly AnyRoute[] = [...patientRoutes, ...queueRoutes, ...recordRoutes];
+export const API_VERSION = '1.0.0';
+
+let openApiCache: string | undefined;
+/** The OpenAPI 3.1 document as served at /openapi.json. */
+export function openApiDocument(): ReturnType<typeof buildOpenApiDocument> {
+  return JSON.parse(openApiJson()) as ReturnType<typeof buildOpenApiDocument>;
+}
+function openApiJson(): string {
+  openApiCache ??= JSON.stringify(buildOpenApiDocument(API_ROUTES, API_VERSION));
+  return openApiCache;
+}
+
+const BASE_HEADERS = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
+
+function problem(status: number, title: string, extra: { detail?: string; errors?: { path: string; message: string }[]; requestId?: string } = {}): Result {
+  return {
+    statusCode: status,
+    headers: { ...BASE_HEADERS, 'content-type': 'application/problem+json', ...(status === 401 ? { 'www-authenticate': 'Bearer' } : {}) },
+    body: JSON.stringify({ status, title, ...extra }),
+  };
+}
+
+function toResult(result: ApiResult, principal: Principal): Result {
+  if ('csv' in result) {
+    return {
+      statusCode: result.status,
+      headers: { ...BASE_HEADERS, 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${result.filename}"` },
+      body: result.csv,
+    };
+  }
+  // Phone numbers are for coordinators only: whatever a route returns, a monitor gets it without identifiers.
+  const json = principal.role === 'coordinator' ? result.json : withoutIdentifiers(result.json);
+  return { statusCode: result.status, headers: { ...BASE_HEADERS, 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(json) };
+}
+
+/** zod issues → one `{path, message}` per bad field; an unknown field is named itself. */
+export function issuesToErrors(issues: readonly z.core.$ZodIssue[], prefix: string): { path: string; message: string }[] {
+  const join = (path: readonly PropertyKey[]) => [prefix, ...path.map(String)].filter(Boolean).join('.') || 'body';
+  return issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ path: join([...issue.path, key]), message: 'unknown field' }))
+      : [{ path: join(issue.path), message: issue.message }],
+  );
+}
+
+const principals = new WeakMap<object, Principal>();
+const requestIdOf = (event: Event, context: Context | undefined) => event.requestContext?.requestId || context?.awsRequestId || randomUUID();
+const methodOf = (event: Event) => event.requestContext?.http?.method?.toUpperCase() ?? '';
+const pathOf = (event: Event) => event.requestContext?.http?.path ?? event.rawPath ?? '';
+const isApiPath = (path: string) => path === '/api' || path.startsWith('/api/');
+
+function routeHandler(route: AnyRoute, deps: ApiDeps) {
+  return async (event: Event, context: Context): Promise<Result> => {
+    const principal = principals.get(event);
+    if (!principal) throw new UnauthorizedError();
+    if (!principal.role || !route.roles.includes(principal.role)) throw new ForbiddenError();
+    const errors: { path: string; message: string }[] = [];
+    const parse = <S extends z.ZodType | undefined>(schema: S, input: unknown, prefix: string): unknown => {
+      if (!schema) return undefined;
+      const result = schema.safeParse(input);
+      if (result.success) return result.data;
+      errors.push(...issuesToErrors(result.error.issues, prefix));
+      return undefined;
+    };
+    const params = parse(route.params, event.pathParameters ?? {}, 'path');
+    const query = parse(route.query, event.queryStringParameters ?? {}, 'query');
+    const body = parse(route.body, event.body, '');
+    if (errors.length > 0) throw new RequestValidationError(errors);
+    const result = await route.handle({
+      params,
+      query,
+      body,
+      principal: { ...principal, role: principal.role },
+      now: deps.clock.now(),
+      requestId: requestIdOf(event, context),
+      deps,
+    } as Parameters<AnyRoute['handle']>[0]);
+    return toResult(result, principal);
+  };
+}
+
+/** Bearer token on every /api path, before anything else is read: no token, no information (not even 404 vs 400). */
+function authenticate(auth: AuthVerifier): MiddlewareObj<Event, Result> {
+  return {
+    before: async (request: Request<Event, Result>) => {
+      if (!isApiPath(pathOf(request.event))) return;
+      const token = bearerToken(request.event.headers as Record<string, string | undefined>);
+      const principal = token ? await auth.verify(token) : null;
+      if (!principal) throw new UnauthorizedError();
+      principals.set(request.event, principal);
+    },
+  };
+}
+
+/** JSON bodies on writes only: a GET's body is ignored; an empty write body reaches the schema (which names what is missing). */
+function jsonBodyOnWrites(): MiddlewareObj<Event, Result> {
+  const parser = httpJsonBodyParser<Event>();
+  return {
+    before: async (request) => {
+      const method = methodOf(request.event);
+      if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return;
+      const body = request.event.body;
+      if (body === undefined || body === null || body === '') {
+        (request.event as { body?: unknown }).body = undefined;
+        return;
+      }
+      await parser.before!(request as never);
+    },
+  };
+}
+
+/** Maps every error to a problem body that names what the caller can fix and nothing internal. */
+function problemResponses(deps: ApiDeps): MiddlewareObj<Event, Result> {
+  return {
+    onError: async (request) => {
+      const error = request.error as (Error & { statusCode?: number; expose?: boolean; cause?: { package?: string } }) | null;
+      const requestId = requestIdOf(request.event, request.context);
+      let response: Result;
+      if (error instanceof RequestValidationError) response = problem(400, 'invalid request', { errors: error.errors });
+      else if (error instanceof InvalidInputError) response = problem(400, 'invalid request', { errors: error.problems });
+      else if (error instanceof UnauthorizedError) response = problem(401, 'unauthorized');
+      else if (error instanceof ForbiddenError) response = problem(403, 'forbidden');
+      else if (error instanceof NotFoundError) response = problem(404, 'not found', { detail: error.message });
+      else if (error instanceof ConflictError) response = problem(409, 'conflict', { detail: error.message, errors: [{ path: error.field, message: error.message }] });
+      else if (error instanceof StaleWriteError) response = problem(409, 'conflict', { detail: 'changed meanwhile: reload and try again' });
+      else if (error instanceof StateConflictError) response = problem(409, 'conflict', { detail: error.message });
+      else if (error?.statusCode === 422 && error.cause?.package === '@middy/http-json-body-parser') {
+        response = problem(400, 'invalid request', { errors: [{ path: 'body', message: 'is not valid JSON' }] });
+      } else if (error?.statusCode === 415) response = problem(415, 'unsupported media type', { detail: 'send Content-Type: application/json' });
+      else if (error?.statusCode === 404) response = problem(404, 'not found');
+      else if (error?.statusCode && error.statusCode >= 400 && error.statusCode < 500 && error.expose !== false) response = problem(400, 'invalid request');
+      else {
+        deps.log?.('error', 'coordinator-api request failed', { requestId, method: methodOf(request.event), route: request.event.routeKey, error: safeError(error) });
+        response = problem(500, 'internal error', { requestId });
+      }
+      request.response = response;
+    },
+  };
+}
+
+function contentTypeOf(name: string): string {
+  if (name.endsWith('.html')) return 'text/html; charset=utf-8';
+  if (name.endsWith('.js')) return 'text/javascript; charset=utf-8';
+  if (name.endsWith('.css')) return 'text/css; charset=utf-8';
+  return 'application/octet-stream';
+}
+
+/**
+ * The API as one middy handler over API Gateway HTTP API (payload v2) events. Everything it
+ * touches comes in `deps`, so the local stack and the tests run the very same stack on dynalite
+ * with a fake clock. `consoleAssets` (path → text) are served without a token: the page holds no
+ * data; it calls the API with the user's token.
+ */
+export function createApiHandler(deps: ApiDeps, options: { consoleAssets?: Readonly<Record<string, string>> } = {}) {
+  const routes: Route<Event, Result>[] = API_ROUTES.map((route) => ({ method: route.method, path: route.path, handler: routeHandler(route, deps) }));
+  routes.push({
+    method: 'GET',
+    path: '/openapi.json',
+    handler: async () => ({ statusCode: 200, headers: { 'content-type': 'application/json; charset=utf-8', 'x-content-type-options': 'nosniff' }, body: openApiJson() }),
+  });
+  for (const [name, text] of Object.entries(options.consoleAssets ?? {})) {
+    const serve = async (): Promise<Result> => ({
+      statusCode: 200,
+      headers: { 'content-type': contentTypeOf(name), 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY' },
+      body: text,
+    });
+    routes.push({ method: 'GET', path: name, handler: serve });
+    if (name === '/index.html') routes.push({ method: 'GET', path: '/', handler: serve });
+  }
+  return middy<Event, Result>()
+    .use(problemResponses(deps))
+    .use(httpHeaderNormalizer())
+    .use(authenticate(deps.auth))
+    .use(jsonBodyOnWrites())
+    .handler(httpRouterHandler({ routes }));
+}
+
+/** Real adapters from the environment (parsed once per cold start; a bad variable fails loudly). */
+export function depsFromEnv(env: Record<string, string | undefined> = process.env): ApiDeps {
+  const config = parseEnv(coordinatorApiEnvSchema, env);
+  let auth: AuthVerifier;
+  if (config.AUTH_MODE === 'cognito') {
+    if (!config.COGNITO_USER_POOL_ID || !config.COGNITO_CLIENT_ID) throw new Error('Invalid function configuration: AUTH_MODE=cognito needs COGNITO_USER_POOL_ID and COGNITO_CLIENT_ID');
+    auth = cognitoVerifier({ userPoolId: config.COGNITO_USER_POOL_ID, clientId: config.COGNITO_CLIENT_ID });
+  } else {
+    if (!config.LOCAL_API_TOKEN) throw new Error('Invalid function configuration: AUTH_MODE=local-token needs LOCAL_API_TOKEN');
+    auth = localTokenVerifier({ coordinatorToken: config.LOCAL_API_TOKEN, monitorToken: config.LOCAL_MONITOR_TOKEN });
+  }
+  const protocol = bundledProtocol();
+  const doc = documentClient(new DynamoDBClient({}));
+  const table = config.TABLE_NAME;
+  const zone = protocol.studyTimeZone;
+  const reminders = new DynamoReminderRepository(doc, table, zone);
+  const logger = createLogger('coordinator-api');
+  return {
+    patients: new DynamoPatientRepository(doc, table),
+    reminders,
+    reports: new DynamoReportRepository(doc, table, zone),
+    alerts: new DynamoAlertRepository(doc, table, zone),
+    messages: new DynamoMessageLog(doc, table, zone),
+    audit: new DynamoAuditLog(doc, table),
+    visits: new DynamoVisitRepository(doc, table),
+    allocations: new DynamoAllocationRepository(doc, table),
+    digests: new DynamoDigestRepository(doc, table),
+    protocol,
+    planner: { planPatient: (patient, now) => planPatient({ reminders, protocol }, patient, now) },
+    clock: systemClock,
+    auth,
+    log: (level, message, fields) => logger[level](message, fields ?? {}),
+  };
+}
+
+type ApiHandler = ReturnType<typeof createApiHandler>;
+let live: ApiHandler | undefined;
+// On Lambda the configuration is checked at cold start; imported elsewhere (tests, the local stack) nothing runs until called.
+if (process.env.AWS_LAMBDA_FUNCTION_NAME) live = createApiHandler(depsFromEnv(), { consoleAssets: CONSOLE_ASSETS });
+
+export const handler = (event: Event, context: Context): Promise<Result> => {
+  live ??= createApiHandler(depsFromEnv(), { consoleAssets: CONSOLE_ASSETS });
+  return live(event, context);
+};

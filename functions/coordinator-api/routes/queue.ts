@@ -1,0 +1,87 @@
+import { acknowledgeAlert } from '#app/acknowledge-alert.ts';
+import { StateConflictError } from '#app/coordinator/deps.ts';
+import { reviewReport } from '#app/coordinator/review-report.ts';
+import { NotFoundError } from '#ports/patients.ts';
+import type { Report } from '#ports/reports.ts';
+import type { Role } from '../auth.ts';
+import { acknowledgeBody, alertPage, alertResponse, alertsQuery, idParams, reportPage, reportResponse, reportsQuery, reviewBody } from '../schemas.ts';
+import { ANY_ROLE, COORDINATOR, defineRoute, type AnyRoute } from './types.ts';
+
+/** Monitors see interpretations, terms and grades, not the patient's own words (message bodies are coordinators' only). */
+function forRole(report: Report, role: Role): Omit<Report, 'text'> & { text?: string } {
+  if (role === 'coordinator') return report;
+  const { text: _text, ...rest } = report;
+  return rest;
+}
+
+/** The review queue (reports) and the alerts. */
+export const queueRoutes: AnyRoute[] = [
+  defineRoute({
+    method: 'GET',
+    path: '/api/reports',
+    operationId: 'listReports',
+    summary: 'The review queue: reports by status, oldest first, paginated.',
+    roles: ANY_ROLE,
+    query: reportsQuery,
+    responses: { 200: { description: 'One page', schema: reportPage } },
+    async handle({ deps, query, principal }) {
+      const page = await deps.reports.listByStatus(query.status, query.cursor, query.limit ?? 50);
+      return { status: 200, json: { ...page, items: page.items.map((r) => forRole(r, principal.role)) } };
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/api/reports/{id}',
+    operationId: 'getReport',
+    summary: 'One report with its interpretation and review.',
+    roles: ANY_ROLE,
+    params: idParams,
+    responses: { 200: { description: 'The report', schema: reportResponse } },
+    async handle({ deps, params, principal }) {
+      const report = await deps.reports.get(params.id);
+      if (!report) throw new NotFoundError('no such report');
+      return { status: 200, json: forRole(report, principal.role) };
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/api/reports/{id}/review',
+    operationId: 'reviewReport',
+    summary: 'Mark a report reviewed: outcome, note, CTCAE terms and grades confirmed or corrected. Once.',
+    roles: COORDINATOR,
+    params: idParams,
+    body: reviewBody,
+    responses: { 200: { description: 'Reviewed', schema: reportResponse } },
+    async handle({ deps, params, body, principal, now }) {
+      return { status: 200, json: await reviewReport(deps, params.id, body, principal.subject, now) };
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/api/alerts',
+    operationId: 'listAlerts',
+    summary: 'Alerts by status, oldest first, paginated.',
+    roles: ANY_ROLE,
+    query: alertsQuery,
+    responses: { 200: { description: 'One page', schema: alertPage } },
+    async handle({ deps, query }) {
+      return { status: 200, json: await deps.alerts.listByStatus(query.status, query.cursor, query.limit ?? 50) };
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/api/alerts/{id}/acknowledge',
+    operationId: 'acknowledgeAlert',
+    summary: 'Acknowledge an open alert with a note (stops its escalation). Once.',
+    roles: COORDINATOR,
+    params: idParams,
+    body: acknowledgeBody,
+    responses: { 200: { description: 'Acknowledged', schema: alertResponse } },
+    async handle({ deps, params, body, principal, now }) {
+      const result = await acknowledgeAlert(deps, params.id, principal.subject, body.note, now);
+      if (result === 'not_found') throw new NotFoundError('no such alert');
+      if (result === 'not_open') throw new StateConflictError('the alert was already acknowledged');
+      return { status: 200, json: result };
+    },
+  }),
+];

@@ -1,0 +1,72 @@
+import { buildExport } from '#app/coordinator/exports.ts';
+import { NotFoundError } from '#ports/patients.ts';
+import { auditList, auditQuery, csvResponse, datasetParams, digestPage, digestResponse, digestsQuery, exportQuery, weekParams } from '../schemas.ts';
+import { ANY_ROLE, COORDINATOR, defineRoute, type AnyRoute } from './types.ts';
+import { ForbiddenError, RequestValidationError } from './errors.ts';
+
+/** Digests, exports and the audit trail: read-only. */
+export const recordRoutes: AnyRoute[] = [
+  defineRoute({
+    method: 'GET',
+    path: '/api/digests',
+    operationId: 'listDigests',
+    summary: 'Weekly safety digests, newest week first, paginated.',
+    roles: ANY_ROLE,
+    query: digestsQuery,
+    responses: { 200: { description: 'One page', schema: digestPage } },
+    async handle({ deps, query }) {
+      return { status: 200, json: await deps.digests.list(query.cursor, query.limit ?? 50) };
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/api/digests/{week}',
+    operationId: 'getDigest',
+    summary: 'The digest of one ISO week (study time zone).',
+    roles: ANY_ROLE,
+    params: weekParams,
+    responses: { 200: { description: 'The digest', schema: digestResponse } },
+    async handle({ deps, params }) {
+      const digest = await deps.digests.get(params.week);
+      if (!digest) throw new NotFoundError('no digest for this week');
+      return { status: 200, json: digest };
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/api/exports/{dataset}.csv',
+    operationId: 'exportDataset',
+    summary: 'CSV export: patients (never phones), doses, side-effects, visits (with time to first relapse), messages, audit.',
+    roles: ANY_ROLE,
+    params: datasetParams,
+    query: exportQuery,
+    responses: { 200: { description: 'CSV', schema: csvResponse, contentType: 'text/csv' } },
+    async handle({ deps, params, query, principal, now }) {
+      if (query.includeBodies && principal.role !== 'coordinator') throw new ForbiddenError();
+      if (query.includeBodies && params.dataset !== 'messages') {
+        throw new RequestValidationError([{ path: 'query.includeBodies', message: 'applies to the messages export only' }]);
+      }
+      const csv = await buildExport(deps, params.dataset, {
+        role: principal.role,
+        includeBodies: query.includeBodies ?? false,
+        ...(query.from ? { from: new Date(query.from).toISOString() } : {}),
+        ...(query.to ? { to: new Date(query.to).toISOString() } : {}),
+        now,
+      });
+      return { status: 200, csv, filename: `${params.dataset}-${now.slice(0, 10)}.csv` };
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/api/audit',
+    operationId: 'getAuditTrail',
+    summary: 'The audit trail of one entity (?entity=patient:<id>, report:<id>, alert:<id>), oldest first. Append-only: no route edits it.',
+    roles: COORDINATOR,
+    query: auditQuery,
+    responses: { 200: { description: 'Entries', schema: auditList } },
+    async handle({ deps, query }) {
+      const items = await deps.audit.listForEntity(query.entity.type, query.entity.id);
+      return { status: 200, json: { items } };
+    },
+  }),
+];

@@ -1,0 +1,235 @@
+import { z } from 'zod';
+import 'zod-openapi';
+import { decodeCursor } from '#adapters/dynamo/keys.ts';
+import { EXPORT_DATASETS } from '#app/coordinator/exports.ts';
+import { doseTimesSchema, e164Schema, patientSchema, PATIENT_STATUSES, studyIdSchema } from '#domain/patient.ts';
+import { armSchema, languageSchema, localDateSchema, timeZoneSchema } from '#domain/protocol.ts';
+import { ALERT_KINDS } from '#ports/alerts.ts';
+import { REVIEW_OUTCOMES } from '#ports/reports.ts';
+import { VISIT_RESPONSES } from '#ports/visits.ts';
+
+/**
+ * The API's zod schemas: the same objects validate requests and generate /openapi.json.
+ * Request bodies and query strings are strict: an unknown field is a 400 naming it.
+ */
+
+const note = (max: number) => z.string().trim().max(max);
+const reason = z.string().trim().min(1, 'must not be empty').max(500).meta({ description: 'Why (kept in the audit trail).' });
+
+// ---- path parameters (not strict: API Gateway may add its own, e.g. `proxy` on a greedy route) ----
+export const idParams = z.object({ id: z.string().regex(/^[A-Za-z0-9._:-]{1,200}$/, 'is not an id') });
+export const weekParams = z.object({ week: z.string().regex(/^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$/, 'must be an ISO week such as 2027-W02') });
+export const datasetParams = z.object({ dataset: z.enum(EXPORT_DATASETS) });
+
+// ---- query strings ---------------------------------------------------------------------------
+const cursor = z
+  .string()
+  .max(4096)
+  .refine((c) => {
+    try {
+      decodeCursor(c);
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'is not a cursor from a previous page')
+  .meta({ description: 'Opaque: the nextCursor of the previous page.' });
+const limit = z.coerce.number().int().min(1).max(200).optional().meta({ description: 'Page size (default 50).' });
+const pageQuery = { cursor: cursor.optional(), limit };
+
+export const listPatientsQuery = z.strictObject({ status: z.enum(PATIENT_STATUSES).optional().meta({ description: 'With a status: one page by status; without: every patient.' }), ...pageQuery });
+export const reportsQuery = z.strictObject({ status: z.enum(['open', 'reviewed']).default('open'), ...pageQuery });
+export const alertsQuery = z.strictObject({ status: z.enum(['open', 'acknowledged']).default('open'), ...pageQuery });
+export const digestsQuery = z.strictObject(pageQuery);
+const booleanText = z.enum(['true', 'false']).transform((v) => v === 'true');
+export const exportQuery = z.strictObject({
+  includeBodies: booleanText.optional().meta({ description: 'messages export only: include message bodies (coordinators only).' }),
+  from: z.iso.datetime().optional().meta({ description: 'audit export: from this instant (UTC, inclusive).' }),
+  to: z.iso.datetime().optional().meta({ description: 'audit export: to this instant (UTC, exclusive).' }),
+});
+export const auditQuery = z.strictObject({
+  entity: z
+    .string()
+    .regex(/^[a-z]+:[A-Za-z0-9._:-]{1,200}$/, 'must be type:id, e.g. patient:7c0e…')
+    .transform((value) => {
+      const at = value.indexOf(':');
+      return { type: value.slice(0, at), id: value.slice(at + 1) };
+    }),
+});
+
+// ---- request bodies --------------------------------------------------------------------------
+const regimen = {
+  prednisoneStartMg: z.number().positive().optional(),
+  mmfInductionDoseG: z.number().positive().optional(),
+  mmfMaintenanceDoseG: z.number().positive().optional(),
+  lefDoseMg: z.number().positive().optional(),
+};
+
+export const enrollBody = z
+  .strictObject({
+    studyId: studyIdSchema,
+    phone: e164Schema,
+    timeZone: timeZoneSchema.optional().meta({ description: 'IANA zone; default: the study time zone (Asia/Shanghai).' }),
+    language: languageSchema.optional().meta({ description: 'default zh-CN' }),
+    enrolledOn: localDateSchema,
+    doseTimes: doseTimesSchema.optional().meta({ description: "default: the protocol's dose times" }),
+    discreet: z.boolean().optional().meta({ description: 'No drug names in SMS (default false).' }),
+    ...regimen,
+  })
+  .meta({
+    id: 'EnrollPatient',
+    description: 'Regimen parameters default to the protocol and must lie within its bounds.',
+    example: {
+      studyId: 'IGG4-001',
+      phone: '+8613800138000',
+      timeZone: 'Asia/Shanghai',
+      language: 'zh-CN',
+      enrolledOn: '2027-01-04',
+      doseTimes: { morning: '08:00', evening: '20:00' },
+      prednisoneStartMg: 40,
+      discreet: false,
+    },
+  });
+
+export const patchPatientBody = z
+  .strictObject({
+    phone: e164Schema.optional(),
+    timeZone: timeZoneSchema.optional(),
+    language: languageSchema.optional(),
+    doseTimes: doseTimesSchema.optional(),
+    discreet: z.boolean().optional(),
+    ...regimen,
+    reason: reason.optional(),
+  })
+  .refine((body) => Object.keys(body).some((k) => k !== 'reason'), { message: 'nothing to change' })
+  .meta({ id: 'PatchPatient' });
+
+export const statusBody = z.strictObject({ action: z.enum(['pause', 'resume', 'withdraw']), reason }).meta({ id: 'ChangeStatus' });
+
+export const randomizationBody = z
+  .discriminatedUnion('method', [
+    z.strictObject({ method: z.literal('draw'), reason: reason.optional() }).meta({ description: 'Draw the next allocation of the concealed list.' }),
+    z.strictObject({ method: z.literal('external'), arm: armSchema, reason: reason.optional() }).meta({ description: 'Record an arm allocated elsewhere.' }),
+  ])
+  .meta({ id: 'Randomize' });
+
+const visitKey = z.string().regex(/^[a-z0-9_]{1,64}$/, 'must be a visit key such as m6');
+export const visitBody = z
+  .discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('appointment'), visitKey, date: localDateSchema, reason: reason.optional() }),
+    z.strictObject({ kind: z.literal('unscheduled'), date: localDateSchema, reason }),
+    z.strictObject({
+      kind: z.literal('completed'),
+      visitKey,
+      date: localDateSchema,
+      riTotal: z.number().int().min(0).max(300).nullable().optional().meta({ description: 'IgG4-RD Responder Index total' }),
+      response: z.enum(VISIT_RESPONSES).nullable().optional(),
+      relapse: z.strictObject({ decision: z.boolean(), organs: z.array(z.string().trim().min(1).max(80)).max(20).optional() }).meta({ description: "The physician's decision." }),
+      note: note(2000).optional(),
+    }),
+  ])
+  .meta({ id: 'RecordVisit' });
+
+const ctcaeItem = z.strictObject({ term: z.string().trim().min(1).max(200), grade: z.number().int().min(1).max(5).nullable() });
+export const reviewBody = z
+  .strictObject({
+    outcome: z.enum(REVIEW_OUTCOMES),
+    note: note(2000).default(''),
+    confirmedItems: z.array(ctcaeItem).max(30).default([]).meta({ description: 'CTCAE terms and grades as confirmed or corrected.' }),
+  })
+  .meta({ id: 'ReviewReport' });
+
+export const acknowledgeBody = z.strictObject({ note: z.string().trim().min(1, 'must not be empty').max(2000) }).meta({ id: 'AcknowledgeAlert' });
+
+// ---- responses -------------------------------------------------------------------------------
+export const problemSchema = z
+  .object({
+    status: z.number().int(),
+    title: z.string(),
+    detail: z.string().optional(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    requestId: z.string().optional(),
+  })
+  .meta({ id: 'Problem', description: 'application/problem+json; 400 lists each bad field in errors.' });
+
+export const patientResponse = patientSchema.meta({ id: 'Patient' });
+const interpretedItem = z.object({ term: z.string(), grade: z.number().int().nullable() });
+export const reportResponse = z
+  .looseObject({
+    id: z.string(),
+    patientId: z.string().nullable(),
+    studyId: z.string().nullable(),
+    receivedAt: z.string(),
+    text: z.string().optional().meta({ description: 'The patient’s text (coordinators only).' }),
+    interpretation: z.looseObject({ intent: z.string(), items: z.array(interpretedItem), redFlag: z.boolean(), relapseSignal: z.boolean() }),
+    status: z.enum(['open', 'reviewed']),
+    review: z
+      .object({ outcome: z.enum(REVIEW_OUTCOMES), note: z.string(), confirmedItems: z.array(interpretedItem), reviewedBy: z.string(), reviewedAt: z.string() })
+      .optional(),
+  })
+  .meta({ id: 'Report' });
+export const alertResponse = z
+  .looseObject({
+    id: z.string(),
+    kind: z.enum(ALERT_KINDS),
+    urgent: z.boolean(),
+    status: z.enum(['open', 'acknowledged']),
+    patientId: z.string().nullable(),
+    studyId: z.string().nullable(),
+    title: z.string(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'Alert' });
+export const digestResponse = z
+  .looseObject({ week: z.string(), language: z.string(), subject: z.string(), text: z.string(), digest: z.record(z.string(), z.unknown()), createdAt: z.string() })
+  .meta({ id: 'Digest' });
+export const auditEntryResponse = z
+  .object({
+    id: z.string(),
+    at: z.string(),
+    actor: z.string(),
+    action: z.string(),
+    entityType: z.string(),
+    entityId: z.string(),
+    before: z.unknown(),
+    after: z.unknown(),
+    reason: z.string().optional(),
+  })
+  .meta({ id: 'AuditEntry' });
+const visitRecordResponse = z
+  .object({
+    visitKey: z.string(),
+    scheduled: z.boolean(),
+    date: z.string(),
+    riTotal: z.number().nullable(),
+    response: z.enum(VISIT_RESPONSES).nullable(),
+    relapse: z.boolean(),
+    relapseOrgans: z.array(z.string()),
+    note: z.string().optional(),
+    recordedBy: z.string(),
+    recordedAt: z.string(),
+    version: z.number(),
+  })
+  .meta({ id: 'VisitRecord' });
+const adherence = z.looseObject({ due: z.number(), confirmed: z.number(), reportedMissed: z.number(), unanswered: z.number(), pending: z.number(), rate: z.number().nullable() });
+export const patientDetailResponse = z
+  .object({
+    patient: patientResponse,
+    upcomingReminders: z.array(z.looseObject({ id: z.string(), kind: z.string(), dueAt: z.string(), localDate: z.string(), localTime: z.string() })),
+    adherence: z.object({ sinceEnrollment: adherence, last28Days: adherence }),
+    visits: z.array(z.object({ key: z.string(), date: z.string(), scheduled: z.boolean(), record: visitRecordResponse.nullable() })),
+    openReports: z.array(reportResponse),
+    openAlerts: z.array(alertResponse),
+  })
+  .meta({ id: 'PatientDetail' });
+export const patientWriteResponse = patientResponse;
+export const statusResponse = z.object({ patient: patientResponse, cancelledReminders: z.number().int() }).meta({ id: 'StatusChanged' });
+export const visitResponse = z.object({ patient: patientResponse, visitKey: z.string(), record: visitRecordResponse.nullable() }).meta({ id: 'VisitRecorded' });
+
+export const pageOf = <T extends z.ZodType>(item: T, id: string) => z.object({ items: z.array(item), nextCursor: z.string().optional() }).meta({ id });
+export const patientList = pageOf(patientResponse, 'PatientPage');
+export const reportPage = pageOf(reportResponse, 'ReportPage');
+export const alertPage = pageOf(alertResponse, 'AlertPage');
+export const digestPage = pageOf(digestResponse, 'DigestPage');
+export const auditList = z.object({ items: z.array(auditEntryResponse) }).meta({ id: 'AuditList' });
+export const csvResponse = z.string().meta({ description: 'RFC 4180 CSV, header row first.' });

@@ -1,0 +1,211 @@
+import { drugStatus, type DoseOutcome } from '#domain/adherence.ts';
+import { toCsv, type CsvCell } from '#domain/csv.ts';
+import type { Patient } from '#domain/patient.ts';
+import type { Protocol } from '#domain/protocol.ts';
+import { studyDayOf, utcToLocal } from '#domain/schedule.ts';
+import type { Report } from '#ports/reports.ts';
+import type { VisitRecord } from '#ports/visits.ts';
+import type { CoordinatorDeps } from './deps.ts';
+import { doseOutcomeOf, remindersSinceEnrollment } from './read-models.ts';
+import { withoutIdentifiers } from './redact.ts';
+
+export const EXPORT_DATASETS = ['patients', 'doses', 'side-effects', 'visits', 'messages', 'audit'] as const;
+export type ExportDataset = (typeof EXPORT_DATASETS)[number];
+
+export interface ExportOptions {
+  role: 'coordinator' | 'monitor';
+  /** Message bodies: coordinators only, and only when asked. */
+  includeBodies: boolean;
+  /** Audit export range [from, to) (ISO instants); defaults: the first enrollment .. now. */
+  from?: string;
+  to?: string;
+  now: string;
+}
+
+export interface ExportTable {
+  headers: string[];
+  rows: CsvCell[][];
+}
+
+/** Time to first relapse (days from baseline), censored at the last visit, or at withdrawal. */
+export interface RelapseEndpoint {
+  event: boolean;
+  timeDays: number;
+  censorReason: 'relapse' | 'last_visit' | 'withdrawn' | 'no_visit';
+  relapseByEndOfStudy: boolean;
+}
+
+/**
+ * The secondary endpoint from the physician's decisions at visits (the system never decides a
+ * relapse): the first visit with a relapse decision is the event; otherwise the patient is
+ * censored at withdrawal (if withdrawn) or at the last completed visit. Times are capped at the
+ * end of study; a relapse after it does not count.
+ */
+export function relapseEndpoint(protocol: Protocol, patient: Patient, records: readonly VisitRecord[]): RelapseEndpoint {
+  const end = protocol.endOfStudyDay;
+  const sorted = [...records].sort((a, b) => a.date.localeCompare(b.date));
+  const firstRelapse = sorted.find((r) => r.relapse && studyDayOf(patient.enrolledOn, r.date) <= end);
+  if (firstRelapse) {
+    const timeDays = studyDayOf(patient.enrolledOn, firstRelapse.date);
+    return { event: true, timeDays, censorReason: 'relapse', relapseByEndOfStudy: true };
+  }
+  if (patient.status === 'withdrawn' && patient.withdrawnAt) {
+    const day = studyDayOf(patient.enrolledOn, utcToLocal(patient.withdrawnAt, patient.timeZone).localDate);
+    return { event: false, timeDays: Math.min(Math.max(day, 0), end), censorReason: 'withdrawn', relapseByEndOfStudy: false };
+  }
+  const last = sorted.at(-1);
+  if (!last) return { event: false, timeDays: 0, censorReason: 'no_visit', relapseByEndOfStudy: false };
+  return { event: false, timeDays: Math.min(studyDayOf(patient.enrolledOn, last.date), end), censorReason: 'last_visit', relapseByEndOfStudy: false };
+}
+
+/** The patient's arm on a local date: none before randomization. */
+function armOn(patient: Patient | undefined, localDate: string): string {
+  if (!patient?.arm || !patient.randomizedOn || localDate < patient.randomizedOn) return 'unrandomized';
+  return patient.arm;
+}
+
+/**
+ * Builds one export. No dataset ever carries a phone number; message bodies only for a
+ * coordinator who asked; for monitors the audit's before/after values lose every identifier.
+ * Reads go through indexes and patient partitions only (no Scan).
+ */
+export async function buildExport(deps: CoordinatorDeps, dataset: ExportDataset, options: ExportOptions): Promise<string> {
+  const table = await exportTable(deps, dataset, options);
+  return toCsv(table.headers, table.rows);
+}
+
+export async function exportTable(deps: CoordinatorDeps, dataset: ExportDataset, options: ExportOptions): Promise<ExportTable> {
+  const patients = await deps.patients.listAll();
+  switch (dataset) {
+    case 'patients':
+      return patientsTable(patients, options);
+    case 'doses':
+      return dosesTable(deps, patients, options.now);
+    case 'side-effects':
+      return sideEffectsTable(deps, patients);
+    case 'visits':
+      return visitsTable(deps, patients);
+    case 'messages':
+      return messagesTable(deps, patients, options);
+    case 'audit':
+      return auditTable(deps, patients, options);
+  }
+}
+
+function patientsTable(patients: Patient[], options: ExportOptions): ExportTable {
+  const coordinator = options.role === 'coordinator';
+  const headers = [
+    'studyId', 'status', 'arm', 'enrolledOn', 'randomizedOn', 'timeZone', 'language', 'discreet', 'smsOptOut',
+    'prednisoneStartMg', 'mmfInductionDoseG', 'mmfMaintenanceDoseG', 'lefDoseMg', 'withdrawnAt', ...(coordinator ? ['statusReason'] : []),
+  ];
+  const rows = patients.map((p) => [
+    p.studyId, p.status, p.arm, p.enrolledOn, p.randomizedOn ?? null, p.timeZone, p.language, p.discreet, p.smsOptOut,
+    p.parameters.prednisoneStartMg, p.parameters.mmfInductionDoseG, p.parameters.mmfMaintenanceDoseG, p.parameters.lefDoseMg,
+    p.withdrawnAt ?? null, ...(coordinator ? [p.statusReason ?? null] : []),
+  ]);
+  return { headers, rows };
+}
+
+async function dosesTable(deps: CoordinatorDeps, patients: Patient[], now: string): Promise<ExportTable> {
+  const headers = ['studyId', 'arm', 'phase', 'localDate', 'localTime', 'slot', 'drug', 'amount', 'unit', 'status', 'dueAt', 'answeredAt', 'checkInId'];
+  const rows: CsvCell[][] = [];
+  for (const patient of patients) {
+    for (const reminder of await remindersSinceEnrollment(deps, patient, now)) {
+      if (reminder.kind !== 'dose' || !reminder.doses) continue;
+      const outcome: DoseOutcome | null = doseOutcomeOf(reminder, patient);
+      // Never sent (expired, failed): the dose was due but nobody was asked.
+      if (!outcome && reminder.state !== 'expired' && reminder.state !== 'failed') continue;
+      for (const dose of reminder.doses) {
+        rows.push([
+          patient.studyId, armOn(patient, reminder.localDate), reminder.phase, reminder.localDate, reminder.localTime, reminder.slot ?? null,
+          dose.drug, dose.amount, dose.unit, outcome ? drugStatus(outcome, dose.drug) : `not_sent_${reminder.state}`, reminder.dueAt,
+          outcome?.answeredAt ?? null, reminder.id,
+        ]);
+      }
+    }
+  }
+  return { headers, rows };
+}
+
+async function allReports(deps: CoordinatorDeps): Promise<Report[]> {
+  const out: Report[] = [];
+  for (const status of ['open', 'reviewed'] as const) {
+    let cursor: string | undefined;
+    do {
+      const page = await deps.reports.listByStatus(status, cursor, 200);
+      out.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+  }
+  return out.sort((a, b) => a.receivedAt.localeCompare(b.receivedAt) || a.id.localeCompare(b.id));
+}
+
+async function sideEffectsTable(deps: CoordinatorDeps, patients: Patient[]): Promise<ExportTable> {
+  const byId = new Map(patients.map((p) => [p.id, p]));
+  const headers = ['studyId', 'arm', 'reportId', 'receivedAt', 'term', 'reportedGrade', 'confirmedGrade', 'confirmed', 'redFlag', 'relapseSignal', 'reviewStatus', 'reviewOutcome', 'reviewedAt'];
+  const rows: CsvCell[][] = [];
+  for (const report of await allReports(deps)) {
+    const patient = report.patientId ? byId.get(report.patientId) : undefined;
+    const reported = new Map(report.interpretation.items.map((i) => [i.term, i.grade]));
+    const confirmed = new Map((report.review?.confirmedItems ?? []).map((i) => [i.term, i.grade]));
+    const terms = [...new Set([...reported.keys(), ...confirmed.keys()])];
+    const localDate = patient ? utcToLocal(report.receivedAt, patient.timeZone).localDate : report.receivedAt.slice(0, 10);
+    for (const term of terms) {
+      rows.push([
+        report.studyId ?? patient?.studyId ?? null, armOn(patient, localDate), report.id, report.receivedAt, term,
+        reported.get(term) ?? null, confirmed.get(term) ?? null, report.review ? confirmed.has(term) : null,
+        report.interpretation.redFlag, report.interpretation.relapseSignal, report.status, report.review?.outcome ?? null, report.review?.reviewedAt ?? null,
+      ]);
+    }
+  }
+  return { headers, rows };
+}
+
+async function visitsTable(deps: CoordinatorDeps, patients: Patient[]): Promise<ExportTable> {
+  const headers = [
+    'studyId', 'arm', 'visitKey', 'scheduled', 'visitDate', 'studyDay', 'riTotal', 'response', 'relapse', 'relapseOrgans',
+    'timeToFirstRelapseDays', 'relapseEvent', 'censorReason', 'relapseByEndOfStudy',
+  ];
+  const rows: CsvCell[][] = [];
+  for (const patient of patients) {
+    const records = await deps.visits.listForPatient(patient.id);
+    const endpoint = relapseEndpoint(deps.protocol, patient, records);
+    const tail: CsvCell[] = [endpoint.timeDays, endpoint.event ? 1 : 0, endpoint.censorReason, endpoint.relapseByEndOfStudy];
+    if (records.length === 0) rows.push([patient.studyId, patient.arm ?? 'unrandomized', null, null, null, null, null, null, null, null, ...tail]);
+    for (const r of records) {
+      rows.push([
+        patient.studyId, armOn(patient, r.date), r.visitKey, r.scheduled, r.date, studyDayOf(patient.enrolledOn, r.date), r.riTotal, r.response,
+        r.relapse, r.relapseOrgans.join(';'), ...tail,
+      ]);
+    }
+  }
+  return { headers, rows };
+}
+
+async function messagesTable(deps: CoordinatorDeps, patients: Patient[], options: ExportOptions): Promise<ExportTable> {
+  const bodies = options.includeBodies && options.role === 'coordinator';
+  const headers = ['studyId', 'direction', 'at', 'purpose', 'parts', 'messageId', 'reminderId', ...(bodies ? ['body'] : [])];
+  const rows: CsvCell[][] = [];
+  for (const patient of patients) {
+    const messages = await deps.messages.listForPatient(patient.id, 1_000_000);
+    for (const m of [...messages].reverse()) {
+      if (m.direction === 'in') {
+        rows.push([patient.studyId, 'in', m.receivedAt, 'reply', null, m.inboundMessageId, null, ...(bodies ? [m.body] : [])]);
+      } else {
+        rows.push([patient.studyId, 'out', m.sentAt, m.purpose, m.parts, m.id, m.reminderId ?? null, ...(bodies ? [m.body] : [])]);
+      }
+    }
+  }
+  return { headers, rows };
+}
+
+async function auditTable(deps: CoordinatorDeps, patients: Patient[], options: ExportOptions): Promise<ExportTable> {
+  const earliest = patients.reduce((min, p) => (p.createdAt < min ? p.createdAt : min), options.now);
+  const from = options.from ?? `${earliest.slice(0, 7)}-01T00:00:00.000Z`;
+  const to = options.to ?? new Date(Date.parse(options.now) + 1).toISOString();
+  const entries = (await deps.audit.listBetween(from, to)).sort((a, b) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id));
+  const visible = options.role === 'coordinator' ? entries : entries.map((e) => withoutIdentifiers(e));
+  const headers = ['at', 'actor', 'action', 'entityType', 'entityId', 'before', 'after', 'reason', 'id'];
+  const rows = visible.map((e) => [e.at, e.actor, e.action, e.entityType, e.entityId, JSON.stringify(e.before ?? null), JSON.stringify(e.after ?? null), e.reason ?? null, e.id]);
+  return { headers, rows };
+}
