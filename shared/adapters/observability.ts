@@ -21,7 +21,7 @@ export function safeError(error: unknown): { name: string; message: string } {
 
 /** Masks anything that looks like a phone number (defence in depth for error messages). */
 export function redactPhones(text: string): string {
-  return text.replace(/\+?\d[\d\s-]{6,}\d/g, '[redacted]');
+  return text.replace(/\+?\d{7,15}/g, '[redacted]');
 }
 
 export { MetricUnit };

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Protocol } from '#domain/protocol.ts';
+import { escalationDeadline } from '#domain/working-time.ts';
 import type { AlertPublisher } from '#ports/alert-publisher.ts';
 import type { Alert, AlertKind, AlertRepository } from '#ports/alerts.ts';
 import type { AuditLog } from '#ports/audit.ts';
@@ -9,7 +10,7 @@ export interface RaiseAlertDeps {
   publisher: AlertPublisher;
   audit: AuditLog;
   protocol: Protocol;
-  /** When an unacknowledged alert is first re-sent to the escalation topic (working hours for routine alerts). */
+  /** When an unacknowledged alert is first re-sent to the escalation topic; default: the protocol's ack times, working hours for routine alerts. */
   escalationTime?: (input: { urgent: boolean; createdAt: string }) => string;
 }
 
@@ -37,8 +38,7 @@ export function alertIdFor(episodeKey: string): string {
  * record is missing).
  */
 export async function raiseAlert(deps: RaiseAlertDeps, input: RaiseAlertInput): Promise<{ created: boolean; alert: Alert }> {
-  const defaultEscalation = () =>
-    new Date(Date.parse(input.now) + (input.urgent ? deps.protocol.alerts.urgentAckMinutes : deps.protocol.alerts.routineAckWorkingMinutes) * 60_000).toISOString();
+  const defaultEscalation = () => escalationDeadline(deps.protocol.alerts, input.urgent, input.now, deps.protocol.studyTimeZone);
   const alert: Alert = {
     id: alertIdFor(input.episodeKey),
     kind: input.kind,
@@ -59,13 +59,11 @@ export async function raiseAlert(deps: RaiseAlertDeps, input: RaiseAlertInput): 
   const result = await deps.alerts.createIfAbsent(alert);
   // A retry after a crash between create and publish still delivers it (notifiedAt is the marker).
   if (!result.created && result.alert.notifiedAt) return result;
-  if (!result.created) {
-    await deps.publisher.publish(result.alert, 'coordinators');
-    await deps.alerts.markNotified(result.alert.id, input.now);
-    return result;
+  if (result.created) {
+    await deps.audit.append({ at: input.now, actor: input.actor, action: 'alert.raise', entityType: 'alert', entityId: alert.id, before: null, after: { kind: alert.kind, urgent: alert.urgent, studyId: alert.studyId, title: alert.title, escalateAt: alert.escalateAt } });
   }
-  await deps.audit.append({ at: input.now, actor: input.actor, action: 'alert.raise', entityType: 'alert', entityId: alert.id, before: null, after: { kind: alert.kind, urgent: alert.urgent, studyId: alert.studyId, title: alert.title } });
-  await deps.publisher.publish(alert, 'coordinators');
-  await deps.alerts.markNotified(alert.id, input.now);
+  await deps.publisher.publish(result.alert, 'coordinators');
+  await deps.alerts.markNotified(result.alert.id, input.now);
+  await deps.audit.append({ at: input.now, actor: input.actor, action: 'alert.notify', entityType: 'alert', entityId: result.alert.id, before: null, after: { channel: 'coordinators' } });
   return result;
 }

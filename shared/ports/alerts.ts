@@ -33,6 +33,13 @@ export interface Alert {
   version: number;
 }
 
+export interface UnresolvedAlertRef {
+  alertId: string;
+  patientId: string;
+  episodeKey: string;
+  createdAt: string;
+}
+
 export interface AlertRepository {
   /** Conditional put on the alert id (derived from episodeKey): a second raise of the same episode returns the stored one. */
   createIfAbsent(alert: Alert): Promise<{ created: boolean; alert: Alert }>;
@@ -49,4 +56,10 @@ export interface AlertRepository {
   /** Records an escalation and schedules the next one (or none). Conditional on the alert still being open. */
   markEscalated(id: string, now: string, nextEscalateAt: string | null): Promise<boolean>;
   listWeek(isoWeek: string): Promise<Alert[]>;
+  /** Every alert of one patient (any status), oldest first, via pointer items in the patient's partition. */
+  listForPatient(patientId: string): Promise<Alert[]>;
+  /** Alerts of a kind whose episode has no recorded resolution (open or acknowledged), optionally of one patient, via a sparse index. */
+  listUnresolved(kind: AlertKind, patientId?: string): Promise<UnresolvedAlertRef[]>;
+  /** Takes an open alert out of the escalation queue without escalating it (its episode resolved). false when not open. */
+  cancelEscalation(id: string, now: string): Promise<boolean>;
 }

@@ -42,4 +42,12 @@ export interface MessageLog {
   listWeek(isoWeek: string): Promise<{ inbound: InboundMessage[]; outbound: OutboundMessage[] }>;
   /** At most one reply per unknown number per local day: true the first time for (phone, day). */
   claimUnknownSenderReply(phone: string, localDate: string): Promise<boolean>;
+  /**
+   * A processing lease on a stored inbound message, so concurrent deliveries of the same message
+   * are processed by one invocation at a time: 'claimed' (yours until `now + leaseSeconds`),
+   * 'processed' (already done: do nothing), 'busy' (another invocation holds an unexpired lease),
+   * 'missing' (not stored).
+   */
+  claimInboundProcessing(inboundMessageId: string, owner: string, now: string, leaseSeconds: number): Promise<'claimed' | 'processed' | 'busy' | 'missing'>;
+  getOutbound(id: string): Promise<OutboundMessage | null>;
 }

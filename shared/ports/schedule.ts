@@ -23,6 +23,8 @@ export interface StoredReminder extends ScheduledItem {
   missedDrugs?: string[];
   answeredAt?: string;
   answerMessageId?: string;
+  /** When the adherence sweep recorded the check-in as missed_no_reply. */
+  sweptAt?: string;
 }
 
 export interface MaterializeResult {
@@ -52,4 +54,25 @@ export interface ReminderRepository {
   release(item: StoredReminder, owner: string, now: string): Promise<void>;
   /** due|sending → expired/failed/cancelled with the reason; leaves the queue. */
   finish(item: StoredReminder, state: 'expired' | 'failed' | 'cancelled', reason: string, now: string, owner?: string): Promise<boolean>;
+  /** Sent dose check-ins whose answer window ended at or before `until`, from every shard of the answer queue (the sweep's only read). */
+  listAwaitingUntil(until: string, limit?: number): Promise<StoredReminder[]>;
+  /**
+   * pending → missed_no_reply (the caller has checked that the window closed); leaves the answer
+   * queue. Conditional on the outcome still being pending: 'answered' when a reply won the race
+   * (its queue entry is removed too if still there).
+   */
+  recordSweepMissed(item: StoredReminder, now: string): Promise<'missed' | 'answered' | 'not_due'>;
+  /** Every reminder due in one ISO week (study time zone), via the week index. */
+  listWeek(isoWeek: string): Promise<StoredReminder[]>;
+  /**
+   * Records a patient's answer on a sent dose check-in and takes it off the answer queue.
+   * Conditional: the latest answer (by `answeredAt`, the message's arrival) wins, an older one is
+   * ignored (`applied: false`); an answer after the sweep's missed_no_reply wins over it.
+   * `previous` is the item before the write (null when it does not exist).
+   */
+  recordDoseAnswer(
+    item: StoredReminder,
+    answer: { outcome: 'taken' | 'missed_reported'; answeredAt: string; answerMessageId: string; missedDrugs?: string[] },
+    now: string,
+  ): Promise<{ applied: boolean; previous: StoredReminder | null }>;
 }

@@ -1,11 +1,13 @@
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isoWeekOfInstant } from '#domain/week.ts';
-import type { Alert, AlertRepository, AlertStatus } from '#ports/alerts.ts';
+import type { Alert, AlertKind, AlertRepository, AlertStatus, UnresolvedAlertRef } from '#ports/alerts.ts';
 import type { Page } from '#ports/patients.ts';
 import { isConditionalFailure, keys, stripKeys } from './keys.ts';
 import { queryAll, queryPage } from './query.ts';
 
 const ESCALATION_QUEUE = 'ESCALATE';
+/** Sparse list (gsi1) of a patient's alerts whose episode is not resolved, per kind: the sweep re-evaluates these patients. */
+const UNRESOLVED = 'ALERTS_UNRESOLVED#';
 
 export class DynamoAlertRepository implements AlertRepository {
   constructor(
@@ -15,6 +17,7 @@ export class DynamoAlertRepository implements AlertRepository {
   ) {}
 
   async createIfAbsent(alert: Alert): Promise<{ created: boolean; alert: Alert }> {
+    if (alert.patientId) await this.putPatientRef(alert, alert.patientId);
     try {
       await this.doc.send(new PutCommand({ TableName: this.tableName, Item: this.toItem(alert), ConditionExpression: 'attribute_not_exists(pk)' }));
       return { created: true, alert };
@@ -52,7 +55,7 @@ export class DynamoAlertRepository implements AlertRepository {
   }
 
   async revise(id: string, changes: Pick<Alert, 'title' | 'details'> & { resolvedReason?: string }, now: string): Promise<Alert | null> {
-    return this.conditionalUpdate(id, {
+    const revised = await this.conditionalUpdate(id, {
       UpdateExpression: `SET title = :title, details = :details, updatedAt = :now, version = version + :one${changes.resolvedReason ? ', resolvedReason = :reason' : ''}`,
       ConditionExpression: 'attribute_exists(pk)',
       ExpressionAttributeValues: {
@@ -63,6 +66,20 @@ export class DynamoAlertRepository implements AlertRepository {
         ...(changes.resolvedReason ? { ':reason': changes.resolvedReason } : {}),
       },
     });
+    if (revised?.patientId && changes.resolvedReason) {
+      // A resolved episode leaves the unresolved list (the pointer stays for the patient page).
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: `PATIENT#${revised.patientId}`, sk: `ALERTREF#${id}` },
+          UpdateExpression: 'REMOVE gsi1pk, gsi1sk',
+          ConditionExpression: 'attribute_exists(pk)',
+        }),
+      ).catch((error: unknown) => {
+        if (!isConditionalFailure(error)) throw error;
+      });
+    }
+    return revised;
   }
 
   async markNotified(id: string, now: string): Promise<void> {
@@ -110,6 +127,36 @@ export class DynamoAlertRepository implements AlertRepository {
     return items.map(fromItem);
   }
 
+  async listForPatient(patientId: string): Promise<Alert[]> {
+    const refs = await queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': `PATIENT#${patientId}`, ':prefix': 'ALERTREF#' },
+    });
+    const alerts = await Promise.all(refs.map((ref) => this.get(String(ref.alertId))));
+    return alerts.filter((a): a is Alert => a !== null).sort((a, b) => (a.createdAt === b.createdAt ? a.id.localeCompare(b.id) : a.createdAt < b.createdAt ? -1 : 1));
+  }
+
+  async listUnresolved(kind: AlertKind, patientId?: string): Promise<UnresolvedAlertRef[]> {
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: patientId ? 'gsi1pk = :pk AND begins_with(gsi1sk, :patient)' : 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': `${UNRESOLVED}${kind}`, ...(patientId ? { ':patient': `${patientId}#` } : {}) },
+    });
+    return items.map((i) => ({ alertId: String(i.alertId), patientId: String(i.patientId), episodeKey: String(i.episodeKey), createdAt: String(i.createdAt) }));
+  }
+
+  async cancelEscalation(id: string, now: string): Promise<boolean> {
+    const updated = await this.conditionalUpdate(id, {
+      UpdateExpression: 'SET updatedAt = :now, version = version + :one REMOVE escalateAt, gsi2pk, gsi2sk',
+      ConditionExpression: '#status = :open',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':now': now, ':one': 1, ':open': 'open' },
+    });
+    return updated !== null;
+  }
+
   private async conditionalUpdate(id: string, input: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName' | 'Key'>): Promise<Alert | null> {
     try {
       const out = await this.doc.send(new UpdateCommand({ TableName: this.tableName, Key: key(id), ReturnValues: 'ALL_NEW', ...input }));
@@ -117,6 +164,36 @@ export class DynamoAlertRepository implements AlertRepository {
     } catch (error) {
       if (isConditionalFailure(error)) return null;
       throw error;
+    }
+  }
+
+  /**
+   * Pointer in the patient's partition (patient page), in the sparse "unresolved" list of its
+   * kind until `revise` records a resolution. Written before the alert and only once: a crash
+   * after it leaves a pointer to nothing (skipped on read), and a retry never re-lists an
+   * alert that was resolved meanwhile.
+   */
+  private async putPatientRef(alert: Alert, patientId: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: `PATIENT#${patientId}`,
+            sk: `ALERTREF#${alert.id}`,
+            ...(alert.resolvedReason ? {} : { gsi1pk: `${UNRESOLVED}${alert.kind}`, gsi1sk: `${patientId}#${alert.createdAt}#${alert.id}` }),
+            entity: 'alertRef',
+            alertId: alert.id,
+            patientId,
+            kind: alert.kind,
+            episodeKey: alert.episodeKey,
+            createdAt: alert.createdAt,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalFailure(error)) throw error;
     }
   }
 

@@ -125,6 +125,32 @@ export class DynamoMessageLog implements MessageLog {
     };
   }
 
+  async claimInboundProcessing(inboundMessageId: string, owner: string, now: string, leaseSeconds: number): Promise<'claimed' | 'processed' | 'busy' | 'missing'> {
+    const leaseUntil = new Date(Date.parse(now) + leaseSeconds * 1000).toISOString();
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: `INBOUND#${inboundMessageId}`, sk: 'MSG' },
+          UpdateExpression: 'SET leaseOwner = :owner, leaseUntil = :until',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(processedAt) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :owner)',
+          ExpressionAttributeValues: { ':owner': owner, ':until': leaseUntil, ':now': now },
+        }),
+      );
+      return 'claimed';
+    } catch (error) {
+      if (!isConditionalFailure(error)) throw error;
+    }
+    const stored = await this.getInbound(inboundMessageId);
+    if (!stored) return 'missing';
+    return stored.processedAt ? 'processed' : 'busy';
+  }
+
+  async getOutbound(id: string): Promise<OutboundMessage | null> {
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: `OUTBOUND#${id}`, sk: 'MSG' }, ConsistentRead: true }));
+    return Item ? (clean(Item) as unknown as OutboundMessage) : null;
+  }
+
   async claimUnknownSenderReply(phone: string, localDate: string): Promise<boolean> {
     try {
       await this.doc.send(

@@ -3,6 +3,7 @@ import type { ScheduledItem } from '#domain/schedule.ts';
 import { isoWeekOfInstant } from '#domain/week.ts';
 import type { MaterializeResult, ReminderRepository, StoredReminder } from '#ports/schedule.ts';
 import { ALL_SHARDS, isConditionalFailure, keys, queueShard, stripKeys } from './keys.ts';
+import { queryAll } from './query.ts';
 
 /**
  * Reminders live in their patient's partition (ITEM#<dueAt>#<id>). While due or being sent they
@@ -190,6 +191,114 @@ export class DynamoReminderRepository implements ReminderRepository {
     } catch (error) {
       if (isConditionalFailure(error)) return false;
       throw error;
+    }
+  }
+
+  async listAwaitingUntil(until: string, limit = 1000): Promise<StoredReminder[]> {
+    const perShard = await Promise.all(
+      ALL_SHARDS.map(async (shard) => {
+        const items: StoredReminder[] = [];
+        let start: Record<string, unknown> | undefined;
+        do {
+          const out = await this.doc.send(
+            new QueryCommand({
+              TableName: this.tableName,
+              IndexName: 'gsi2',
+              KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk <= :until',
+              // A bound at whole seconds without milliseconds ("…T06:00:00Z#~") sorts after both stored shapes of that second (with or without ".000").
+              ExpressionAttributeValues: { ':pk': keys.awaitQueue(shard), ':until': `${new Date(until).toISOString().replace(/\.\d{3}Z$/, 'Z')}#~` },
+              ExclusiveStartKey: start,
+              Limit: Math.min(limit, 1000),
+            }),
+          );
+          items.push(...(out.Items ?? []).map(fromItem));
+          start = out.LastEvaluatedKey;
+        } while (start && items.length < limit);
+        return items;
+      }),
+    );
+    return perShard
+      .flat()
+      .sort((a, b) => ((a.answerWindowEnd ?? '') === (b.answerWindowEnd ?? '') ? a.id.localeCompare(b.id) : (a.answerWindowEnd ?? '') < (b.answerWindowEnd ?? '') ? -1 : 1))
+      .slice(0, limit);
+  }
+
+  async recordSweepMissed(item: StoredReminder, now: string): Promise<'missed' | 'answered' | 'not_due'> {
+    const key = keys.reminder(item.patientId, item.dueAt, item.id);
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: 'SET outcome = :missed, sweptAt = :now, updatedAt = :now REMOVE gsi2pk, gsi2sk',
+          // The window check is done by the caller on parsed instants; the condition guards the race with a reply.
+          ConditionExpression: 'outcome = :pending',
+          ExpressionAttributeValues: { ':missed': 'missed_no_reply', ':pending': 'pending', ':now': now },
+        }),
+      );
+      return 'missed';
+    } catch (error) {
+      if (!isConditionalFailure(error)) throw error;
+    }
+    // Either a reply won the race (then make sure it has left the answer queue) or the window is still open.
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: 'REMOVE gsi2pk, gsi2sk',
+          ConditionExpression: 'attribute_exists(pk) AND outcome <> :pending AND begins_with(gsi2pk, :await)',
+          ExpressionAttributeValues: { ':pending': 'pending', ':await': 'AWAIT#' },
+        }),
+      );
+      return 'answered';
+    } catch (error) {
+      if (!isConditionalFailure(error)) throw error;
+    }
+    const stored = await this.get(item.patientId, item.id, item.dueAt);
+    return stored && stored.outcome !== 'pending' ? 'answered' : 'not_due';
+  }
+
+  async listWeek(isoWeek: string): Promise<StoredReminder[]> {
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      IndexName: 'gsi3',
+      KeyConditionExpression: 'gsi3pk = :pk AND begins_with(gsi3sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.week(isoWeek), ':prefix': 'REMINDER#' },
+    });
+    return items.map(fromItem);
+  }
+
+  async recordDoseAnswer(
+    item: StoredReminder,
+    answer: { outcome: 'taken' | 'missed_reported'; answeredAt: string; answerMessageId: string; missedDrugs?: string[] },
+    now: string,
+  ): Promise<{ applied: boolean; previous: StoredReminder | null }> {
+    try {
+      const out = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.reminder(item.patientId, item.dueAt, item.id),
+          UpdateExpression: `SET outcome = :outcome, answeredAt = :at, answerMessageId = :mid, updatedAt = :now ${answer.missedDrugs?.length ? ', missedDrugs = :drugs REMOVE gsi2pk, gsi2sk' : 'REMOVE gsi2pk, gsi2sk, missedDrugs'}`,
+          // The latest answer wins; the same message again (same answeredAt) rewrites the same values.
+          ConditionExpression: 'kind = :dose AND #state = :sent AND (attribute_not_exists(answeredAt) OR answeredAt <= :at)',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':outcome': answer.outcome,
+            ':at': answer.answeredAt,
+            ':mid': answer.answerMessageId,
+            ':now': now,
+            ':dose': 'dose',
+            ':sent': 'sent',
+            ...(answer.missedDrugs?.length ? { ':drugs': answer.missedDrugs } : {}),
+          },
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      return { applied: true, previous: out.Attributes ? fromItem(out.Attributes) : null };
+    } catch (error) {
+      if (!isConditionalFailure(error)) throw error;
+      return { applied: false, previous: await this.get(item.patientId, item.id, item.dueAt) };
     }
   }
 

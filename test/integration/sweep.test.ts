@@ -1,0 +1,337 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+
+// The handler module parses its environment at load (as on Lambda); give it one before imports run.
+vi.hoisted(() => {
+  process.env.TABLE_NAME ??= 'unused-by-the-factory';
+  process.env.ALERT_TOPIC_ARN ??= 'arn:aws:sns:cn-north-1:123456789012:coordinators';
+  process.env.ESCALATION_TOPIC_ARN ??= 'arn:aws:sns:cn-north-1:123456789012:escalation';
+  process.env.CONSOLE_URL ??= 'https://console.example.org/';
+  process.env.AWS_REGION ??= 'cn-north-1';
+});
+
+import { mockClient } from 'aws-sdk-client-mock';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoAlertRepository } from '#adapters/dynamo/alert-repository.ts';
+import { DynamoAuditLog } from '#adapters/dynamo/audit-log.ts';
+import { documentClient } from '#adapters/dynamo/local-dynamo.ts';
+import { DynamoPatientRepository } from '#adapters/dynamo/patient-repository.ts';
+import { DynamoReminderRepository } from '#adapters/dynamo/reminder-repository.ts';
+import { SnsAlertPublisher } from '#adapters/sns/sns-alert-publisher.ts';
+import { acknowledgeAlert } from '#app/acknowledge-alert.ts';
+import { raiseAlert } from '#app/alerts.ts';
+import { sweepAdherence, type SweepDeps } from '#app/sweep-adherence.ts';
+import { loadProtocolFile } from '#config/protocol-loader.ts';
+import { computeSchedule } from '#domain/schedule.ts';
+import { fixedClock } from '#ports/clock.ts';
+import type { StoredReminder } from '#ports/schedule.ts';
+import { createSweepHandler } from '#functions/sweep-adherence/handler.ts';
+import { useLocalDynamo } from '../support/dynamo.ts';
+import { makePatient } from '../support/patients.ts';
+
+const protocol = loadProtocolFile();
+const local = useLocalDynamo();
+const snsMock = mockClient(SNSClient);
+const COORDINATORS = 'arn:aws:sns:cn-north-1:123456789012:coordinators';
+const ESCALATION = 'arn:aws:sns:cn-north-1:123456789012:escalation';
+const TZ = protocol.studyTimeZone;
+
+/** A DocumentClient on its own DynamoDBClient whose every command name is recorded (the sweep's only connection). */
+function recordingDoc(): { doc: DynamoDBDocumentClient; commands: string[] } {
+  const client = new DynamoDBClient({ endpoint: local.db.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const commands: string[] = [];
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      commands.push(String(context.commandName));
+      return next(args);
+    },
+    { step: 'initialize', name: 'recordCommandNames' },
+  );
+  return { doc: documentClient(client), commands };
+}
+
+/** A maintenance-phase patient on the MMF arm: MMF at 08:00 and 20:00 Shanghai time, nothing else. */
+const patient = makePatient(protocol, {
+  id: 'pat-sweep-1',
+  studyId: 'IGG4-021',
+  phone: '+8613800138021',
+  enrolledOn: '2026-07-01',
+  arm: 'MMF',
+  randomizedOn: '2026-12-30',
+  language: 'en',
+});
+
+async function setup() {
+  const table = await local.freshTable();
+  const seed = {
+    patients: new DynamoPatientRepository(local.db.doc, table),
+    reminders: new DynamoReminderRepository(local.db.doc, table, TZ),
+  };
+  const { doc, commands } = recordingDoc();
+  const deps: SweepDeps = {
+    reminders: new DynamoReminderRepository(doc, table, TZ),
+    patients: new DynamoPatientRepository(doc, table),
+    alerts: new DynamoAlertRepository(doc, table, TZ),
+    publisher: new SnsAlertPublisher(new SNSClient({ region: 'cn-north-1' }), { coordinators: COORDINATORS, escalation: ESCALATION }, 'https://console.example.org/'),
+    audit: new DynamoAuditLog(doc, table),
+    protocol,
+  };
+  await seed.patients.create(patient);
+  const window = { from: '2027-01-12T00:00:00.000Z', to: '2027-01-14T00:00:00.000Z' };
+  const items = computeSchedule(patient, protocol, window).filter((i) => i.kind === 'dose');
+  await seed.reminders.materialize(patient.id, patient.studyId, items, window, '2027-01-11T00:00:00Z');
+  const stored = await seed.reminders.listForPatient(patient.id, window.from, window.to);
+  const doses = stored.filter((i) => i.kind === 'dose');
+  /** What dispatch-reminders does: claim, send, record sent (the check-in enters the answer queue). */
+  const send = async (item: StoredReminder) => {
+    expect(await seed.reminders.claim(item, 'dispatch', item.dueAt, 60)).toBe(true);
+    await seed.reminders.markSent(item, 'dispatch', { messageId: `msg-${item.id}`, parts: 1, sentAt: item.dueAt });
+  };
+  /** What inbound-sms does with an answer (the reply engineer's write, done here directly). */
+  const answer = async (item: StoredReminder, outcome: 'taken' | 'missed_reported', at: string) => {
+    await local.db.doc.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: { pk: `PATIENT#${item.patientId}`, sk: `ITEM#${item.dueAt}#${item.id}` },
+        UpdateExpression: 'SET outcome = :o, answeredAt = :at REMOVE gsi2pk, gsi2sk',
+        ExpressionAttributeValues: { ':o': outcome, ':at': at },
+      }),
+    );
+  };
+  const outcome = async (item: StoredReminder) => (await seed.reminders.get(item.patientId, item.id, item.dueAt))?.outcome;
+  return { table, deps, commands, doses, send, answer, outcome };
+}
+
+const publishes = (topic: string) => snsMock.commandCalls(PublishCommand).filter((c) => c.args[0].input.TopicArn === topic).map((c) => c.args[0].input);
+
+describe('adherence sweep (dynalite)', () => {
+  beforeEach(() => {
+    snsMock.reset();
+    snsMock.on(PublishCommand).resolves({ MessageId: 'sns-1' });
+  });
+
+  it('the schedule gives this patient MMF at 08:00 and 20:00 with the protocol answer windows', async () => {
+    const { doses } = await setup();
+    expect(doses.map((d) => [d.localDate, d.localTime, d.doses?.map((x) => x.drug).join('+'), d.answerWindowEnd])).toEqual([
+      ['2027-01-12', '08:00', 'mmf', '2027-01-12T06:00:00.000Z'], // 08:00 + 6 h = 14:00 local
+      ['2027-01-12', '20:00', 'mmf', '2027-01-12T17:00:00.000Z'], // capped at local midnight + 60 min = 01:00
+      ['2027-01-13', '08:00', 'mmf', '2027-01-13T06:00:00.000Z'],
+      ['2027-01-13', '20:00', 'mmf', '2027-01-13T17:00:00.000Z'],
+    ]);
+  });
+
+  it('marks only check-ins whose answer window closed, and never scans', async () => {
+    const { deps, commands, doses, send, answer, outcome } = await setup();
+    const [morning12, evening12, morning13] = doses;
+    await send(morning12!);
+    await send(evening12!);
+
+    // One minute before the morning window closes: nothing to do.
+    expect((await sweepAdherence(deps, '2027-01-12T05:59:00.000Z')).markedMissed).toBe(0);
+    expect(await outcome(morning12!)).toBe('pending');
+
+    // At 14:00 local the morning window is closed; the evening one (sent 20:00) is not.
+    const first = await sweepAdherence(deps, '2027-01-12T06:00:00.000Z');
+    expect(first.markedMissed).toBe(1);
+    expect(await outcome(morning12!)).toBe('missed_no_reply');
+    expect(await outcome(evening12!)).toBe('pending');
+
+    // An answered check-in is left alone even when its window has closed.
+    await answer(evening12!, 'taken', '2027-01-12T12:30:00.000Z');
+    await send(morning13!);
+    const second = await sweepAdherence(deps, '2027-01-13T05:00:00.000Z');
+    expect(second.markedMissed).toBe(0);
+    expect(await outcome(evening12!)).toBe('taken');
+    expect(await outcome(morning13!)).toBe('pending');
+
+    expect(commands.length).toBeGreaterThan(0);
+    expect(commands).not.toContain('ScanCommand');
+    // Reads are Query and GetItem only; writes are conditional UpdateItem and PutItem (audit appends, alerts).
+    expect([...new Set(commands)].sort()).toEqual(['GetItemCommand', 'PutItemCommand', 'QueryCommand', 'UpdateItemCommand']);
+  });
+
+  it('two consecutive missed doses raise one alert per episode; the next sweep raises nothing; a late "taken" revises it', async () => {
+    const { deps, doses, send, answer, table } = await setup();
+    const [morning12, evening12] = doses;
+    await send(morning12!);
+    await send(evening12!);
+
+    const afterOne = await sweepAdherence(deps, '2027-01-12T06:00:00.000Z');
+    expect(afterOne.alertsRaised).toBe(0);
+
+    const afterTwo = await sweepAdherence(deps, '2027-01-12T17:00:00.000Z');
+    expect(afterTwo).toMatchObject({ markedMissed: 1, alertsRaised: 1 });
+    const [alert] = await deps.alerts.listForPatient(patient.id);
+    expect(alert).toMatchObject({ kind: 'missed_dose', urgent: false, status: 'open', studyId: 'IGG4-021' });
+    expect(alert!.title).toBe('IGG4-021: 2 consecutive missed MMF doses (2027-01-12)');
+    expect(alert!.details).toMatchObject({
+      rule: 'consecutive_same_drug',
+      drug: 'mmf',
+      missedLocalDates: ['2027-01-12'],
+      adherence14d: { due: 2, confirmed: 0, unanswered: 2, rate: 0 },
+    });
+    expect(JSON.stringify(alert)).not.toContain(patient.phone);
+    // Routine: escalates after 480 working minutes. Raised Tue 01:00 local → Tue 08:00 + 8 h = 16:00 local.
+    expect(alert!.escalateAt).toBe('2027-01-13T08:00:00.000Z');
+
+    const coordinatorMessages = publishes(COORDINATORS);
+    expect(coordinatorMessages).toHaveLength(1);
+    expect(coordinatorMessages[0]!.Message).toContain('IGG4-021');
+    expect(coordinatorMessages[0]!.Message).toContain(`#/alerts/${alert!.id}`);
+    expect(coordinatorMessages[0]!.Message).not.toContain(patient.phone);
+
+    // Same episode, next sweep: nothing new, nothing re-sent.
+    const again = await sweepAdherence(deps, '2027-01-12T17:15:00.000Z');
+    expect(again).toMatchObject({ markedMissed: 0, alertsRaised: 0, alertsRevised: 0 });
+    expect(publishes(COORDINATORS)).toHaveLength(1);
+
+    // The patient answers the evening check-in late: "taken". The late answer wins; the alert is revised, not duplicated.
+    await answer(evening12!, 'taken', '2027-01-12T17:20:00.000Z');
+    const revised = await sweepAdherence(deps, '2027-01-12T17:30:00.000Z');
+    expect(revised).toMatchObject({ alertsRaised: 0, alertsRevised: 1 });
+    const alerts = await deps.alerts.listForPatient(patient.id);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ id: alert!.id, resolvedReason: 'late_taken_reply', status: 'open' });
+    expect(alerts[0]!.title).toContain('late "taken" reply for 2027-01-12 20:00');
+    expect(alerts[0]!.escalateAt).toBeUndefined();
+    expect(await deps.alerts.listUnresolved('missed_dose')).toEqual([]);
+
+    // Resolved episodes do not come back on later sweeps, and nothing escalates.
+    const later = await sweepAdherence(deps, '2027-01-13T09:00:00.000Z');
+    expect(later).toMatchObject({ alertsRaised: 0, alertsRevised: 0, escalated: 0 });
+    expect(publishes(ESCALATION)).toHaveLength(0);
+
+    const audit = new DynamoAuditLog(local.db.doc, table);
+    const actions = (await audit.listForEntity('alert', alert!.id)).map((e) => e.action);
+    expect(actions).toEqual(expect.arrayContaining(['alert.raise', 'alert.notify', 'alert.revise', 'alert.escalation_cancel']));
+    const doseAudit = await audit.listForEntity('reminder', morning12!.id);
+    expect(doseAudit.map((e) => [e.action, e.before, e.after])).toEqual([['dose.missed_no_reply', { outcome: 'pending' }, { outcome: 'missed_no_reply', answerWindowEnd: '2027-01-12T06:00:00.000Z' }]]);
+  });
+
+  it('a new run of misses after the episode ended is a new episode with a new alert', async () => {
+    const { deps, doses, send, answer } = await setup();
+    const [m12, e12, m13, e13] = doses;
+    for (const d of [m12, e12]) await send(d!);
+    await sweepAdherence(deps, '2027-01-12T17:00:00.000Z');
+    await answer(e12!, 'taken', '2027-01-12T17:20:00.000Z');
+    await sweepAdherence(deps, '2027-01-12T17:30:00.000Z');
+    for (const d of [m13, e13]) await send(d!);
+    const result = await sweepAdherence(deps, '2027-01-13T17:00:00.000Z');
+    // m13 + e13 missed: a new consecutive episode; with m12 also missed, 3 misses in 7 days as well.
+    expect(result.alertsRaised).toBe(2);
+    const alerts = await deps.alerts.listForPatient(patient.id);
+    expect(alerts.map((a) => [a.details.rule, a.resolvedReason ?? null])).toEqual([
+      ['consecutive_same_drug', 'late_taken_reply'],
+      ['consecutive_same_drug', null],
+      ['missed_in_days', null],
+    ]);
+  });
+});
+
+describe('acknowledgement and re-escalation on a fake clock', () => {
+  beforeEach(() => {
+    snsMock.reset();
+    snsMock.on(PublishCommand).resolves({ MessageId: 'sns-1' });
+  });
+
+  async function urgentAlert(deps: SweepDeps, at: string, episodeKey: string) {
+    return (
+      await raiseAlert(deps, {
+        kind: 'red_flag',
+        urgent: true,
+        episodeKey,
+        patientId: patient.id,
+        studyId: patient.studyId,
+        title: 'IGG4-021: red flag (Fever G3)',
+        details: { reportId: 'r-1' },
+        now: at,
+        actor: 'system:inbound-sms',
+      })
+    ).alert;
+  }
+
+  it('an urgent alert not acknowledged within 2 h goes to the escalation topic, then again 2 h later', async () => {
+    const { deps } = await setup();
+    const clock = fixedClock('2027-01-16T14:00:00.000Z'); // Saturday 22:00 local: urgent alerts ignore working hours
+    const alert = await urgentAlert(deps, clock.now(), 'report:r-1');
+    expect(alert.escalateAt).toBe('2027-01-16T16:00:00.000Z');
+    expect(publishes(COORDINATORS)).toHaveLength(1);
+
+    clock.advanceMinutes(119);
+    expect((await sweepAdherence(deps, clock.now())).escalated).toBe(0);
+    expect(publishes(ESCALATION)).toHaveLength(0);
+
+    clock.advanceMinutes(1);
+    expect((await sweepAdherence(deps, clock.now())).escalated).toBe(1);
+    const escalations = publishes(ESCALATION);
+    expect(escalations).toHaveLength(1);
+    expect(escalations[0]!.Message).toContain('ESCALATED');
+    expect(escalations[0]!.Message).toContain('IGG4-021');
+    const stored = await deps.alerts.get(alert.id);
+    expect(stored).toMatchObject({ status: 'open', escalationCount: 1, escalateAt: '2027-01-16T18:00:00.000Z' });
+
+    // Not again before the next period ends.
+    clock.advanceMinutes(60);
+    expect((await sweepAdherence(deps, clock.now())).escalated).toBe(0);
+    clock.advanceMinutes(60);
+    expect((await sweepAdherence(deps, clock.now())).escalated).toBe(1);
+    expect(publishes(ESCALATION)).toHaveLength(2);
+  });
+
+  it('an acknowledged alert never escalates; acknowledging is audited before → after and happens once', async () => {
+    const { deps, table } = await setup();
+    const clock = fixedClock('2027-01-16T14:00:00.000Z');
+    const alert = await urgentAlert(deps, clock.now(), 'report:r-2');
+
+    clock.advanceMinutes(45);
+    const acked = await acknowledgeAlert(deps, alert.id, 'coordinator:li', '  Called the patient; fever clinic today. ', clock.now());
+    expect(acked).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'coordinator:li', ackNote: 'Called the patient; fever clinic today.' });
+    expect(await acknowledgeAlert(deps, alert.id, 'coordinator:wang', 'me too', clock.now())).toBe('not_open');
+    expect(await acknowledgeAlert(deps, 'no-such-alert', 'coordinator:wang', 'x', clock.now())).toBe('not_found');
+    await expect(acknowledgeAlert(deps, alert.id, 'coordinator:wang', '   ', clock.now())).rejects.toThrow(/needs a note/);
+
+    clock.advanceMinutes(180);
+    expect((await sweepAdherence(deps, clock.now())).escalated).toBe(0);
+    expect(publishes(ESCALATION)).toHaveLength(0);
+
+    const entries = await new DynamoAuditLog(local.db.doc, table).listForEntity('alert', alert.id);
+    const ack = entries.find((e) => e.action === 'alert.acknowledge');
+    expect(ack).toMatchObject({
+      actor: 'coordinator:li',
+      before: { status: 'open', escalateAt: '2027-01-16T16:00:00.000Z', escalationCount: 0 },
+      after: { status: 'acknowledged', acknowledgedBy: 'coordinator:li', note: 'Called the patient; fever clinic today.' },
+    });
+    expect(entries.filter((e) => e.action === 'alert.acknowledge')).toHaveLength(1);
+  });
+
+  it('re-escalation stops after the configured number of reminders', async () => {
+    const { deps } = await setup();
+    const clock = fixedClock('2027-01-16T14:00:00.000Z');
+    await urgentAlert(deps, clock.now(), 'report:r-3');
+    let total = 0;
+    for (let i = 0; i < 12; i++) {
+      clock.advanceMinutes(120);
+      total += (await sweepAdherence(deps, clock.now())).escalated;
+    }
+    expect(total).toBe(3);
+  });
+
+  it('the Lambda handler factory runs the sweep with the injected clock', async () => {
+    const { deps, doses, send } = await setup();
+    await send(doses[0]!);
+    const clock = fixedClock('2027-01-12T06:00:00.000Z');
+    let expiredAt: string | undefined;
+    const handler = createSweepHandler({
+      ...deps,
+      clock,
+      expireConversations: async (now) => {
+        expiredAt = now;
+        return { expired: 2, reports: 1 };
+      },
+    });
+    const result = await handler({}, {} as never);
+    expect(result).toMatchObject({ markedMissed: 1, conversationsExpired: 2 });
+    expect(expiredAt).toBe('2027-01-12T06:00:00.000Z');
+  });
+});
