@@ -155,8 +155,16 @@ export function labDates(protocol: Protocol, patient: Patient): string[] {
   return dates;
 }
 
-export function computeSchedule(patient: Patient, protocol: Protocol, window: TimeWindow): ScheduledItem[] {
+/** Instants are compared as strings: bring any ISO form ("…00Z", "…00+08:00") to the canonical "…00.000Z". */
+export function canonicalInstant(instant: string): string {
+  const dt = DateTime.fromISO(instant, { setZone: true });
+  if (!dt.isValid) throw new RangeError(`not an ISO instant: ${instant}`);
+  return dt.toUTC().toISO()!;
+}
+
+export function computeSchedule(patient: Patient, protocol: Protocol, requested: TimeWindow): ScheduledItem[] {
   if (!canReceiveSms(patient)) return [];
+  const window = { from: canonicalInstant(requested.from), to: canonicalInstant(requested.to) };
   const tz = patient.timeZone;
   const firstLocal = addDays(utcToLocal(window.from, tz).localDate, -1);
   const lastLocal = addDays(utcToLocal(window.to, tz).localDate, 1);

@@ -172,3 +172,13 @@ describe('schedule engine: determinism', () => {
     expect(rescheduled.filter((i) => i.kind === 'visit').map((i) => i.visitDate)).toEqual(['2027-07-12', '2027-07-12']);
   });
 });
+
+describe('schedule engine: instants', () => {
+  it('a window written without milliseconds or with an offset still includes an item due exactly at its start', () => {
+    const patient = makePatient(protocol);
+    const a = computeSchedule(patient, protocol, { from: '2027-02-01T00:00:00Z', to: '2027-02-01T00:01:00Z' });
+    const b = computeSchedule(patient, protocol, { from: '2027-02-01T08:00:00+08:00', to: '2027-02-01T08:01:00+08:00' });
+    expect(a.map((i) => i.dueAt)).toEqual(['2027-02-01T00:00:00.000Z']);
+    expect(b).toEqual(a);
+  });
+});

@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { z } from 'zod';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { DynamoAlertRepository } from '#adapters/dynamo/alert-repository.ts';
+import { DynamoAuditLog } from '#adapters/dynamo/audit-log.ts';
+import { DynamoMessageLog } from '#adapters/dynamo/message-log.ts';
+import { DynamoPatientRepository } from '#adapters/dynamo/patient-repository.ts';
+import { DynamoReminderRepository } from '#adapters/dynamo/reminder-repository.ts';
+import { createLogger, createMetrics, MetricUnit, safeError } from '#adapters/observability.ts';
+import { SnsAlertPublisher } from '#adapters/sns/sns-alert-publisher.ts';
+import { SnsSmsSender } from '#adapters/sns/sns-sms-sender.ts';
+import { dispatchReminders, type DispatchDeps, type DispatchResult } from '#app/dispatch-reminders.ts';
+import { dispatchRemindersEnvSchema, parseEnv } from '#config/env.ts';
+import { bundledProtocol } from '#config/protocol.ts';
+import { withSignature } from '#domain/sms-parts.ts';
+import { systemClock } from '#ports/clock.ts';
+
+/** EventBridge Scheduler sends the input we configure (`{}`), or a scheduled-event envelope locally: nothing in it is needed. */
+const dispatchEventSchema = z.looseObject({}).nullish();
+
+export interface DispatchConfig {
+  leaseSeconds: number;
+  catchUpMinutes: number;
+  signature?: string;
+  concurrency?: number;
+}
+
+const DEFAULT_CONFIG: DispatchConfig = { leaseSeconds: 120, catchUpMinutes: 60 };
+
+const logger = createLogger('dispatch-reminders');
+const metrics = createMetrics('dispatch-reminders');
+
+/** The dispatcher as a Lambda handler; the local stack and tests inject their repositories, SMS gateway and clock. */
+export function createDispatchHandler(deps: DispatchDeps, config: Partial<DispatchConfig> = {}) {
+  const settings = { ...DEFAULT_CONFIG, ...config };
+  return middy<unknown, DispatchResult, Error, Context>().handler(async (event, context): Promise<DispatchResult> => {
+    const parsed = dispatchEventSchema.safeParse(event);
+    if (!parsed.success) throw new Error(`dispatch-reminders: unexpected event (${parsed.error.issues.map((i) => i.message).join('; ')})`);
+    try {
+      const result = await dispatchReminders(deps, {
+        owner: `dispatch:${context?.awsRequestId ?? randomUUID()}`,
+        leaseSeconds: settings.leaseSeconds,
+        catchUpMinutes: settings.catchUpMinutes,
+        ...(settings.signature ? { signature: settings.signature } : {}),
+        ...(settings.concurrency ? { concurrency: settings.concurrency } : {}),
+        ...(typeof context?.getRemainingTimeInMillis === 'function' ? { remainingMs: () => context.getRemainingTimeInMillis() } : {}),
+        onItemError: (studyId, error) => logger.error('reminder left for the next run', { studyId, error: safeError(error) }),
+      });
+      const { stoppedEarly, ...counts } = result;
+      if (result.due > 0 || stoppedEarly) logger.info('dispatch run', { ...counts, stoppedEarly });
+      if (result.errors > 0 || result.unconfirmed > 0) logger.warn('dispatch run left items for the next run', { errors: result.errors, unconfirmed: result.unconfirmed });
+      metrics.addMetric('SmsParts', MetricUnit.Count, result.parts);
+      metrics.addMetric('RemindersSent', MetricUnit.Count, result.sent);
+      for (const name of ['expired', 'failed', 'released', 'deliveryUnknown', 'dailyCap', 'errors'] as const) metrics.addMetric(`Reminders_${name}`, MetricUnit.Count, result[name]);
+      metrics.publishStoredMetrics();
+      return result;
+    } catch (error) {
+      logger.error('dispatch run failed', { error: safeError(error) });
+      throw error;
+    }
+  });
+}
+
+const env = parseEnv(dispatchRemindersEnvSchema);
+// A malformed signature fails the cold start, not every send.
+if (env.SMS_SIGNATURE) withSignature('', env.SMS_SIGNATURE);
+const protocol = bundledProtocol();
+const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
+const alertSns = new SNSClient({});
+// The sender retries itself (throttling vs. ambiguous timeouts): the SDK must not retry a Publish behind its back.
+const smsSns = new SNSClient({ maxAttempts: 1 });
+
+export const handler = createDispatchHandler(
+  {
+    reminders: new DynamoReminderRepository(doc, env.TABLE_NAME, protocol.studyTimeZone),
+    patients: new DynamoPatientRepository(doc, env.TABLE_NAME),
+    messages: new DynamoMessageLog(doc, env.TABLE_NAME, protocol.studyTimeZone),
+    sms: new SnsSmsSender(smsSns, {
+      ...(env.SMS_SENDER_ID ? { senderId: env.SMS_SENDER_ID } : {}),
+      ...(env.SMS_ORIGINATION_NUMBER ? { originationNumber: env.SMS_ORIGINATION_NUMBER } : {}),
+      ...(env.SMS_MAX_PRICE_USD ? { maxPriceUsd: env.SMS_MAX_PRICE_USD } : {}),
+      ...(env.SMS_SIGNATURE ? { signature: env.SMS_SIGNATURE } : {}),
+    }),
+    protocol,
+    alerting: {
+      alerts: new DynamoAlertRepository(doc, env.TABLE_NAME, protocol.studyTimeZone),
+      publisher: new SnsAlertPublisher(alertSns, { coordinators: env.ALERT_TOPIC_ARN }, env.CONSOLE_URL),
+      audit: new DynamoAuditLog(doc, env.TABLE_NAME),
+      protocol,
+    },
+    clock: systemClock,
+  },
+  {
+    leaseSeconds: env.DISPATCH_LEASE_SECONDS,
+    catchUpMinutes: env.DISPATCH_CATCH_UP_MINUTES,
+    ...(env.SMS_SIGNATURE ? { signature: env.SMS_SIGNATURE } : {}),
+  },
+);

@@ -1,0 +1,98 @@
+import { canReceiveSms, type Patient } from '#domain/patient.ts';
+import type { Protocol } from '#domain/protocol.ts';
+import { computeSchedule } from '#domain/schedule.ts';
+import type { PatientRepository } from '#ports/patients.ts';
+import type { MaterializeResult, ReminderRepository } from '#ports/schedule.ts';
+
+export const DEFAULT_PLAN_DAYS = 3;
+/** Beyond the window: stale `due` items of an earlier, longer window are cancelled too (they come back when they apply again). */
+const FAR_FUTURE = '9999';
+
+export interface PlanPatientDeps {
+  reminders: ReminderRepository;
+  protocol: Protocol;
+}
+
+export type PlanPatientResult = MaterializeResult & { cancelledFuture: number };
+
+function addHours(instant: string, hours: number): string {
+  return new Date(Date.parse(instant) + hours * 3_600_000).toISOString();
+}
+
+/** Why a patient gets no SMS (stored as the cancel reason). */
+function noSmsReason(patient: Patient): string {
+  return patient.status !== 'active' ? `patient_${patient.status}` : 'sms_opt_out';
+}
+
+/**
+ * Plans one patient: called daily by plan-schedule and right after every change that alters the
+ * schedule (enrollment, PATCH of dose times/appointments/parameters, randomization, pause/resume,
+ * withdrawal, STOP/START). Idempotent.
+ * Steps: a patient who may not get SMS (paused, withdrawn, completed, opted out) → cancel every
+ * future `due` item; else compute the next `days` days → conditional put of each item (content
+ * hashed ids: unchanged items write nothing) → cancel stored future `due` items the engine no
+ * longer produces (changed arm, time, appointment), from now on.
+ */
+export async function planPatient(deps: PlanPatientDeps, patient: Patient, now: string, days: number = DEFAULT_PLAN_DAYS): Promise<PlanPatientResult> {
+  if (!canReceiveSms(patient)) {
+    const cancelledFuture = await deps.reminders.cancelFuture(patient.id, now, noSmsReason(patient), now);
+    return { created: 0, unchanged: 0, cancelled: 0, cancelledFuture };
+  }
+  const window = { from: now, to: addHours(now, days * 24) };
+  const items = computeSchedule(patient, deps.protocol, window);
+  const result = await deps.reminders.materialize(patient.id, patient.studyId, items, { from: now, to: FAR_FUTURE }, now);
+  return { ...result, cancelledFuture: 0 };
+}
+
+export interface PlanAllDeps extends PlanPatientDeps {
+  patients: PatientRepository;
+}
+
+export interface PlanAllResult {
+  patients: number;
+  created: number;
+  unchanged: number;
+  cancelled: number;
+  /** Study IDs whose planning failed (the run goes on; the handler reports them and fails). */
+  failedStudyIds: string[];
+}
+
+/**
+ * The daily run: every ACTIVE patient, page by page through the status index (never a Scan).
+ * Paused, withdrawn and completed patients are not visited: their future items were cancelled by
+ * `planPatient` at the moment of the change (the coordinator action or STOP calls it), and an
+ * active patient who opted out is listed here and cancelled again (idempotent).
+ */
+export async function planAll(deps: PlanAllDeps, now: string, days: number = DEFAULT_PLAN_DAYS, options: { concurrency?: number; pageSize?: number; onError?: (studyId: string, error: unknown) => void } = {}): Promise<PlanAllResult> {
+  const total: PlanAllResult = { patients: 0, created: 0, unchanged: 0, cancelled: 0, failedStudyIds: [] };
+  let cursor: string | undefined;
+  do {
+    const page = await deps.patients.listByStatus('active', cursor, options.pageSize ?? 100);
+    await forEachLimited(page.items, options.concurrency ?? 4, async (patient) => {
+      try {
+        const result = await planPatient(deps, patient, now, days);
+        total.created += result.created;
+        total.unchanged += result.unchanged;
+        total.cancelled += result.cancelled + result.cancelledFuture;
+      } catch (error) {
+        total.failedStudyIds.push(patient.studyId);
+        options.onError?.(patient.studyId, error);
+      }
+      total.patients++;
+    });
+    cursor = page.nextCursor;
+  } while (cursor);
+  return total;
+}
+
+/** Runs `work` over `items` with at most `limit` in flight (a small hand-written pool). */
+export async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+}
