@@ -55,6 +55,8 @@ export function createDispatchHandler(deps: DispatchDeps, config: Partial<Dispat
       if (result.errors > 0 || result.unconfirmed > 0) logger.warn('dispatch run left items for the next run', { errors: result.errors, unconfirmed: result.unconfirmed });
       metrics.addMetric('SmsParts', MetricUnit.Count, result.parts);
       metrics.addMetric('RemindersSent', MetricUnit.Count, result.sent);
+      // The lag alarm (infra: DISPATCH_LAG_METRIC) watches this; 0 when nothing was sent.
+      metrics.addMetric('DispatchLagSeconds', MetricUnit.Seconds, result.maxLagSeconds);
       for (const name of ['expired', 'failed', 'released', 'deliveryUnknown', 'dailyCap', 'errors'] as const) metrics.addMetric(`Reminders_${name}`, MetricUnit.Count, result[name]);
       metrics.publishStoredMetrics();
       return result;

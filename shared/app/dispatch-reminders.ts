@@ -70,6 +70,8 @@ export interface DispatchResult {
   errors: number;
   /** Stopped claiming because the time budget ran low. */
   stoppedEarly: boolean;
+  /** Largest delay between a reminder's due time and its send in this run, in seconds (the lag alarm's metric). */
+  maxLagSeconds: number;
 }
 
 const ACTOR = 'system:dispatch-reminders';
@@ -105,7 +107,7 @@ export function outboundIdFor(reminderId: string): string {
 }
 
 function emptyResult(): DispatchResult {
-  return { due: 0, sent: 0, parts: 0, expired: 0, cancelled: 0, dailyCap: 0, optedOut: 0, failed: 0, unconfirmed: 0, released: 0, deferred: 0, skipped: 0, deliveryUnknown: 0, recovered: 0, errors: 0, stoppedEarly: false };
+  return { due: 0, sent: 0, parts: 0, expired: 0, cancelled: 0, dailyCap: 0, optedOut: 0, failed: 0, unconfirmed: 0, released: 0, deferred: 0, skipped: 0, deliveryUnknown: 0, recovered: 0, errors: 0, stoppedEarly: false, maxLagSeconds: 0 };
 }
 
 /**
@@ -248,6 +250,7 @@ class PatientRun {
     }
     result.sent++;
     result.parts += parts;
+    result.maxLagSeconds = Math.max(result.maxLagSeconds, Math.max(0, Math.round((Date.parse(sentAt) - Date.parse(item.dueAt)) / 1000)));
     if (this.sentToday) this.sentToday.count++;
   }
 

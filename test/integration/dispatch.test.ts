@@ -135,7 +135,8 @@ describe('dispatch: catch-up and expiry', () => {
   it('a run 30 minutes late still sends (inside the catch-up bound)', async () => {
     const w = await setup();
     w.clock.set('2027-02-01T00:30:00Z');
-    expect(await dispatchReminders(w.deps, OPTIONS)).toMatchObject({ sent: 1 });
+    // The lag (due 08:00 local = 00:00Z, sent 00:30Z) feeds the DispatchLagSeconds alarm.
+    expect(await dispatchReminders(w.deps, OPTIONS)).toMatchObject({ sent: 1, maxLagSeconds: 1800 });
   });
 
   it('past the catch-up bound an item is expired, not sent (no burst of stale reminders)', async () => {
