@@ -79,31 +79,7 @@ export class DynamoReminderRepository implements ReminderRepository {
   }
 
   async listDue(until: string, limit = 1000): Promise<StoredReminder[]> {
-    const perShard = await Promise.all(
-      ALL_SHARDS.map(async (shard) => {
-        const items: StoredReminder[] = [];
-        let start: Record<string, unknown> | undefined;
-        do {
-          const out = await this.doc.send(
-            new QueryCommand({
-              TableName: this.tableName,
-              IndexName: 'gsi2',
-              KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk <= :until',
-              ExpressionAttributeValues: { ':pk': keys.dueQueue(shard), ':until': `${until}#~` },
-              ExclusiveStartKey: start,
-              Limit: Math.min(limit, 1000),
-            }),
-          );
-          items.push(...(out.Items ?? []).map(fromItem));
-          start = out.LastEvaluatedKey;
-        } while (start && items.length < limit);
-        return items;
-      }),
-    );
-    return perShard
-      .flat()
-      .sort((a, b) => (a.dueAt === b.dueAt ? a.id.localeCompare(b.id) : a.dueAt < b.dueAt ? -1 : 1))
-      .slice(0, limit);
+    return this.queryShardedQueue(keys.dueQueue, until, limit, (r) => r.dueAt);
   }
 
   async claim(item: StoredReminder, owner: string, now: string, leaseSeconds: number): Promise<boolean> {
@@ -195,6 +171,18 @@ export class DynamoReminderRepository implements ReminderRepository {
   }
 
   async listAwaitingUntil(until: string, limit = 1000): Promise<StoredReminder[]> {
+    return this.queryShardedQueue(keys.awaitQueue, until, limit, (r) => r.answerWindowEnd ?? '');
+  }
+
+  /** Reads one sparse queue (DUE# or AWAIT#) up to `until` from every shard, oldest first. */
+  private async queryShardedQueue(
+    queue: (shard: number) => string,
+    until: string,
+    limit: number,
+    sortKey: (r: StoredReminder) => string,
+  ): Promise<StoredReminder[]> {
+    // Whole-second bound without milliseconds ("…T06:00:00Z#~") sorts after every stored instant of that second.
+    const bound = `${new Date(until).toISOString().replace(/\.\d{3}Z$/, 'Z')}#~`;
     const perShard = await Promise.all(
       ALL_SHARDS.map(async (shard) => {
         const items: StoredReminder[] = [];
@@ -205,8 +193,7 @@ export class DynamoReminderRepository implements ReminderRepository {
               TableName: this.tableName,
               IndexName: 'gsi2',
               KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk <= :until',
-              // A bound at whole seconds without milliseconds ("…T06:00:00Z#~") sorts after both stored shapes of that second (with or without ".000").
-              ExpressionAttributeValues: { ':pk': keys.awaitQueue(shard), ':until': `${new Date(until).toISOString().replace(/\.\d{3}Z$/, 'Z')}#~` },
+              ExpressionAttributeValues: { ':pk': queue(shard), ':until': bound },
               ExclusiveStartKey: start,
               Limit: Math.min(limit, 1000),
             }),
@@ -219,7 +206,7 @@ export class DynamoReminderRepository implements ReminderRepository {
     );
     return perShard
       .flat()
-      .sort((a, b) => ((a.answerWindowEnd ?? '') === (b.answerWindowEnd ?? '') ? a.id.localeCompare(b.id) : (a.answerWindowEnd ?? '') < (b.answerWindowEnd ?? '') ? -1 : 1))
+      .sort((a, b) => (sortKey(a) === sortKey(b) ? a.id.localeCompare(b.id) : sortKey(a) < sortKey(b) ? -1 : 1))
       .slice(0, limit);
   }
 
