@@ -1,7 +1,7 @@
 /* Coordinator console: vanilla ES module, no build step, no framework.
  * Rule: every piece of data (above all, patient text) reaches the page through text nodes
  * (textContent / createTextNode); this file never assigns innerHTML. */
-/* global document, window, requestAnimationFrame, location, history, fetch, localStorage, sessionStorage, crypto, TextEncoder, URL, URLSearchParams, Blob, Node, Intl, navigator, setTimeout, clearTimeout, setInterval, console */
+/* global document, window, location, history, Node */
 
 // ---------------------------------------------------------------- i18n
 const STRINGS = {
@@ -239,7 +239,7 @@ async function api(path, options = {}) {
     return res;
   }
   const text = await res.text();
-  let json = null;
+  let json;
   try {
     json = text ? JSON.parse(text) : null;
   } catch {

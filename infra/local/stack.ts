@@ -1,0 +1,354 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { join, resolve } from 'node:path';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, SNSEvent } from 'aws-lambda';
+import { DynamoAlertRepository } from '#adapters/dynamo/alert-repository.ts';
+import { DynamoAllocationRepository } from '#adapters/dynamo/allocation-repository.ts';
+import { DynamoAuditLog } from '#adapters/dynamo/audit-log.ts';
+import { conversationQueue, DynamoConversationRepository } from '#adapters/dynamo/conversation-repository.ts';
+import { DynamoDigestRepository } from '#adapters/dynamo/digest-repository.ts';
+import { ALL_SHARDS, keys } from '#adapters/dynamo/keys.ts';
+import { ensureTable, startLocalDynamo, type LocalDynamo } from '#adapters/dynamo/local-dynamo.ts';
+import { DynamoMessageLog } from '#adapters/dynamo/message-log.ts';
+import { DynamoPatientRepository } from '#adapters/dynamo/patient-repository.ts';
+import { DynamoReminderRepository } from '#adapters/dynamo/reminder-repository.ts';
+import { DynamoReportRepository } from '#adapters/dynamo/report-repository.ts';
+import { DynamoVisitRepository } from '#adapters/dynamo/visit-repository.ts';
+import { expireConversations } from '#app/inbound-sms.ts';
+import { planPatient } from '#app/plan-schedule.ts';
+import { loadProtocolFile } from '#config/protocol-loader.ts';
+import type { Protocol } from '#domain/protocol.ts';
+import { LocalAlertInbox } from './alert-inbox.ts';
+import { realClock, virtualClock, type LocalClock } from './clock.ts';
+import { apiGatewayEvent, lambdaContext, scheduledEvent, snsEvent, twoWayPayload, type LocalInbound } from './lambda-events.ts';
+import { earliestQueued } from './queue-probe.ts';
+import { dailyAt, everyMinutes, LocalScheduler, weeklyAt, type JobRun, type ScheduledJob } from './scheduler.ts';
+import { createLocalServer, listen } from './server.ts';
+import { LocalSmsGateway, type OutboxEntry } from './sms-gateway.ts';
+
+/**
+ * The whole system in one process: dynalite, the same Lambda handlers as on AWS (built through
+ * their factories with local adapters), the in-process scheduler, the local SMS gateway and
+ * alert inbox, and the HTTP front door. `npm start` (main.ts), `npm run simulate` and the e2e
+ * tests all start it through here.
+ */
+export interface LocalStackOptions {
+  /** Where dynalite, the outbox, the inbox and the token live; null = all in memory (simulations). */
+  dataDir: string | null;
+  /** Start a virtual clock at this instant (moves only through advance / POST /local/clock). */
+  virtualClock?: string;
+  /** HTTP port (0 = any free port); omit `listen` to run without an HTTP server. */
+  port?: number;
+  host?: string;
+  listen?: boolean;
+  /** The local API token (else the one stored in the data dir, else a new one). */
+  token?: string;
+  protocolPath?: string;
+  /** Deterministic ids for simulations (patients, inbound message ids, the allocation seed). */
+  newId?: () => string;
+  newInboundId?: () => string;
+  allocationSeed?: string;
+  smsCostPerPartUsd?: number;
+  /** Plan all active patients once at start (as `npm start` does). Default true. */
+  planAtStart?: boolean;
+  onJobRun?: (run: JobRun) => void;
+}
+
+export interface ApiAnswer {
+  status: number;
+  body: unknown;
+  text: string;
+  headers: Record<string, string>;
+}
+
+export interface LocalStack {
+  url: string | null;
+  token: string;
+  protocol: Protocol;
+  clock: LocalClock;
+  scheduler: LocalScheduler;
+  gateway: LocalSmsGateway;
+  inbox: LocalAlertInbox;
+  dataDir: string | null;
+  tableName: string;
+  repos: ReturnType<typeof repositories>;
+  /** Calls the coordinator-api handler as API Gateway would (in process, no HTTP). */
+  callApi(method: string, path: string, body?: unknown): Promise<ApiAnswer>;
+  /** Texts the study as a patient: the two-way payload through SNS into the inbound handler. */
+  textIn(input: LocalInbound): Promise<{ inboundMessageId: string; replies: OutboxEntry[] }>;
+  close(): Promise<void>;
+}
+
+export const LOCAL_TABLE_NAME = 'trial-local';
+const LOCAL_ARN = (name: string) => `arn:aws:sns:local:000000000000:${name}`;
+
+function repositories(db: LocalDynamo, tableName: string, protocol: Protocol) {
+  const zone = protocol.studyTimeZone;
+  return {
+    patients: new DynamoPatientRepository(db.doc, tableName),
+    reminders: new DynamoReminderRepository(db.doc, tableName, zone),
+    reports: new DynamoReportRepository(db.doc, tableName, zone),
+    alerts: new DynamoAlertRepository(db.doc, tableName, zone),
+    messages: new DynamoMessageLog(db.doc, tableName, zone),
+    audit: new DynamoAuditLog(db.doc, tableName),
+    visits: new DynamoVisitRepository(db.doc, tableName),
+    allocations: new DynamoAllocationRepository(db.doc, tableName),
+    conversations: new DynamoConversationRepository(db.doc, tableName),
+    digests: new DynamoDigestRepository(db.doc, tableName),
+  };
+}
+
+/** The token from the environment, else the one stored at first start, else a new one (stored). */
+function resolveToken(dataDir: string | null, given: string | undefined): string {
+  if (given) return given;
+  if (!dataDir) return randomBytes(24).toString('base64url');
+  const file = join(dataDir, 'api-token');
+  if (existsSync(file)) {
+    const stored = readFileSync(file, 'utf8').trim();
+    if (stored.length >= 16) return stored;
+  }
+  const token = randomBytes(24).toString('base64url');
+  writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  return token;
+}
+
+/**
+ * The handler modules parse their environment when they load (as on a Lambda cold start), so
+ * the local values are set before they are imported. Nothing here reaches AWS: every client the
+ * modules build at load stays unused; the factories get local adapters.
+ */
+function setLocalEnvironment(tableName: string, token: string, consoleUrl: string): void {
+  const defaults: Record<string, string> = {
+    AWS_REGION: 'local',
+    TABLE_NAME: tableName,
+    ALERT_TOPIC_ARN: LOCAL_ARN('coordinator-alerts'),
+    ESCALATION_TOPIC_ARN: LOCAL_ARN('escalation'),
+    CONSOLE_URL: consoleUrl,
+    SMS_COST_PER_PART_USD: '0.03',
+    DISPATCH_LEASE_SECONDS: '120',
+    DISPATCH_CATCH_UP_MINUTES: '60',
+    PLAN_DAYS: '3',
+    AUTH_MODE: 'local-token',
+    POWERTOOLS_LOG_LEVEL: 'WARN',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_METRICS_NAMESPACE: 'TrialSmsLocal',
+  };
+  for (const [name, value] of Object.entries(defaults)) process.env[name] ??= value;
+  process.env.LOCAL_API_TOKEN = token;
+}
+
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const dataDir = options.dataDir ? resolve(options.dataDir) : null;
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const token = resolveToken(dataDir, options.token);
+  const protocol = loadProtocolFile(options.protocolPath);
+  const db = await startLocalDynamo(dataDir ? { path: join(dataDir, 'dynamo') } : {});
+  const tableName = LOCAL_TABLE_NAME;
+  await ensureTable(db.client, tableName);
+  const clock = options.virtualClock ? virtualClock(options.virtualClock) : realClock();
+  const gateway = new LocalSmsGateway(clock, dataDir);
+  const inbox = new LocalAlertInbox(clock, dataDir);
+  const repos = repositories(db, tableName, protocol);
+
+  let server: Server | null = null;
+  let url: string | null = null;
+  const handlers: {
+    api?: (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyResultV2>;
+    inbound?: (event: SNSEvent) => Promise<unknown>;
+  } = {};
+  const host = options.host ?? '127.0.0.1';
+  // The probes' last answers, kept until something that can move those queues happens.
+  let sweepDirty = true;
+  const probes: { dispatch?: string | null; sweep?: string | null } = {};
+  const invalidate = (what: 'all' | 'sweep') => {
+    delete probes.sweep;
+    if (what === 'all') delete probes.dispatch;
+  };
+  /**
+   * After an inbound SMS: a late dose answer can end an open missed-dose episode (the sweep
+   * re-evaluates it on its next run); an opt-out or opt-in cancels or plans reminders.
+   */
+  const afterInbound = async (inboundMessageId: string) => {
+    const stored = await repos.messages.getInbound(inboundMessageId);
+    const intent = String(stored?.interpretation?.intent ?? '');
+    invalidate(intent === 'opt_out' || intent === 'opt_in' ? 'all' : 'sweep');
+    if (stored?.patientId && (intent === 'dose_taken' || intent === 'dose_missed')) {
+      if ((await repos.alerts.listUnresolved('missed_dose', stored.patientId)).length > 0) sweepDirty = true;
+    }
+  };
+
+  // The scheduler is built first (the server needs it); its jobs are filled in below.
+  const jobs: ScheduledJob[] = [];
+  const scheduler = new LocalScheduler(clock, jobs, options.onJobRun);
+
+  if (options.listen !== false) {
+    server = createLocalServer({
+      clock,
+      scheduler,
+      gateway,
+      inbox,
+      messages: repos.messages,
+      token,
+      consoleConfig: { auth: 'local-token', token, local: true, studyTimeZone: protocol.studyTimeZone },
+      api: (event) => handlers.api!(event),
+      inbound: (event) => handlers.inbound!(event),
+      afterInbound,
+    });
+    const port = await listen(server, options.port ?? 3000, host);
+    url = `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}/`;
+  }
+  setLocalEnvironment(tableName, token, url ?? 'http://localhost:3000/');
+
+  const [{ createPlanHandler }, { createDispatchHandler }, { createInboundHandler }, { createSweepHandler }, { createDigestHandler }, { createApiHandler }, { localTokenVerifier }] =
+    await Promise.all([
+      import('#functions/plan-schedule/handler.ts'),
+      import('#functions/dispatch-reminders/handler.ts'),
+      import('#functions/inbound-sms/handler.ts'),
+      import('#functions/sweep-adherence/handler.ts'),
+      import('#functions/weekly-digest/handler.ts'),
+      import('#functions/coordinator-api/handler.ts'),
+      import('#functions/coordinator-api/auth.ts'),
+    ]);
+
+  const planner = { planPatient: (patient: Parameters<typeof planPatient>[1], now: string) => planPatient({ reminders: repos.reminders, protocol }, patient, now) };
+  const alerting = { alerts: repos.alerts, publisher: inbox, audit: repos.audit, protocol };
+
+  const plan = createPlanHandler({ patients: repos.patients, reminders: repos.reminders, protocol, clock });
+  const dispatch = createDispatchHandler({ reminders: repos.reminders, patients: repos.patients, messages: repos.messages, sms: gateway, protocol, alerting, clock });
+  const inbound = createInboundHandler({ ...repos, publisher: inbox, sms: gateway, clock, protocol });
+  const sweep = createSweepHandler({
+    ...repos,
+    publisher: inbox,
+    protocol,
+    clock,
+    expireConversations: (now: string) => expireConversations({ conversations: repos.conversations, reports: repos.reports, audit: repos.audit, protocol }, now),
+  });
+  const digest = createDigestHandler({
+    ...repos,
+    publisher: inbox,
+    protocol,
+    smsCostPerPartUsd: options.smsCostPerPartUsd ?? Number(process.env.SMS_COST_PER_PART_USD),
+    language: 'zh-CN',
+    ...(url ? { consoleUrl: url } : {}),
+    clock,
+  });
+  const api = createApiHandler({
+    ...repos,
+    protocol,
+    planner,
+    clock,
+    auth: localTokenVerifier({ coordinatorToken: token, monitorToken: process.env.LOCAL_MONITOR_TOKEN }),
+    ...(options.newId ? { newId: options.newId } : {}),
+    ...(options.allocationSeed ? { newSecretSeed: () => options.allocationSeed! } : {}),
+  });
+
+  handlers.api = async (event) => {
+    try {
+      return (await api(event, lambdaContext('coordinator-api'))) as APIGatewayProxyResultV2;
+    } finally {
+      if (event.requestContext.http.method !== 'GET') invalidate('all');
+    }
+  };
+  handlers.inbound = (event) => inbound(event, lambdaContext('inbound-sms'));
+
+  const zone = protocol.studyTimeZone;
+  jobs.push(
+    {
+      name: 'plan-schedule',
+      cadence: dailyAt('02:00', zone),
+      run: async (now) => {
+        invalidate('all');
+        await plan(scheduledEvent('plan-schedule', now), lambdaContext('plan-schedule'));
+      },
+    },
+    {
+      name: 'dispatch-reminders',
+      cadence: everyMinutes(1),
+      workFrom: async () => (probes.dispatch !== undefined ? probes.dispatch : (probes.dispatch = await earliestQueued(db.doc, tableName, ALL_SHARDS.map(keys.dueQueue)))),
+      run: async (now) => {
+        invalidate('all');
+        await dispatch(scheduledEvent('dispatch-reminders', now), lambdaContext('dispatch-reminders'));
+      },
+    },
+    {
+      name: 'sweep-adherence',
+      cadence: everyMinutes(15),
+      // Work: check-ins whose answer window closes, conversations that time out, escalations
+      // due — and, after any inbound SMS, a re-evaluation of open missed-dose episodes.
+      workFrom: async () => {
+        if (sweepDirty) return clock.now();
+        if (probes.sweep !== undefined) return probes.sweep;
+        return (probes.sweep = await earliestQueued(db.doc, tableName, [...ALL_SHARDS.map(keys.awaitQueue), ...ALL_SHARDS.map(conversationQueue), 'ESCALATE']));
+      },
+      run: async (now) => {
+        sweepDirty = false;
+        invalidate('sweep');
+        await sweep(scheduledEvent('sweep-adherence', now), lambdaContext('sweep-adherence'));
+      },
+    },
+    {
+      name: 'weekly-digest',
+      cadence: weeklyAt(1, '08:00', zone),
+      run: async (now) => {
+        invalidate('sweep'); // the digest audits and may publish, but moves no queue; cheap to be safe
+        await digest(scheduledEvent('weekly-digest', now), lambdaContext('weekly-digest'));
+      },
+    },
+  );
+
+  if (options.planAtStart !== false) await scheduler.runNow('plan-schedule');
+  if (!clock.virtual) scheduler.startRealTime();
+
+  const newInboundId = options.newInboundId;
+  const stack: LocalStack = {
+    url,
+    token,
+    protocol,
+    clock,
+    scheduler,
+    gateway,
+    inbox,
+    dataDir,
+    tableName,
+    repos,
+    async callApi(method, path, body) {
+      const requestUrl = new URL(path, 'http://localhost');
+      const text = body === undefined ? '' : JSON.stringify(body);
+      const event = apiGatewayEvent({
+        method,
+        url: requestUrl,
+        headers: { host: 'localhost', authorization: `Bearer ${token}`, ...(text ? { 'content-type': 'application/json' } : {}) },
+        body: text,
+        sourceIp: '127.0.0.1',
+        now: new Date(Date.parse(clock.now())),
+      });
+      const result = await handlers.api!(event);
+      const r = typeof result === 'object' && result !== null && 'statusCode' in result ? result : { statusCode: 200, body: JSON.stringify(result), headers: {} };
+      const out = r.body ?? '';
+      let parsed: unknown = out;
+      try {
+        parsed = out ? JSON.parse(out) : null;
+      } catch {
+        /* CSV and other text stay text */
+      }
+      return { status: r.statusCode ?? 200, body: parsed, text: out, headers: Object.fromEntries(Object.entries(r.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)])) };
+    },
+    async textIn(input) {
+      const payload = twoWayPayload(input, newInboundId);
+      const before = gateway.list().length;
+      await scheduler.exclusive(() => handlers.inbound!(snsEvent(payload, clock.now())));
+      await afterInbound(payload.inboundMessageId);
+      return { inboundMessageId: payload.inboundMessageId, replies: gateway.list().slice(before).filter((m) => m.to === payload.originationNumber) };
+    },
+    async close() {
+      await scheduler.stop();
+      if (server) {
+        server.closeAllConnections?.();
+        await new Promise<void>((done) => server!.close(() => done()));
+      }
+      await db.close();
+    },
+  };
+  return stack;
+}
