@@ -7,6 +7,7 @@ import { isInQuietHours, type Patient } from '#domain/patient.ts';
 import type { Protocol, TemplateKey } from '#domain/protocol.ts';
 import { createSeededUint32 } from '#domain/randomization.ts';
 import { addDays, localToUtc, utcToLocal, visitDates } from '#domain/schedule.ts';
+import { isoWeekOfInstant } from '#domain/week.ts';
 import type { OutboxEntry } from './sms-gateway.ts';
 import { weeklyAt } from './scheduler.ts';
 import { startLocalStack, type LocalStack } from './stack.ts';
@@ -391,7 +392,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   }
   run.outbox = stack.gateway.list();
   run.failedJobs = failedJobs.length;
-  const summary = await summarize(stack, run, options, startMs, endMs, Date.now() - started);
+  const summary = await summarize(stack, run, options, startMs, endMs, followUpEnd, Date.now() - started);
   if (failedJobs.length) log(`failed scheduled runs (first 5):\n  ${failedJobs.slice(0, 5).join('\n  ')}`);
   try {
     await options.inspect?.(stack, run);
@@ -402,7 +403,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   return summary;
 }
 
-async function summarize(stack: LocalStack, run: SimulationRun, options: SimulationOptions, startMs: number, endMs: number, wallMs: number): Promise<SimulationSummary> {
+async function summarize(stack: LocalStack, run: SimulationRun, options: SimulationOptions, startMs: number, endMs: number, followUpEnd: number, wallMs: number): Promise<SimulationSummary> {
   const classify = templateMatcher(stack.protocol);
   const patientMonths = run.patients.reduce((sum, p) => {
     if (!p.id) return sum;
@@ -436,14 +437,14 @@ async function summarize(stack: LocalStack, run: SimulationRun, options: Simulat
     if (row.status === 'taken') a.confirmed++;
   }
   for (const a of Object.values(adherence)) a.rate = a.known ? a.confirmed / a.known : null;
+  // Arm as randomized (the patients export), relapse as the physician recorded it at any visit.
+  const armOf = new Map((await csv('patients')).map((row) => [row.studyId!, row.arm || 'unrandomized']));
+  const relapsedIds = new Set((await csv('visits')).filter((row) => row.relapse === 'true' || row.relapseEvent === 'true').map((row) => row.studyId!));
   const relapse: SimulationSummary['relapse'] = {};
-  const seen = new Set<string>();
-  for (const row of await csv('visits')) {
-    if (seen.has(row.studyId!)) continue;
-    seen.add(row.studyId!);
-    const r = (relapse[row.arm || 'unrandomized'] ??= { patients: 0, relapsed: 0, rate: null });
+  for (const [studyId, arm] of armOf) {
+    const r = (relapse[arm] ??= { patients: 0, relapsed: 0, rate: null });
     r.patients++;
-    if (row.relapseEvent === 'true' || row.relapseEvent === '1') r.relapsed++;
+    if (relapsedIds.has(studyId)) r.relapsed++;
   }
   for (const r of Object.values(relapse)) r.rate = r.patients ? r.relapsed / r.patients : null;
   const sideEffects = await csv('side-effects');
@@ -451,8 +452,11 @@ async function summarize(stack: LocalStack, run: SimulationRun, options: Simulat
   const redFlagReports = new Set(sideEffects.filter((r) => r.redFlag === 'true').map((r) => r.reportId));
   let stored = 0;
   for (const t of run.texted) if (await stack.repos.messages.getInbound(t.inboundMessageId)) stored++;
+  // The last full week of follow-up (after it, patients have finished and the digests are empty).
+  const lastWeek = isoWeekOfInstant(new Date(followUpEnd - 7 * DAY).toISOString(), stack.protocol.studyTimeZone);
+  const chosen = await stack.callApi('GET', `/api/digests/${lastWeek}`);
   const digests = (await stack.callApi('GET', '/api/digests?limit=1')).body as { items?: { week: string; text: string }[] };
-  const latest = digests.items?.[0] ?? null;
+  const latest = chosen.status === 200 ? (chosen.body as { week: string; text: string }) : (digests.items?.[0] ?? null);
   return {
     seed: options.seed,
     patients: run.patients.filter((p) => p.id).length,

@@ -1,0 +1,155 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnStack, type SpawnedStack } from './spawn-stack.ts';
+
+/**
+ * The coordinator console in a real headless Chromium (Debian's package), against the local
+ * stack started as a user would: review, acknowledge, enroll with inline errors, and patient
+ * text that tries to be HTML. Screenshots land in test-results/console/ (git-ignored).
+ */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = resolve(import.meta.dirname, '../../test-results/console');
+const XSS = '<img src=x onerror=alert(1)>';
+const PHONE = '+15555550121';
+
+describe('coordinator console in Chromium', () => {
+  let stack: SpawnedStack;
+  let context: BrowserContext;
+  let page: Page;
+  let userDataDir: string;
+  const dialogs: string[] = [];
+
+  const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    stack = await spawnStack({ args: ['--virtual-clock=2027-01-04T00:00:00Z'] });
+    const enrolled = await stack.call('POST', '/api/patients', {
+      studyId: 'UI-001', phone: PHONE, timeZone: 'Asia/Shanghai', language: 'zh-CN', enrolledOn: '2027-01-04',
+      doseTimes: { morning: '08:00', evening: '20:00' }, prednisoneStartMg: 40, discreet: false,
+    });
+    expect(enrolled.status).toBe(201);
+    // Sent while no check-in is open, so it is not taken as an answer to one: it goes to review.
+    expect((await stack.call('POST', '/local/sms/inbound', { from: PHONE, body: XSS })).body.interpretation.intent).toBe('unclear');
+    await stack.call('POST', '/local/clock', { advanceMinutes: 12 * 60 + 5 }); // past the 20:00 reminder
+    expect((await stack.call('POST', '/local/sms/inbound', { from: PHONE, body: '发烧39度，咳嗽' })).status).toBe(200);
+
+    userDataDir = mkdtempSync(join(tmpdir(), 'trial-chromium-'));
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      viewport: { width: 1280, height: 900 },
+      locale: 'en-US',
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await context?.close();
+    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+    await stack?.dispose();
+  });
+
+  it('shows patient text as text: no image element, no script ran', async () => {
+    await page.goto(`${stack.url}/#/review`);
+    const raw = page.locator('.raw-text', { hasText: XSS });
+    await raw.waitFor();
+    expect(await raw.textContent()).toBe(XSS);
+    expect(await page.locator('main img').count()).toBe(0);
+    expect(await page.locator('img[src="x"]').count()).toBe(0);
+    expect(dialogs).toEqual([]);
+    await expect.poll(() => page.locator('#virtual-time').textContent()).toContain('2027');
+    await shot('01-review-queue');
+  });
+
+  it('reviews a report with one click and keyboard shortcuts, oldest first', async () => {
+    const cards = page.locator('article.report');
+    const before = await cards.count();
+    expect(before).toBeGreaterThanOrEqual(2);
+    // Oldest first: the HTML-looking text arrived first.
+    await expect.poll(() => cards.first().locator('.raw-text').textContent()).toBe(XSS);
+    await cards.first().locator('button[data-outcome="no_action"]').click();
+    await expect.poll(() => cards.count()).toBe(before - 1);
+    // Keyboard: the next card is selected; "2" = contacted patient.
+    await page.locator('article.report').first().focus();
+    await page.keyboard.press('2');
+    await expect.poll(() => cards.count()).toBe(before - 2);
+    const reviewed = await stack.call('GET', '/api/reports?status=reviewed');
+    expect(reviewed.body.items.map((r: { review: { outcome: string } }) => r.review.outcome).sort()).toEqual(['contacted_patient', 'no_action']);
+  });
+
+  it('acknowledges an alert, asking for a note first', async () => {
+    await page.goto(`${stack.url}/#/alerts`);
+    const alerts = page.locator('article.alert-item');
+    await alerts.first().waitFor();
+    const before = await alerts.count();
+    const alert = alerts.first();
+    const alertId = await alert.getAttribute('data-alert-id');
+    await shot('02-alerts');
+    await alert.getByRole('button', { name: 'Acknowledge' }).click();
+    await expect.poll(() => alert.locator('.field-error').textContent()).toContain('note');
+    await alert.getByLabel('Note').fill('Called the patient, advised to come in today.');
+    await alert.getByRole('button', { name: 'Acknowledge' }).click();
+    await expect.poll(() => alerts.count()).toBe(before - 1);
+    expect(await page.locator(`article[data-alert-id="${alertId}"]`).count()).toBe(0);
+    const acknowledged = await stack.call('GET', '/api/alerts?status=acknowledged');
+    expect(acknowledged.body.items.find((a: { id: string }) => a.id === alertId)).toMatchObject({ status: 'acknowledged', ackNote: 'Called the patient, advised to come in today.' });
+  });
+
+  it('enrolls: a bad phone number gets an inline error at the field, a valid one enrolls', async () => {
+    await page.goto(`${stack.url}/#/enroll`);
+    await page.getByLabel('Study ID').fill('UI-002');
+    await page.getByLabel(/Mobile phone/).fill('12345');
+    await page.getByRole('button', { name: 'Enroll' }).click();
+    const phoneError = page.locator('[data-field="phone"] .field-error');
+    await expect.poll(() => phoneError.textContent()).toContain('E.164');
+    expect(await page.getByLabel(/Mobile phone/).getAttribute('aria-invalid')).toBe('true');
+    await shot('03-enroll-invalid-phone');
+
+    await page.getByLabel(/Mobile phone/).fill('+15555550122');
+    await page.getByRole('button', { name: 'Enroll' }).click();
+    await page.waitForURL(/#\/patients\//);
+    await page.locator('h1', { hasText: 'UI-002' }).waitFor();
+    const list = await stack.call('GET', '/api/patients');
+    expect(list.body.items.map((p: { studyId: string }) => p.studyId).sort()).toEqual(['UI-001', 'UI-002']);
+  });
+
+  it('shows the patient page, the patient phone, digests and the Chinese UI (screenshots)', async () => {
+    const patients = (await stack.call('GET', '/api/patients')).body.items as { id: string; studyId: string }[];
+    const first = patients.find((p) => p.studyId === 'UI-001')!;
+    await stack.call('POST', '/local/sms/inbound', { from: PHONE, body: '1' });
+    await stack.call('POST', '/local/clock', { advanceMinutes: 7 * 24 * 60 });
+    await page.goto(`${stack.url}/#/patients/${first.id}`);
+    await page.locator('svg.chart, .panel p.muted').first().waitFor();
+    await page.locator('.thread .bubble').first().waitFor();
+    await shot('04-patient-page');
+    await page.goto(`${stack.url}/#/patients`);
+    await page.locator('table a', { hasText: 'UI-001' }).waitFor();
+    await shot('05-patients');
+    await page.goto(`${stack.url}/#/phone`);
+    await page.getByLabel('Patient phone number').fill(PHONE);
+    await page.getByLabel('Message').fill('今天早上的药吃了');
+    await page.getByRole('button', { name: 'Send SMS' }).click();
+    await expect.poll(() => page.locator('#phone-result').textContent()).toContain('Understood as');
+    await shot('06-phone-simulator');
+    await page.goto(`${stack.url}/#/digests`);
+    await page.locator('h1', { hasText: 'Weekly safety digests' }).waitFor();
+    await page.locator('.digest-text, .empty').first().waitFor();
+    await shot('07-digests');
+    await page.locator('#lang-toggle').click();
+    await page.locator('h1', { hasText: '每周安全摘要' }).waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
+    await page.goto(`${stack.url}/#/review`);
+    await page.locator('h1', { hasText: '待审核报告' }).waitFor();
+    await shot('08-review-zh');
+    expect(dialogs).toEqual([]);
+  });
+});
