@@ -25,7 +25,7 @@ import { bundledProtocol } from '#config/protocol.ts';
 import { systemClock } from '#ports/clock.ts';
 import { ConflictError, NotFoundError, StaleWriteError } from '#ports/patients.ts';
 import { bearerToken, cognitoVerifier, localTokenVerifier, type AuthVerifier, type Principal } from './auth.ts';
-import { CONSOLE_ASSETS } from './console/assets.ts';
+import { consoleConfigResponse, consoleResponse, type ConsoleConfig } from './console/serve.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import { ForbiddenError, RequestValidationError, UnauthorizedError } from './routes/errors.ts';
 import { patientRoutes } from './routes/patients.ts';
@@ -180,34 +180,27 @@ function problemResponses(deps: ApiDeps): MiddlewareObj<Event, Result> {
   };
 }
 
-function contentTypeOf(name: string): string {
-  if (name.endsWith('.html')) return 'text/html; charset=utf-8';
-  if (name.endsWith('.js')) return 'text/javascript; charset=utf-8';
-  if (name.endsWith('.css')) return 'text/css; charset=utf-8';
-  return 'application/octet-stream';
-}
 
 /**
  * The API as one middy handler over API Gateway HTTP API (payload v2) events. Everything it
  * touches comes in `deps`, so the local stack and the tests run the very same stack on dynalite
- * with a fake clock. `consoleAssets` (path → text) are served without a token: the page holds no
- * data; it calls the API with the user's token.
+ * with a fake clock. With `console`, it also serves the coordinator console and its `/config.json`.
  */
-export function createApiHandler(deps: ApiDeps, options: { consoleAssets?: Readonly<Record<string, string>> } = {}) {
+export function createApiHandler(deps: ApiDeps, options: { console?: { config: ConsoleConfig; cognitoDomain?: string } } = {}) {
   const routes: Route<Event, Result>[] = API_ROUTES.map((route) => ({ method: route.method, path: route.path, handler: routeHandler(route, deps) }));
   routes.push({
     method: 'GET',
     path: '/openapi.json',
     handler: async () => ({ statusCode: 200, headers: { 'content-type': 'application/json; charset=utf-8', 'x-content-type-options': 'nosniff' }, body: openApiJson() }),
   });
-  for (const [name, text] of Object.entries(options.consoleAssets ?? {})) {
-    const serve = async (): Promise<Result> => ({
-      statusCode: 200,
-      headers: { 'content-type': contentTypeOf(name), 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY' },
-      body: text,
-    });
-    routes.push({ method: 'GET', path: name, handler: serve });
-    if (name === '/index.html') routes.push({ method: 'GET', path: '/', handler: serve });
+  if (options.console) {
+    const { config, cognitoDomain } = options.console;
+    // The page holds no data (it calls the API with the user's token): no token to load it.
+    routes.push({ method: 'GET', path: '/config.json', handler: async () => consoleConfigResponse(config) });
+    for (const path of ['/', '/index.html', '/app.js', '/styles.css']) {
+      const response = consoleResponse(path, cognitoDomain ? { cognitoDomain } : {});
+      if (response) routes.push({ method: 'GET', path, handler: async () => response });
+    }
   }
   return middy<Event, Result>()
     .use(problemResponses(deps))
@@ -255,9 +248,20 @@ export function depsFromEnv(env: Record<string, string | undefined> = process.en
 type ApiHandler = ReturnType<typeof createApiHandler>;
 let live: ApiHandler | undefined;
 // On Lambda the configuration is checked at cold start; imported elsewhere (tests, the local stack) nothing runs until called.
-if (process.env.AWS_LAMBDA_FUNCTION_NAME) live = createApiHandler(depsFromEnv(), { consoleAssets: CONSOLE_ASSETS });
+if (process.env.AWS_LAMBDA_FUNCTION_NAME) live = createApiHandler(depsFromEnv(), { console: consoleFromEnv() });
+
+/** On AWS the console signs in through the Cognito hosted UI (authorization code + PKCE); nothing secret in it. */
+export function consoleFromEnv(env: Record<string, string | undefined> = process.env): { config: ConsoleConfig; cognitoDomain?: string } {
+  const config = parseEnv(coordinatorApiEnvSchema, env);
+  const protocol = bundledProtocol();
+  if (config.AUTH_MODE === 'cognito' && config.COGNITO_DOMAIN && config.COGNITO_CLIENT_ID) {
+    const domain = config.COGNITO_DOMAIN.startsWith('https://') ? config.COGNITO_DOMAIN : `https://${config.COGNITO_DOMAIN}`;
+    return { config: { auth: 'cognito', cognito: { domain, clientId: config.COGNITO_CLIENT_ID, tokenUse: 'access' }, studyTimeZone: protocol.studyTimeZone }, cognitoDomain: domain };
+  }
+  return { config: { auth: config.AUTH_MODE, studyTimeZone: protocol.studyTimeZone } };
+}
 
 export const handler = (event: Event, context: Context): Promise<Result> => {
-  live ??= createApiHandler(depsFromEnv(), { consoleAssets: CONSOLE_ASSETS });
+  live ??= createApiHandler(depsFromEnv(), { console: consoleFromEnv() });
   return live(event, context);
 };

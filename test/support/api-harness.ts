@@ -95,7 +95,7 @@ export function useApi() {
     get db() {
       return local.db;
     },
-    async setup(options: { now?: string; planner?: ApiDeps['planner']; allocationListLength?: number } = {}) {
+    async setup(options: { now?: string; planner?: ApiDeps['planner']; allocationListLength?: number; console?: Parameters<typeof createApiHandler>[1] } = {}) {
       const table = await local.freshTable();
       const doc = local.db.doc;
       const zone = protocol.studyTimeZone;
@@ -123,7 +123,7 @@ export function useApi() {
         auth: localTokenVerifier({ coordinatorToken: COORDINATOR_TOKEN, monitorToken: MONITOR_TOKEN }),
         ...(options.allocationListLength ? { allocationListLength: options.allocationListLength } : {}),
       };
-      const handler = createApiHandler(deps);
+      const handler = createApiHandler(deps, options.console ?? {});
       const call = async (method: string, path: string, callOptions: CallOptions = {}): Promise<CallResult> => {
         const result = (await handler(apiEvent(method, path, callOptions), context)) as APIGatewayProxyStructuredResultV2;
         const text = result.body ?? '';
