@@ -514,8 +514,10 @@ function interpretUnsafe(text: string, context: ReplyContext): Interpretation {
     if (!doseAnswer) {
       const core = stripFillers(stripMeasurements(residual).replace(/\s+/g, ' ').trim());
       const tokens = core.split(' ').filter((t) => t !== '');
-      if (tokens.includes('1') && !tokens.includes('2')) doseAnswer = 'taken';
-      else if (tokens.includes('2') && !tokens.includes('1')) doseAnswer = 'missed';
+      // A digit answers only a short reply ("1", "1 ok", "１。"): inside longer text ("alert(1)", "took 1 of 2") it is not the menu choice.
+      const shortReply = tokens.length <= 3 && tokens.every((t) => t === '1' || t === '2' || !/[a-z]{3,}/u.test(t));
+      if (shortReply && tokens.includes('1') && !tokens.includes('2')) doseAnswer = 'taken';
+      else if (shortReply && tokens.includes('2') && !tokens.includes('1')) doseAnswer = 'missed';
       else if (WEAK_YES.has(core) || WEAK_TAKEN_RE.test(core)) doseAnswer = 'taken';
       else if (WEAK_NO.has(core) || WEAK_MISSED_RE.test(core)) doseAnswer = 'missed';
     }

@@ -73,6 +73,10 @@ export const corpus: CorpusCase[] = [
   { text: 'yes', ctx: 'dose', intent: 'dose_taken', dose: 'taken' },
   { text: 'Yes thanks', ctx: 'dose', intent: 'dose_taken', dose: 'taken' },
   { text: '✅', ctx: 'dose', intent: 'dose_taken', dose: 'taken' },
+  // A digit inside longer text is not the menu answer (found by the console's HTML-injection test).
+  { text: '<img src=x onerror=alert(1)>', ctx: 'dose', intent: 'unclear' },
+  { text: 'I only had 1 of the 2 tablets', ctx: 'dose', intent: 'unclear' },
+  { text: '1 ok', ctx: 'dose', intent: 'dose_taken', dose: 'taken' },
   { text: '👍', ctx: 'dose', intent: 'dose_taken', dose: 'taken' },
   { text: '👍👍', ctx: 'dose', intent: 'dose_taken', dose: 'taken' },
   { text: 'tkaen', ctx: 'dose', intent: 'dose_taken', dose: 'taken' },
