@@ -28,6 +28,7 @@ import type { ReminderRepository, StoredReminder } from '#ports/schedule.ts';
 import { SmsSendError, type SmsSender } from '#ports/sms.ts';
 import type { InboundSmsRecord } from '#adapters/sns/inbound-payload.ts';
 import { raiseAlert } from './alerts.ts';
+import { evaluatePatientMissedDoses } from './sweep-adherence.ts';
 import { planPatient } from './plan-schedule.ts';
 
 /**
@@ -375,6 +376,9 @@ async function recordDoseAnswer(run: Run, checkIn: StoredReminder, interpretatio
       after: { outcome, inboundMessageId: message.inboundMessageId },
     });
   }
+  // A reported miss (e.g. prednisone during the taper) alerts now, not at the next sweep; a late
+  // "taken" revises an open episode. Episode keys make this idempotent with the sweep.
+  if (applied) await evaluatePatientMissedDoses(deps, checkIn.patientId, run.now);
 }
 
 /** Feeds the reply to the conversation (once per message) and returns the question or closing text to send. */

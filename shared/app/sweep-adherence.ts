@@ -152,7 +152,9 @@ export async function evaluatePatientMissedDoses(deps: SweepDeps, patientId: str
       { ...deps, escalationTime: ({ urgent, createdAt }) => escalationDeadline(deps.protocol.alerts, urgent, createdAt, deps.protocol.studyTimeZone) },
       {
         kind: 'missed_dose',
-        urgent: episode.rule === 'prednisone_during_taper',
+        // Urgent only when the patient said a taper dose was missed (abrupt stop is dangerous); an
+        // unanswered check-in is usually a forgotten reply, so it escalates in working hours.
+        urgent: episode.rule === 'prednisone_during_taper' && episode.missedDoses.some((d) => d.status === 'missed_reported'),
         episodeKey: episode.episodeKey,
         patientId,
         studyId: episode.studyId,
