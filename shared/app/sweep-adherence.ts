@@ -42,11 +42,14 @@ export interface SweepResult {
  * The adherence sweep (every 15 minutes). Steps:
  * 1. read the answer queue up to now (dose check-ins whose window closed — never the table);
  * 2. each still-pending one becomes missed_no_reply (conditional write; audited);
- * 3. re-evaluate the missed-dose rules for the patients touched in 2 and for every patient with
- *    an unresolved missed-dose episode (a late "taken" may have ended it): raise one alert per new
+ * 3. re-evaluate the missed-dose rules for the patients touched in 2 and, once an hour, for every
+ *    patient with an unresolved missed-dose episode (its window may have slid past the misses; a
+ *    late answer already re-evaluated its patient in inbound-sms): raise one alert per new
  *    episode, revise the alert of an episode that ended;
  * 4. re-send open alerts whose acknowledgement time passed to the escalation topic.
  */
+const SWEEP_EVERY_MINUTES = 15;
+
 export async function sweepAdherence(deps: SweepDeps, now: string): Promise<SweepResult> {
   const result: SweepResult = { markedMissed: 0, alreadyAnswered: 0, patientsEvaluated: 0, alertsRaised: 0, alertsRevised: 0, escalated: 0, escalationsCancelled: 0 };
 
@@ -59,7 +62,11 @@ export async function sweepAdherence(deps: SweepDeps, now: string): Promise<Swee
     } else if (swept === 'answered') result.alreadyAnswered++;
   }
 
-  for (const ref of await deps.alerts.listUnresolved('missed_dose')) touched.add(ref.patientId);
+  // Answers re-evaluate their patient at once (inbound-sms), so open episodes only need a periodic
+  // look for windows that slid past their misses: the first sweep of each hour, not every sweep.
+  if (new Date(now).getUTCMinutes() < SWEEP_EVERY_MINUTES) {
+    for (const ref of await deps.alerts.listUnresolved('missed_dose')) touched.add(ref.patientId);
+  }
   for (const patientId of [...touched].sort()) {
     const evaluation = await evaluatePatientMissedDoses(deps, patientId, now);
     result.patientsEvaluated++;

@@ -187,8 +187,10 @@ describe('adherence sweep (dynalite)', () => {
     expect(publishes(COORDINATORS)).toHaveLength(1);
 
     // The patient answers the evening check-in late: "taken". The late answer wins; the alert is revised, not duplicated.
+    // (inbound-sms re-evaluates at once; written directly here, the hourly re-check of open episodes finds it.)
     await answer(evening12!, 'taken', '2027-01-12T17:20:00.000Z');
-    const revised = await sweepAdherence(deps, '2027-01-12T17:30:00.000Z');
+    expect(await sweepAdherence(deps, '2027-01-12T17:30:00.000Z')).toMatchObject({ alertsRevised: 0 });
+    const revised = await sweepAdherence(deps, '2027-01-12T18:00:00.000Z');
     expect(revised).toMatchObject({ alertsRaised: 0, alertsRevised: 1 });
     const alerts = await deps.alerts.listForPatient(patient.id);
     expect(alerts).toHaveLength(1);
@@ -215,7 +217,7 @@ describe('adherence sweep (dynalite)', () => {
     for (const d of [m12, e12]) await send(d!);
     await sweepAdherence(deps, '2027-01-12T17:00:00.000Z');
     await answer(e12!, 'taken', '2027-01-12T17:20:00.000Z');
-    await sweepAdherence(deps, '2027-01-12T17:30:00.000Z');
+    await sweepAdherence(deps, '2027-01-12T18:00:00.000Z');
     for (const d of [m13, e13]) await send(d!);
     const result = await sweepAdherence(deps, '2027-01-13T17:00:00.000Z');
     // m13 + e13 missed: a new consecutive episode; with m12 also missed, 3 misses in 7 days as well.
