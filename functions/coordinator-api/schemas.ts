@@ -41,6 +41,9 @@ export const listPatientsQuery = z.strictObject({ status: z.enum(PATIENT_STATUSE
 export const reportsQuery = z.strictObject({ status: z.enum(['open', 'reviewed']).default('open'), ...pageQuery });
 export const alertsQuery = z.strictObject({ status: z.enum(['open', 'acknowledged']).default('open'), ...pageQuery });
 export const digestsQuery = z.strictObject(pageQuery);
+export const patientMessagesQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(500).optional().meta({ description: 'The newest N messages (default 100, at most 500).' }),
+});
 const booleanText = z.enum(['true', 'false']).transform((v) => v === 'true');
 export const exportQuery = z.strictObject({
   includeBodies: booleanText.optional().meta({ description: 'messages export only: include message bodies (coordinators only).' }),
@@ -212,17 +215,43 @@ const visitRecordResponse = z
   })
   .meta({ id: 'VisitRecord' });
 const adherence = z.looseObject({ due: z.number(), confirmed: z.number(), reportedMissed: z.number(), unanswered: z.number(), pending: z.number(), rate: z.number().nullable() });
+const adherencePoint = z
+  .object({
+    localDate: z.string().meta({ description: 'YYYY-MM-DD in the patient’s time zone.' }),
+    due: z.number().int(),
+    confirmed: z.number().int(),
+    reportedMissed: z.number().int(),
+    unanswered: z.number().int(),
+    pending: z.number().int().meta({ description: 'Window still open: left out of the rate.' }),
+    rate: z.number().nullable().meta({ description: 'confirmed ÷ (due − pending); null when nothing is known.' }),
+  })
+  .meta({ id: 'AdherencePoint' });
 export const patientDetailResponse = z
   .object({
     patient: patientResponse,
     upcomingReminders: z.array(z.looseObject({ id: z.string(), kind: z.string(), dueAt: z.string(), localDate: z.string(), localTime: z.string() })),
-    adherence: z.object({ sinceEnrollment: adherence, last28Days: adherence }),
+    adherence: z.object({ sinceEnrollment: adherence, last14Days: adherence, last28Days: adherence, last90Days: adherence }),
+    adherenceSeries: z.array(adherencePoint).meta({
+      description: 'One point per local day (patient time zone) of the sent dose check-ins due in the last 90 days, first to last day with a dose.',
+    }),
     visits: z.array(z.object({ key: z.string(), date: z.string(), scheduled: z.boolean(), record: visitRecordResponse.nullable() })),
     openReports: z.array(reportResponse),
     openAlerts: z.array(alertResponse),
   })
   .meta({ id: 'PatientDetail' });
 export const patientWriteResponse = patientResponse;
+export const threadMessageResponse = z
+  .object({
+    id: z.string(),
+    direction: z.enum(['in', 'out']),
+    at: z.string().meta({ description: 'Received (in) or sent (out), ISO UTC.' }),
+    body: z.string().meta({ description: 'The SMS text (coordinators only).' }),
+    parts: z.number().int().optional().meta({ description: 'Billed SMS parts (out).' }),
+    purpose: z.enum(['reminder', 'reply', 'conversation']).optional().meta({ description: 'Why it was sent (out).' }),
+    interpretation: z.looseObject({}).optional().meta({ description: 'How the reply was read (in, once processed).' }),
+  })
+  .meta({ id: 'ThreadMessage', description: 'One SMS of the thread; never a phone number.' });
+export const patientMessagesResponse = z.object({ items: z.array(threadMessageResponse).meta({ description: 'Newest first.' }) }).meta({ id: 'PatientMessages' });
 export const statusResponse = z.object({ patient: patientResponse, cancelledReminders: z.number().int() }).meta({ id: 'StatusChanged' });
 export const visitResponse = z.object({ patient: patientResponse, visitKey: z.string(), record: visitRecordResponse.nullable() }).meta({ id: 'VisitRecorded' });
 

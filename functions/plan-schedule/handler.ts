@@ -3,6 +3,7 @@ import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoAuditLog } from '#adapters/dynamo/audit-log.ts';
 import { DynamoPatientRepository } from '#adapters/dynamo/patient-repository.ts';
 import { DynamoReminderRepository } from '#adapters/dynamo/reminder-repository.ts';
 import { createLogger, createMetrics, MetricUnit, safeError } from '#adapters/observability.ts';
@@ -31,12 +32,13 @@ export function createPlanHandler(deps: PlanAllDeps & { clock: Clock; days?: num
       if (!patient) throw new Error(`plan-schedule: no patient with id ${patientId}`);
       const result = await planPatient(deps, patient, now, days);
       logger.info('planned one patient', { studyId: patient.studyId, ...result });
-      return { patients: 1, created: result.created, unchanged: result.unchanged, cancelled: result.cancelled, cancelledFuture: result.cancelledFuture, failed: 0 };
+      return { patients: 1, completed: 0, created: result.created, unchanged: result.unchanged, cancelled: result.cancelled, cancelledFuture: result.cancelledFuture, failed: 0 };
     }
     const result = await planAll(deps, now, days, { onError: (studyId, error) => logger.error('planning failed', { studyId, error: safeError(error) }) });
     const { failedStudyIds, ...counts } = result;
     logger.info('planned active patients', { ...counts, failed: failedStudyIds.length });
     metrics.addMetric('PlannedPatients', MetricUnit.Count, result.patients);
+    metrics.addMetric('PatientsCompleted', MetricUnit.Count, result.completed);
     metrics.addMetric('RemindersCreated', MetricUnit.Count, result.created);
     metrics.addMetric('RemindersCancelled', MetricUnit.Count, result.cancelled);
     metrics.addMetric('PlanFailures', MetricUnit.Count, failedStudyIds.length);
@@ -54,6 +56,7 @@ const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOption
 export const handler = createPlanHandler({
   patients: new DynamoPatientRepository(doc, env.TABLE_NAME),
   reminders: new DynamoReminderRepository(doc, env.TABLE_NAME, protocol.studyTimeZone),
+  audit: new DynamoAuditLog(doc, env.TABLE_NAME),
   protocol,
   clock: systemClock,
   days: env.PLAN_DAYS,

@@ -214,7 +214,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const planner = { planPatient: (patient: Parameters<typeof planPatient>[1], now: string) => planPatient({ reminders: repos.reminders, protocol }, patient, now) };
   const alerting = { alerts: repos.alerts, publisher: inbox, audit: repos.audit, protocol };
 
-  const plan = createPlanHandler({ patients: repos.patients, reminders: repos.reminders, protocol, clock });
+  const plan = createPlanHandler({ patients: repos.patients, reminders: repos.reminders, audit: repos.audit, protocol, clock });
   const dispatch = createDispatchHandler({ reminders: repos.reminders, patients: repos.patients, messages: repos.messages, sms: gateway, protocol, alerting, clock });
   const inbound = createInboundHandler({ ...repos, publisher: inbox, sms: gateway, clock, protocol });
   const sweep = createSweepHandler({

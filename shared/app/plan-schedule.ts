@@ -1,7 +1,8 @@
 import { canReceiveSms, type Patient } from '#domain/patient.ts';
 import type { Protocol } from '#domain/protocol.ts';
-import { computeSchedule } from '#domain/schedule.ts';
-import type { PatientRepository } from '#ports/patients.ts';
+import { computeSchedule, studyDayOf, utcToLocal } from '#domain/schedule.ts';
+import type { AuditLog } from '#ports/audit.ts';
+import { StaleWriteError, type PatientRepository } from '#ports/patients.ts';
 import type { MaterializeResult, ReminderRepository } from '#ports/schedule.ts';
 
 export const DEFAULT_PLAN_DAYS = 3;
@@ -46,10 +47,59 @@ export async function planPatient(deps: PlanPatientDeps, patient: Patient, now: 
 
 export interface PlanAllDeps extends PlanPatientDeps {
   patients: PatientRepository;
+  /** Where the end-of-study completion is recorded. */
+  audit: AuditLog;
+}
+
+export const COMPLETION_ACTOR = 'system:plan-schedule';
+
+/** The patient's study day today, in the patient's time zone (day 0 = enrollment). */
+export function studyDayAt(patient: Pick<Patient, 'enrolledOn' | 'timeZone'>, now: string): number {
+  return studyDayOf(patient.enrolledOn, utcToLocal(now, patient.timeZone).localDate);
+}
+
+/**
+ * An active patient past the protocol's last study day becomes `completed` (optimistic update,
+ * retried once on a concurrent change; audited). Returns the patient as stored afterwards: the
+ * same object when nothing was due, a fresh one when a concurrent change already moved the
+ * patient out of `active` (then nothing is written).
+ */
+export async function completeIfStudyEnded(deps: Pick<PlanAllDeps, 'patients' | 'audit' | 'protocol'>, patient: Patient, now: string): Promise<{ patient: Patient; completed: boolean }> {
+  const studyDay = studyDayAt(patient, now);
+  if (patient.status !== 'active' || studyDay <= deps.protocol.endOfStudyDay) return { patient, completed: false };
+  let current = patient;
+  for (let attempt = 1; ; attempt++) {
+    const { pausedFrom: _p, statusReason: _r, ...rest } = current;
+    const next: Patient = { ...rest, status: 'completed', statusReason: 'end of study', updatedAt: now };
+    let stored: Patient;
+    try {
+      stored = await deps.patients.update(next, current.version);
+    } catch (error) {
+      if (!(error instanceof StaleWriteError) || attempt > 1) throw error;
+      const fresh = await deps.patients.get(patient.id);
+      if (!fresh) throw error;
+      if (fresh.status !== 'active') return { patient: fresh, completed: false };
+      current = fresh;
+      continue;
+    }
+    await deps.audit.append({
+      at: now,
+      actor: COMPLETION_ACTOR,
+      action: 'patient.complete',
+      entityType: 'patient',
+      entityId: patient.id,
+      before: { status: current.status, statusReason: current.statusReason ?? null },
+      after: { status: stored.status, statusReason: stored.statusReason ?? null },
+      reason: `study day ${studyDayAt(stored, now)} is past the end of study (day ${deps.protocol.endOfStudyDay})`,
+    });
+    return { patient: stored, completed: true };
+  }
 }
 
 export interface PlanAllResult {
   patients: number;
+  /** Active patients moved to `completed` by this run (study day past protocol.endOfStudyDay). */
+  completed: number;
   created: number;
   unchanged: number;
   cancelled: number;
@@ -59,18 +109,22 @@ export interface PlanAllResult {
 
 /**
  * The daily run: every ACTIVE patient, page by page through the status index (never a Scan).
+ * An active patient whose study has ended (study day > protocol.endOfStudyDay in the patient's
+ * time zone) is first moved to `completed` (audited), then planned as such (future items cancelled).
  * Paused, withdrawn and completed patients are not visited: their future items were cancelled by
  * `planPatient` at the moment of the change (the coordinator action or STOP calls it), and an
  * active patient who opted out is listed here and cancelled again (idempotent).
  */
 export async function planAll(deps: PlanAllDeps, now: string, days: number = DEFAULT_PLAN_DAYS, options: { concurrency?: number; pageSize?: number; onError?: (studyId: string, error: unknown) => void } = {}): Promise<PlanAllResult> {
-  const total: PlanAllResult = { patients: 0, created: 0, unchanged: 0, cancelled: 0, failedStudyIds: [] };
+  const total: PlanAllResult = { patients: 0, completed: 0, created: 0, unchanged: 0, cancelled: 0, failedStudyIds: [] };
   let cursor: string | undefined;
   do {
     const page = await deps.patients.listByStatus('active', cursor, options.pageSize ?? 100);
     await forEachLimited(page.items, options.concurrency ?? 4, async (patient) => {
       try {
-        const result = await planPatient(deps, patient, now, days);
+        const current = await completeIfStudyEnded(deps, patient, now);
+        if (current.completed) total.completed++;
+        const result = await planPatient(deps, current.patient, now, days);
         total.created += result.created;
         total.unchanged += result.unchanged;
         total.cancelled += result.cancelled + result.cancelledFuture;

@@ -127,9 +127,20 @@ describe('coordinator console in Chromium', () => {
     const first = patients.find((p) => p.studyId === 'UI-001')!;
     await stack.call('POST', '/local/sms/inbound', { from: PHONE, body: '1' });
     await stack.call('POST', '/local/clock', { advanceMinutes: 7 * 24 * 60 });
+    const requested: string[] = [];
+    const onRequest = (request: { url(): string }) => requested.push(new URL(request.url()).pathname);
+    page.on('request', onRequest);
     await page.goto(`${stack.url}/#/patients/${first.id}`);
     await page.locator('svg.chart, .panel p.muted').first().waitFor();
     await page.locator('.thread .bubble').first().waitFor();
+    page.off('request', onRequest);
+    // The page reads this patient only: its thread route and the detail's daily series, never a whole-study export.
+    expect(requested).toContain(`/api/patients/${first.id}/messages`);
+    expect(requested.filter((path) => path.startsWith('/api/exports/'))).toEqual([]);
+    const bubbles = await page.locator('.thread .bubble').allTextContents();
+    expect(bubbles.some((text) => text.includes(XSS))).toBe(true);
+    expect(bubbles.some((text) => text.includes('发烧39度'))).toBe(true);
+    expect(await page.locator('.thread img').count()).toBe(0);
     await shot('04-patient-page');
     await page.goto(`${stack.url}/#/patients`);
     await page.locator('table a', { hasText: 'UI-001' }).waitFor();

@@ -340,6 +340,7 @@ describe('GET /openapi.json', () => {
       'POST /api/patients',
       'GET /api/patients',
       'GET /api/patients/{id}',
+      'GET /api/patients/{id}/messages',
       'PATCH /api/patients/{id}',
       'POST /api/patients/{id}/status',
       'POST /api/patients/{id}/randomization',
@@ -363,5 +364,12 @@ describe('GET /openapi.json', () => {
     expect(Object.keys(enroll.properties)).toEqual(expect.arrayContaining(Object.keys(ENROLL_BODY)));
     expect(enroll.additionalProperties).toBe(false);
     expect(doc.paths['/api/patients'].post['x-roles']).toEqual(['coordinator']);
+    // The patient page's reads: the thread (coordinators only) and the daily adherence series.
+    expect(doc.paths['/api/patients/{id}/messages'].get['x-roles']).toEqual(['coordinator']);
+    expect(doc.paths['/api/patients/{id}/messages'].get.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`).sort()).toEqual(['path:id', 'query:limit']);
+    expect(Object.keys(doc.components.schemas.ThreadMessage.properties).sort()).toEqual(['at', 'body', 'direction', 'id', 'interpretation', 'parts', 'purpose']);
+    expect(doc.components.schemas.PatientDetail.required).toContain('adherenceSeries');
+    expect(Object.keys(doc.components.schemas.PatientDetail.properties.adherence.properties).sort()).toEqual(['last14Days', 'last28Days', 'last90Days', 'sinceEnrollment']);
+    expect(doc.components.schemas.AdherencePoint.required.sort()).toEqual(['confirmed', 'due', 'localDate', 'pending', 'rate', 'reportedMissed', 'unanswered']);
   });
 });

@@ -549,9 +549,10 @@ function statusBadge(p) {
 }
 
 async function renderPatient(id) {
-  const detail = await api(`/api/patients/${encodeURIComponent(id)}`);
+  const [detail, messages] = await Promise.all([api(`/api/patients/${encodeURIComponent(id)}`), patientMessages(id)]);
   const p = detail.patient ?? detail;
-  const [messages, series] = await Promise.all([patientMessages(p, detail), adherenceSeries(p, detail)]);
+  // Daily points of the last 90 days (patient time zone), computed by the API.
+  const series = Array.isArray(detail.adherenceSeries) ? detail.adherenceSeries : [];
   const upcoming = detail.upcoming ?? detail.upcomingReminders ?? [];
   const adherence = detail.adherence?.sinceEnrollment ?? detail.adherence ?? {};
   const openReports = detail.openReports ?? [];
@@ -588,60 +589,9 @@ async function renderPatient(id) {
   );
 }
 
-/** RFC 4180 CSV → objects keyed by the header row. */
-function csvRecords(text) {
-  const rows = [];
-  let row = [], cell = '', quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { cell += '"'; i++; }
-      else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') { row.push(cell); cell = ''; }
-    else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(cell); rows.push(row); row = []; cell = '';
-    } else cell += c;
-  }
-  if (cell !== '' || row.length) { row.push(cell); rows.push(row); }
-  const [header, ...data] = rows;
-  return (data ?? []).filter((r) => r.length > 1).map((r) => Object.fromEntries((header ?? []).map((name, i) => [name, r[i] ?? ''])));
-}
-
-const notFound = (error) => error instanceof ApiError && (error.status === 404 || error.status === 405);
-
-/** Both directions of a patient's SMS: the patient's messages route when the API has one, else the message-log export. */
-async function patientMessages(p, detail) {
-  if (Array.isArray(detail.messages)) return detail.messages;
-  try {
-    return itemsOf(await api(`/api/patients/${encodeURIComponent(p.id)}/messages`));
-  } catch (error) {
-    if (!notFound(error)) throw error;
-  }
-  const res = await api('/api/exports/messages.csv?includeBodies=true', { raw: true, headers: { accept: 'text/csv' } }).catch(() => null);
-  if (!res) return [];
-  return csvRecords(await res.text())
-    .filter((r) => r.studyId === p.studyId)
-    .map((r) => ({ direction: r.direction, body: r.body ?? '', sentAt: r.at, parts: Number(r.parts) || undefined }));
-}
-
-/** Daily adherence points: from the patient detail when present, else from the doses export. */
-async function adherenceSeries(p, detail) {
-  const given = detail.adherenceSeries ?? detail.adherence?.series;
-  if (Array.isArray(given)) return given;
-  const res = await api('/api/exports/doses.csv', { raw: true, headers: { accept: 'text/csv' } }).catch(() => null);
-  if (!res) return [];
-  const byDate = new Map();
-  for (const r of csvRecords(await res.text())) {
-    if (r.studyId !== p.studyId || r.status === 'pending') continue;
-    const point = byDate.get(r.localDate) ?? { date: r.localDate, due: 0, confirmed: 0 };
-    point.due += 1;
-    if (r.status === 'taken') point.confirmed += 1;
-    byDate.set(r.localDate, point);
-  }
-  return [...byDate.values()];
+/** The patient's SMS, both directions, newest first (the API reads one query on the patient's message index). */
+async function patientMessages(id) {
+  return itemsOf(await api(`/api/patients/${encodeURIComponent(id)}/messages?limit=100`));
 }
 
 /** Weekly adherence bars (inline SVG, built node by node). */
@@ -681,12 +631,12 @@ function adherenceChart(series) {
 
 function messageThread(messages) {
   if (!messages?.length) return h('p', { class: 'muted' }, t('common.none'));
-  const at = (m) => Date.parse(m.sentAt ?? m.receivedAt ?? '') || 0;
+  const at = (m) => Date.parse(m.at ?? m.sentAt ?? m.receivedAt ?? '') || 0;
   const sorted = messages.map((m, i) => [m, i]).sort(([a, i], [b, j]) => at(a) - at(b) || i - j).map(([m]) => m);
   const thread = h('div', { class: 'thread', 'aria-label': t('patients.messages'), tabindex: 0 }, sorted.slice(-100).map((m) => {
     const inbound = m.direction === 'in';
     return h('div', { class: `bubble ${inbound ? 'in' : 'out'}` }, m.body ?? '',
-      h('span', { class: 'meta' }, `${inbound ? '←' : '→'} ${fmtTime(m.sentAt ?? m.receivedAt)}${m.parts ? ` · ${t('phone.parts', { n: m.parts })}` : ''}`));
+      h('span', { class: 'meta' }, `${inbound ? '←' : '→'} ${fmtTime(m.at ?? m.sentAt ?? m.receivedAt)}${m.parts ? ` · ${t('phone.parts', { n: m.parts })}` : ''}${inbound && typeof m.interpretation?.intent === 'string' ? ` · ${m.interpretation.intent}` : ''}`));
   }));
   // Newest at the bottom, in view.
   window.requestAnimationFrame(() => { thread.scrollTop = thread.scrollHeight; });

@@ -1,6 +1,6 @@
 import { changePatientStatus, enrollPatient, updatePatient, type PatientWriteResult } from '#app/coordinator/patients.ts';
 import { randomizePatient } from '#app/coordinator/randomize.ts';
-import { patientDetail } from '#app/coordinator/read-models.ts';
+import { DEFAULT_THREAD_LIMIT, patientDetail, patientMessages } from '#app/coordinator/read-models.ts';
 import { recordVisit } from '#app/coordinator/visits.ts';
 import {
   enrollBody,
@@ -9,6 +9,8 @@ import {
   patchPatientBody,
   patientDetailResponse,
   patientList,
+  patientMessagesQuery,
+  patientMessagesResponse,
   patientResponse,
   randomizationBody,
   statusBody,
@@ -54,12 +56,25 @@ export const patientRoutes: AnyRoute[] = [
     method: 'GET',
     path: '/api/patients/{id}',
     operationId: 'getPatient',
-    summary: 'Profile, status, arm, upcoming reminders, adherence, visits, open reports and alerts.',
+    summary: 'Profile, status, arm, upcoming reminders, adherence (totals and a 90-day daily series), visits, open reports and alerts.',
     roles: COORDINATOR,
     params: idParams,
     responses: { 200: { description: 'The patient', schema: patientDetailResponse } },
     async handle({ deps, params, now }) {
       return { status: 200, json: await patientDetail(deps, params.id, now) };
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/api/patients/{id}/messages',
+    operationId: 'listPatientMessages',
+    summary: "The patient's SMS, both directions, newest first (bodies: coordinators only; no phone numbers).",
+    roles: COORDINATOR,
+    params: idParams,
+    query: patientMessagesQuery,
+    responses: { 200: { description: 'The thread, newest first', schema: patientMessagesResponse } },
+    async handle({ deps, params, query }) {
+      return { status: 200, json: await patientMessages(deps, params.id, query.limit ?? DEFAULT_THREAD_LIMIT) };
     },
   }),
   defineRoute({

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isoWeekOfInstant } from '#domain/week.ts';
 import type { InboundMessage, MessageLog, OutboundMessage } from '#ports/messages.ts';
 import { isConditionalFailure, keys, stripKeys } from './keys.ts';
@@ -94,15 +94,26 @@ export class DynamoMessageLog implements MessageLog {
     return Item ? (clean(Item) as unknown as OutboundMessage) : null;
   }
 
+  /** Newest first, at most `limit` items: pages through the index only until `limit` are read. */
   async listForPatient(patientId: string, limit = 100): Promise<(({ direction: 'in' } & InboundMessage) | ({ direction: 'out' } & OutboundMessage))[]> {
-    const items = await queryAll(this.doc, {
-      TableName: this.tableName,
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': `MSGS#${patientId}` },
-      ScanIndexForward: false,
-      Limit: limit,
-    });
+    if (!(limit >= 1)) return [];
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': `MSGS#${patientId}` },
+          ScanIndexForward: false,
+          Limit: Math.min(limit - items.length, 1000),
+          ExclusiveStartKey: start,
+        }),
+      );
+      items.push(...(out.Items ?? []));
+      start = out.LastEvaluatedKey;
+    } while (start && items.length < limit);
     return items.slice(0, limit).map((item) =>
       item.entity === 'inbound'
         ? { direction: 'in' as const, ...(clean(item) as unknown as InboundMessage) }

@@ -1,7 +1,8 @@
-import { computeAdherence, type AdherenceSummary, type DoseOutcome } from '#domain/adherence.ts';
+import { computeAdherence, dailyAdherenceSeries, type AdherenceCounts, type AdherenceSummary, type DoseOutcome } from '#domain/adherence.ts';
 import type { Patient } from '#domain/patient.ts';
 import { localToUtc, visitDates } from '#domain/schedule.ts';
 import type { Alert } from '#ports/alerts.ts';
+import type { OutboundMessage } from '#ports/messages.ts';
 import type { Report } from '#ports/reports.ts';
 import type { StoredReminder } from '#ports/schedule.ts';
 import type { VisitRecord } from '#ports/visits.ts';
@@ -37,10 +38,21 @@ export async function remindersSinceEnrollment(deps: Pick<CoordinatorDeps, 'remi
   return deps.reminders.listForPatient(patient.id, from, to);
 }
 
+/** One local day of the adherence chart (patient time zone). `pending` = due − the three answers. */
+export type AdherencePoint = { localDate: string } & AdherenceCounts;
+
+/** How many days back the patient page's adherence series reaches. */
+export const ADHERENCE_SERIES_DAYS = 90;
+
 export interface PatientDetail {
   patient: Patient;
   upcomingReminders: Pick<StoredReminder, 'id' | 'kind' | 'dueAt' | 'localDate' | 'localTime' | 'slot' | 'doses' | 'visitKey' | 'visitDate' | 'state'>[];
-  adherence: { sinceEnrollment: AdherenceSummary; last28Days: AdherenceSummary };
+  adherence: { sinceEnrollment: AdherenceSummary; last14Days: AdherenceSummary; last28Days: AdherenceSummary; last90Days: AdherenceSummary };
+  /**
+   * Daily points (patient time zone) over the sent dose check-ins due in the last 90 days, from
+   * the first to the last day with a dose; days between without one have due 0 and rate null.
+   */
+  adherenceSeries: AdherencePoint[];
   visits: { key: string; date: string; scheduled: boolean; record: VisitRecord | null }[];
   openReports: Report[];
   openAlerts: Alert[];
@@ -76,13 +88,60 @@ export async function patientDetail(deps: CoordinatorDeps, id: string, now: stri
       })),
     adherence: {
       sinceEnrollment: computeAdherence(outcomes, { from: '0000-01-01T00:00:00.000Z', to: now }),
+      last14Days: computeAdherence(outcomes, { from: plusDays(now, -14), to: now }),
       last28Days: computeAdherence(outcomes, { from: plusDays(now, -28), to: now }),
+      last90Days: computeAdherence(outcomes, { from: plusDays(now, -ADHERENCE_SERIES_DAYS), to: now }),
     },
+    adherenceSeries: adherenceSeriesOf(outcomes, patient.timeZone, now),
     visits: visitDates(deps.protocol, patient)
       .map((v) => ({ key: v.key, date: byKey.get(v.key)?.date ?? v.date, scheduled: v.scheduled, record: byKey.get(v.key) ?? null }))
       .sort((a, b) => a.date.localeCompare(b.date)),
     openReports: reports.filter((r) => r.status === 'open'),
     openAlerts: openAlerts.filter((a) => a.patientId === id),
+  };
+}
+
+/**
+ * `last90Days` split by local day: the sent dose check-ins due in [now − 90 days, now), one point
+ * per local date of `dueAt` in `timeZone` (so the points add up to `adherence.last90Days`).
+ */
+export function adherenceSeriesOf(outcomes: readonly DoseOutcome[], timeZone: string, now: string): AdherencePoint[] {
+  const from = Date.parse(plusDays(now, -ADHERENCE_SERIES_DAYS));
+  const to = Date.parse(now);
+  const recent = outcomes.filter((o) => {
+    const due = Date.parse(o.dueAt);
+    return due >= from && due < to;
+  });
+  return dailyAdherenceSeries(recent, timeZone).map(({ date, ...counts }) => ({ localDate: date, ...counts }));
+}
+
+/** One SMS of a patient's thread, as the coordinator sees it: no phone numbers. */
+export interface ThreadMessage {
+  id: string;
+  direction: 'in' | 'out';
+  /** Received (in) or sent (out), ISO UTC. */
+  at: string;
+  body: string;
+  /** Billed SMS parts (out). */
+  parts?: number;
+  /** reminder, reply or conversation (out). */
+  purpose?: OutboundMessage['purpose'];
+  /** How the system read the reply (in, once processed). */
+  interpretation?: Record<string, unknown>;
+}
+
+export const DEFAULT_THREAD_LIMIT = 100;
+
+/** A patient's SMS, both directions, newest first, at most `limit` (a query on the patient's message index). */
+export async function patientMessages(deps: Pick<CoordinatorDeps, 'patients' | 'messages'>, id: string, limit: number = DEFAULT_THREAD_LIMIT): Promise<{ items: ThreadMessage[] }> {
+  await getPatientOrThrow(deps, id);
+  const messages = await deps.messages.listForPatient(id, limit);
+  return {
+    items: messages.map((m): ThreadMessage =>
+      m.direction === 'in'
+        ? { id: m.inboundMessageId, direction: 'in', at: m.receivedAt, body: m.body, ...(m.interpretation ? { interpretation: m.interpretation } : {}) }
+        : { id: m.id, direction: 'out', at: m.sentAt, body: m.body, parts: m.parts, purpose: m.purpose },
+    ),
   };
 }
 
