@@ -10,7 +10,7 @@ import { DynamoAlertRepository } from '#adapters/dynamo/alert-repository.ts';
 import { DynamoAllocationRepository } from '#adapters/dynamo/allocation-repository.ts';
 import { DynamoAuditLog } from '#adapters/dynamo/audit-log.ts';
 import { DynamoDigestRepository } from '#adapters/dynamo/digest-repository.ts';
-import { documentClient } from '#adapters/dynamo/local-dynamo.ts';
+import { documentClient } from '#adapters/dynamo/document-client.ts';
 import { DynamoMessageLog } from '#adapters/dynamo/message-log.ts';
 import { DynamoPatientRepository } from '#adapters/dynamo/patient-repository.ts';
 import { DynamoReminderRepository } from '#adapters/dynamo/reminder-repository.ts';

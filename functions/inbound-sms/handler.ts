@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -72,6 +73,8 @@ export function createInboundHandler(deps: InboundSmsDeps, options: InboundHandl
       throw new InboundBatchError(1, 1);
     }
     const records = parsed.data.Records;
+    // Each invocation its own lease owner: two invocations must never share one (no context locally).
+    const invocationId = context?.awsRequestId ?? randomUUID();
     const settled = await Promise.allSettled(
       records.map(async (raw, index): Promise<InboundResult> => {
         const record = parseInboundRecord(raw);
@@ -79,7 +82,7 @@ export function createInboundHandler(deps: InboundSmsDeps, options: InboundHandl
           logger.error('malformed inbound SMS record', { snsMessageId: record.snsMessageId, issues: record.issues });
           throw new MalformedRecordError();
         }
-        const result = await handleInboundSms(deps, record.record, { workerId: `${context?.awsRequestId ?? 'local'}#${index}` });
+        const result = await handleInboundSms(deps, record.record, { workerId: `${invocationId}#${index}` });
         if (result.status === 'busy') {
           logger.warn('inbound message in progress elsewhere; retry', { snsMessageId: record.record.snsMessageId, inboundMessageId: result.inboundMessageId });
           throw new BusyRecordError();

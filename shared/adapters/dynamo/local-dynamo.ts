@@ -1,8 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from './document-client.ts';
 import { createTableInput } from './table-schema.ts';
+
+export { documentClient };
 
 /**
  * dynalite — a real DynamoDB API server — started in this process: in memory for tests,
@@ -41,11 +44,6 @@ export async function startLocalDynamo(options: { path?: string; port?: number }
   };
 }
 
-export function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(client, {
-    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
-  });
-}
 
 /** Creates the table from the shared definition unless it exists (idempotent, safe at every start). */
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<'created' | 'exists'> {

@@ -35,6 +35,26 @@ describe('interpretReply is total', () => {
     );
   });
 
+  it('a character from each of the 17 Unicode planes, alone, mixed into a reply and repeated 5,000 times', () => {
+    for (let plane = 0; plane <= 16; plane++) {
+      for (const offset of [0x4e2d % 0x10000, 0xfffd]) {
+        const char = String.fromCodePoint(plane * 0x10000 + offset);
+        for (const text of [char, `1${char}`, `发烧${char}39度`, char.repeat(5000)]) {
+          for (const ctx of contexts) expect(interpretationSchema.safeParse(interpretReply(text, ctx)).success, `plane ${plane}`).toBe(true);
+        }
+      }
+    }
+  });
+
+  it('random bodies of 10,000 characters from all of Unicode → schema-valid', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', minLength: 10_000, maxLength: 10_000 }), fc.constantFrom(...contexts), (text, ctx) => {
+        expect(interpretationSchema.safeParse(interpretReply(text, ctx)).success).toBe(true);
+      }),
+      { numRuns: 15 },
+    );
+  });
+
   it('long inputs stay fast', () => {
     const t0 = performance.now();
     interpretReply('我今天拉肚子很严重，发烧39度，眼睛黄，'.repeat(500), CONTEXTS.items);

@@ -1,0 +1,231 @@
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it, vi } from 'vitest';
+import { DynamoAlertRepository } from '#adapters/dynamo/alert-repository.ts';
+import { DynamoAuditLog } from '#adapters/dynamo/audit-log.ts';
+import { DynamoConversationRepository } from '#adapters/dynamo/conversation-repository.ts';
+import { DynamoMessageLog } from '#adapters/dynamo/message-log.ts';
+import { DynamoPatientRepository } from '#adapters/dynamo/patient-repository.ts';
+import { DynamoReminderRepository } from '#adapters/dynamo/reminder-repository.ts';
+import { DynamoReportRepository } from '#adapters/dynamo/report-repository.ts';
+import type { InboundSmsDeps } from '#app/inbound-sms.ts';
+import { loadProtocolFile } from '#config/protocol-loader.ts';
+import type { Patient } from '#domain/patient.ts';
+import { computeSchedule } from '#domain/schedule.ts';
+import { fixedClock } from '#ports/clock.ts';
+import { lambdaContext } from '#infra/local/lambda-events.ts';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { RecordingAlertPublisher, RecordingSmsSender } from '../support/dispatch-fakes.ts';
+import { useLocalDynamo } from '../support/dynamo.ts';
+import { makePatient } from '../support/patients.ts';
+import { faultyDynamo, type FaultyDynamo } from './support.ts';
+
+// The handler module parses its environment at load (cold start), as on AWS.
+vi.hoisted(() => {
+  process.env.TABLE_NAME ??= 'trial-fault-tests';
+  process.env.ALERT_TOPIC_ARN ??= 'arn:aws:sns:us-east-1:000000000000:trial-alerts';
+  process.env.CONSOLE_URL ??= 'https://console.example.org/';
+  process.env.AWS_REGION ??= 'us-east-1';
+});
+const { createInboundHandler, InboundBatchError } = await import('#functions/inbound-sms/handler.ts');
+
+/**
+ * Inbound SMS under faults, through the real handler on dynalite: every message delivered three
+ * times, out of order and at once (SNS is at-least-once and unordered), with and without DynamoDB
+ * throttling; and a batch holding malformed records. Whatever happens, once Lambda's retries are
+ * done each message is stored and processed exactly once: one report, one alert per red flag, one
+ * recorded reply, the dose answer recorded once.
+ */
+const protocol = loadProtocolFile();
+const local = useLocalDynamo();
+const MORNING = '2027-01-16T00:00:00.000Z'; // Saturday 08:00 Beijing: morning dose check-in
+const RECEIVED = '2027-01-16T00:20:00.000Z';
+
+interface LogLine {
+  level: string;
+  message: string;
+  fields: unknown;
+}
+
+function depsOn(doc: DynamoDBDocumentClient, table: string, clock: ReturnType<typeof fixedClock>, sms: RecordingSmsSender, publisher: RecordingAlertPublisher): InboundSmsDeps {
+  const tz = protocol.studyTimeZone;
+  return {
+    patients: new DynamoPatientRepository(doc, table),
+    reminders: new DynamoReminderRepository(doc, table, tz),
+    reports: new DynamoReportRepository(doc, table, tz),
+    messages: new DynamoMessageLog(doc, table, tz),
+    conversations: new DynamoConversationRepository(doc, table),
+    alerts: new DynamoAlertRepository(doc, table, tz),
+    publisher,
+    audit: new DynamoAuditLog(doc, table),
+    sms,
+    clock,
+    protocol,
+  };
+}
+
+async function setup() {
+  const table = await local.freshTable();
+  const clock = fixedClock(RECEIVED);
+  const sms = new RecordingSmsSender();
+  const publisher = new RecordingAlertPublisher();
+  const deps = depsOn(local.db.doc, table, clock, sms, publisher);
+  const logs: LogLine[] = [];
+  const logger = {
+    info: (message: string, fields?: unknown) => void logs.push({ level: 'info', message, fields }),
+    warn: (message: string, fields?: unknown) => void logs.push({ level: 'warn', message, fields }),
+    error: (message: string, fields?: unknown) => void logs.push({ level: 'error', message, fields }),
+  };
+  const metrics = { addMetric: () => undefined, publishStoredMetrics: () => undefined };
+  const handlerOn = (d: InboundSmsDeps) => createInboundHandler(d, { logger: logger as never, metrics: metrics as never });
+  const patients: Patient[] = [1, 2, 3].map((n) => makePatient(protocol, { id: `pat-000${n}`, studyId: `IGG4-00${n}`, phone: `+1555555010${n}` }));
+  for (const patient of patients) {
+    await deps.patients.create(patient);
+    const window = { from: MORNING, to: '2027-01-17T00:00:00.000Z' };
+    await deps.reminders.materialize(patient.id, patient.studyId, computeSchedule(patient, protocol, window), window, '2027-01-15T15:00:00.000Z');
+    const checkIn = (await deps.reminders.listForPatient(patient.id, MORNING, `${MORNING}~`)).find((r) => r.kind === 'dose')!;
+    await deps.reminders.claim(checkIn, 'dispatch', MORNING, 60);
+    await deps.reminders.markSent(checkIn, 'dispatch', { messageId: `prov-${checkIn.id}`, parts: 1, sentAt: MORNING });
+  }
+  const items = async () => (await local.db.doc.send(new ScanCommand({ TableName: table }))).Items ?? [];
+  return { table, clock, sms, publisher, deps, logs, handlerOn, patients, items };
+}
+
+const MESSAGES = [
+  { id: 'in-taken', from: '+15555550101', body: '1' },
+  { id: 'in-side-effect', from: '+15555550101', body: '有点恶心，拉肚子两次' },
+  { id: 'in-red-flag', from: '+15555550103', body: '发烧39度' },
+  { id: 'in-stop', from: '+15555550102', body: 'TD' },
+  { id: 'in-unknown', from: '+15555550999', body: 'hello?' },
+  { id: 'in-missed', from: '+15555550103', body: '忘了吃' },
+];
+
+function snsRecord(message: { id: string; from: string; body: string }, minute: number) {
+  return {
+    EventSource: 'aws:sns',
+    Sns: {
+      MessageId: `sns-${message.id}`,
+      TopicArn: 'arn:aws:sns:us-east-1:000000000000:inbound',
+      Timestamp: new Date(Date.parse(RECEIVED) + minute * 60_000).toISOString(),
+      Message: JSON.stringify({ originationNumber: message.from, destinationNumber: '+15555550100', messageKeyword: 'KEYWORD_1', messageBody: message.body, inboundMessageId: message.id }),
+    },
+  };
+}
+
+/** Each message three times, in a scrambled order (deterministic). */
+function tripleDeliveries() {
+  const events = MESSAGES.flatMap((m, i) => [0, 1, 2].map((copy) => ({ key: (i * 7 + copy * 5) % 17, event: { Records: [snsRecord(m, i)] } })));
+  return events.sort((a, b) => a.key - b.key || 0).map((e) => e.event);
+}
+
+/** Runs events as Lambda would: all at once, then the failed ones again (after the processing lease) until none fails. */
+async function deliverWithRetries(handlers: ((event: unknown) => Promise<unknown>)[], events: unknown[], clock: ReturnType<typeof fixedClock>): Promise<{ rounds: number; failures: number }> {
+  let pending = events;
+  let failures = 0;
+  let round = 0;
+  for (; pending.length > 0; round++) {
+    if (round > 8) throw new Error(`${pending.length} deliveries still failing after 8 retry rounds`);
+    const handler = handlers[Math.min(round, handlers.length - 1)]!;
+    const settled = await Promise.allSettled(pending.map((event) => handler(event)));
+    for (const s of settled) if (s.status === 'rejected') expect(s.reason).toBeInstanceOf(InboundBatchError);
+    pending = pending.filter((_, i) => settled[i]!.status === 'rejected');
+    failures += pending.length;
+    clock.advanceMinutes(3); // past the 120 s processing lease of a crashed delivery
+  }
+  return { rounds: round, failures };
+}
+
+async function expectEachMessageOnce(s: Awaited<ReturnType<typeof setup>>, options: { exactSends: boolean }) {
+  const items = await s.items();
+  if (process.env.FAULTS_VERBOSE) {
+    console.log(JSON.stringify(s.sms.sent, null, 1));
+    console.log(JSON.stringify(items.filter((i) => ['outbound', 'alert'].includes(String(i.entity))).map((i) => ({ e: i.entity, id: i.id, inReplyTo: i.inReplyTo, kind: i.kind, body: i.body, title: i.title })), null, 1));
+  }
+  for (const m of MESSAGES) {
+    const stored = items.filter((i) => i.entity === 'inbound' && i.inboundMessageId === m.id);
+    expect(stored, `${m.id} stored once`).toHaveLength(1);
+    expect(stored[0]!.processedAt, `${m.id} processed`).toBeTruthy();
+    expect(items.filter((i) => i.entity === 'report' && i.inboundMessageId === m.id).length, `${m.id}: at most one report`).toBeLessThanOrEqual(1);
+    const replies = items.filter((i) => i.entity === 'outbound' && i.inReplyTo === m.id);
+    expect(new Set(replies.map((r) => r.id)).size, `${m.id}: each reply recorded once`).toBe(replies.length);
+    const expected = m.id === 'in-taken' ? 0 : 1; // a plain "taken" gets no answer
+    expect(replies.length, `${m.id}: ${expected} reply`).toBe(expected);
+    const sends = s.sms.sent.filter((x) => x.to === m.from && replies.some((r) => r.body === x.body)).length;
+    if (options.exactSends) expect(sends, `${m.id}: the reply sent once`).toBe(expected);
+    else expect(sends, `${m.id}: the reply sent (at least once)`).toBeGreaterThanOrEqual(expected);
+  }
+  const reportsBy = (id: string) => items.filter((i) => i.entity === 'report' && i.inboundMessageId === id).length;
+  expect(reportsBy('in-taken')).toBe(0); // a plain confirmation is no report
+  for (const id of ['in-side-effect', 'in-red-flag', 'in-stop', 'in-unknown', 'in-missed']) expect(reportsBy(id), id).toBe(1);
+  const alerts = items.filter((i) => i.entity === 'alert');
+  expect(alerts.filter((a) => a.kind === 'red_flag')).toHaveLength(1);
+  expect(alerts.filter((a) => a.kind === 'opt_out')).toHaveLength(1);
+  // The coordinators' notification is at least once: a write lost after the publish repeats it on retry, never drops it.
+  const notified = s.publisher.published.filter((a) => a.kind === 'red_flag').length;
+  if (options.exactSends) expect(notified).toBe(1);
+  else expect(notified).toBeGreaterThanOrEqual(1);
+  const outcome = async (patient: Patient) => (await s.deps.reminders.listForPatient(patient.id, MORNING, `${MORNING}~`)).find((r) => r.kind === 'dose')!.outcome;
+  expect(await outcome(s.patients[0]!)).toBe('taken');
+  expect(await outcome(s.patients[2]!)).toBe('missed_reported');
+  expect((await s.deps.patients.get('pat-0002'))!.smsOptOut).toBe(true);
+  // The patient's number and words never reach a log line.
+  const logged = JSON.stringify(s.logs);
+  expect(logged).not.toMatch(/\+1555555/);
+  expect(logged).not.toContain('发烧');
+}
+
+describe('the same SNS event delivered three times, out of order, concurrently', () => {
+  it('each message is stored and processed once: one report, one alert, one reply, one dose answer', async () => {
+    const s = await setup();
+    const handler = s.handlerOn(s.deps);
+    const { rounds } = await deliverWithRetries([(e) => handler(e, lambdaContext('inbound-sms'))], tripleDeliveries(), s.clock);
+    expect(rounds).toBeGreaterThanOrEqual(1);
+    await expectEachMessageOnce(s, { exactSends: true });
+  });
+
+  it('with DynamoDB throttling every 6th call (and a lost answer every 13th write): after retries, still once each; a reply is never lost', async () => {
+    const s = await setup();
+    const plan: FaultyDynamo['plan'] = (n, command) => (n % 6 === 5 ? 'throttle' : command !== 'GetItemCommand' && command !== 'QueryCommand' && n % 13 === 7 ? 'lost_answer' : null);
+    const faulty = faultyDynamo(local.db.endpoint, plan);
+    const flaky = s.handlerOn(depsOn(faulty.doc, s.table, s.clock, s.sms, s.publisher));
+    const clean = s.handlerOn(s.deps);
+    // Two rounds on the throttled table, then it recovers.
+    const { failures } = await deliverWithRetries([(e) => flaky(e, lambdaContext('inbound-sms')), (e) => flaky(e, lambdaContext('inbound-sms')), (e) => clean(e, lambdaContext('inbound-sms'))], tripleDeliveries(), s.clock);
+    expect(faulty.injected.throttle).toBeGreaterThan(5);
+    expect(failures).toBeGreaterThan(0);
+    // Replies are check-then-send: a write lost after the provider accepted one may send it again on retry (never none).
+    await expectEachMessageOnce(s, { exactSends: false });
+    faulty.destroy();
+  });
+});
+
+describe('a malformed record in a batch', () => {
+  it('the good records are processed once, the bad ones fail the batch (for the DLQ) named by SNS MessageId; retries change nothing', async () => {
+    const s = await setup();
+    const handler = s.handlerOn(s.deps);
+    const good = [snsRecord(MESSAGES[0]!, 0), snsRecord(MESSAGES[2]!, 1)];
+    const badJson = { EventSource: 'aws:sns', Sns: { MessageId: 'sns-bad-json', Timestamp: RECEIVED, Message: '{"originationNumber": "+15555550101", "messageBody": "发烧' } };
+    const badPayload = { EventSource: 'aws:sns', Sns: { MessageId: 'sns-bad-payload', Timestamp: RECEIVED, Message: JSON.stringify({ originationNumber: '+15555550101', messageBody: '发烧39度' }) } };
+    const event = { Records: [good[0], badJson, badPayload, good[1]] };
+
+    // Lambda's async invocation: the first try and two retries, then the on-failure destination.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const error = await handler(event, lambdaContext('inbound-sms')).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(InboundBatchError);
+      expect(error).toMatchObject({ failed: 2, total: 4 });
+      s.clock.advanceMinutes(1);
+    }
+    const items = await s.items();
+    for (const id of ['in-taken', 'in-red-flag']) expect(items.filter((i) => i.entity === 'inbound' && i.inboundMessageId === id && i.processedAt)).toHaveLength(1);
+    expect(items.filter((i) => i.entity === 'inbound')).toHaveLength(2);
+    expect(s.sms.sent).toHaveLength(1); // the urgent-contact reply, once
+    expect(items.filter((i) => i.entity === 'alert' && i.kind === 'red_flag')).toHaveLength(1);
+    const malformed = s.logs.filter((l) => l.message === 'malformed inbound SMS record');
+    expect(malformed.map((l) => (l.fields as { snsMessageId: string }).snsMessageId).sort()).toEqual(['sns-bad-json', 'sns-bad-json', 'sns-bad-json', 'sns-bad-payload', 'sns-bad-payload', 'sns-bad-payload']);
+    const payloadIssues = malformed.find((l) => (l.fields as { snsMessageId: string }).snsMessageId === 'sns-bad-payload')!.fields as { issues: { path: string }[] };
+    expect(payloadIssues.issues.map((i) => i.path)).toEqual(expect.arrayContaining(['Sns.Message.destinationNumber', 'Sns.Message.inboundMessageId']));
+    expect(JSON.stringify(s.logs)).not.toMatch(/\+1555555|发烧/);
+  });
+});
