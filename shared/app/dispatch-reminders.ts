@@ -76,6 +76,18 @@ export interface DispatchResult {
 
 const ACTOR = 'system:dispatch-reminders';
 
+async function retryIdempotent(write: () => Promise<void>, attempts = 4): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await write();
+      return;
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+    }
+  }
+}
+
 export type SendWindowVerdict =
   | { action: 'send' }
   | { action: 'wait' }
@@ -230,19 +242,23 @@ class PatientRun {
     // the two leaves the item `sending`; the lease-expiry path finds the record and completes it.
     const sentAt = deps.clock.now();
     try {
-      await deps.messages.recordOutbound({
-        id: outboundIdFor(item.id),
-        providerMessageId: messageId,
-        to: patient.phone,
-        body,
-        parts,
-        sentAt,
-        patientId: patient.id,
-        studyId: patient.studyId,
-        purpose: 'reminder',
-        reminderId: item.id,
-        reminderDueAt: item.dueAt,
-      });
+      const record = () =>
+        deps.messages.recordOutbound({
+          id: outboundIdFor(item.id),
+          providerMessageId: messageId,
+          to: patient.phone,
+          body,
+          parts,
+          sentAt,
+          patientId: patient.id,
+          studyId: patient.studyId,
+          purpose: 'reminder',
+          reminderId: item.id,
+          reminderDueAt: item.dueAt,
+        });
+      // The record proves the send: a throttled or lost write is retried (it is idempotent) so a
+      // DynamoDB hiccup does not turn a delivered reminder into "delivery unknown".
+      await retryIdempotent(record);
       await deps.reminders.markSent(item, options.owner, { messageId, parts, sentAt });
     } catch {
       // The SMS went out: never release it. It stays `sending` until its lease expires.

@@ -76,8 +76,8 @@ export class DynamoMessageLog implements MessageLog {
         }),
       );
     } catch (error) {
+      // Already recorded (a retry after a lost answer): still make sure the pointer exists below.
       if (!isConditionalFailure(error)) throw error;
-      return;
     }
     await this.doc.send(
       new PutCommand({
