@@ -191,7 +191,7 @@ interface Context {
 async function fromPatient(run: Run, patient: Patient): Promise<Interpretation> {
   const { deps, message } = run;
   const context = await resolveContext(run, patient);
-  const interpretation = interpret(message.body, context, deps.protocol);
+  let interpretation = interpret(message.body, context, deps.protocol);
   const inTrial = patient.status === 'active' || patient.status === 'paused';
 
   switch (interpretation.intent) {
@@ -214,12 +214,19 @@ async function fromPatient(run: Run, patient: Patient): Promise<Interpretation> 
   const mayReply = inTrial && !patient.smsOptOut;
   let reply: { purpose: string; text: string; checkIn?: { id: string; dueAt: string } } | null = null;
 
-  // Dose answer on the check-in it answers.
+  // Dose answer on the check-in it answers. A reply that names the other dose time of the day
+  // ("早上的药吃了" after the evening reminder) answers that one, or none if it was not sent.
   let doseRecorded = false;
-  if (context.dose && interpretation.doseAnswer && interpretation.answers === context.dose.id) {
-    await recordDoseAnswer(run, context.dose, interpretation);
+  let doseCheckIn = context.dose;
+  if (doseCheckIn && interpretation.doseAnswer && interpretation.answers === doseCheckIn.id && interpretation.doseSlot && doseCheckIn.slot && interpretation.doseSlot !== doseCheckIn.slot) {
+    doseCheckIn = await sameDayDoseAt(run, doseCheckIn, interpretation.doseSlot);
+    const { answers: _previous, ...rest } = interpretation;
+    interpretation = doseCheckIn ? { ...rest, answers: doseCheckIn.id } : rest;
+  }
+  if (doseCheckIn && interpretation.doseAnswer && interpretation.answers === doseCheckIn.id) {
+    await recordDoseAnswer(run, doseCheckIn, interpretation);
     doseRecorded = true;
-    run.result.doseCheckInId = context.dose.id;
+    run.result.doseCheckInId = doseCheckIn.id;
     if (interpretation.doseAnswer === 'missed' && mayReply) reply = { purpose: 'dose_missed', text: render(deps.protocol, patient.language, 'reply.dose_missed') };
   }
 
@@ -348,6 +355,16 @@ async function resolveContext(run: Run, patient: Patient): Promise<Context> {
 }
 
 // ── actions ──────────────────────────────────────────────────────────────────────────────
+
+/** The sent dose check-in of the same local day at the other dose time, if there is one. */
+async function sameDayDoseAt(run: Run, answered: StoredReminder, slot: 'morning' | 'evening'): Promise<StoredReminder | null> {
+  const from = plusMinutes(answered.dueAt, -24 * 60);
+  const to = plusMinutes(answered.dueAt, 24 * 60);
+  const candidates = (await run.deps.reminders.listForPatient(answered.patientId, from, to)).filter(
+    (r) => r.kind === 'dose' && r.state === 'sent' && r.slot === slot && r.localDate === answered.localDate && (r.sentAt ?? r.dueAt) <= run.message.receivedAt,
+  );
+  return candidates.sort((a, b) => (a.dueAt < b.dueAt ? 1 : -1))[0] ?? null;
+}
 
 async function recordDoseAnswer(run: Run, checkIn: StoredReminder, interpretation: Interpretation): Promise<void> {
   const { deps, message } = run;

@@ -163,6 +163,27 @@ describe('dose answers', () => {
     expect(audit).toEqual([expect.objectContaining({ action: 'report.create', actor: 'patient-sms' })]);
   });
 
+  it('a reply naming the morning dose, sent after the evening reminder, answers the morning check-in (late), not the evening one', async () => {
+    const s = await setup();
+    const patient = await enroll(s);
+    const morning = await sendReminder(s, patient, MORNING, 'dose');
+    const evening = await sendReminder(s, patient, EVENING, 'dose');
+    const result = await deliver(s, sms('今天早上的药吃了', '2027-01-16T12:05:00.000Z'));
+    expect(result.doseCheckInId).toBe(morning.id);
+    expect((await s.deps.reminders.get(patient.id, morning.id, morning.dueAt))?.outcome).toBe('taken');
+    expect((await s.deps.reminders.get(patient.id, evening.id, evening.dueAt))?.outcome).toBe('pending');
+  });
+
+  it('a reply naming a dose time that was not sent that day records nothing and is queued for review', async () => {
+    const s = await setup();
+    const patient = await enroll(s);
+    const evening = await sendReminder(s, patient, EVENING, 'dose');
+    const result = await deliver(s, sms('took my morning pills', '2027-01-16T12:05:00.000Z'));
+    expect(result.doseCheckInId).toBeUndefined();
+    expect((await s.deps.reminders.get(patient.id, evening.id, evening.dueAt))?.outcome).toBe('pending');
+    expect(result.reportIds).toHaveLength(1);
+  });
+
   it('a reported missed prednisone dose during the taper raises an urgent missed-dose alert at once, not at the next sweep', async () => {
     const s = await setup();
     const patient = await enroll(s); // enrolled 2027-01-04: day 12, prednisone 40 mg in the morning dose

@@ -577,10 +577,22 @@ function interpretUnsafe(text: string, context: ReplyContext): Interpretation {
   if (doseAnswer === 'missed' && dose.missedDrugs.length > 0) out.missedDrugs = dose.missedDrugs;
   if (temperatureC !== null) out.temperatureC = temperatureC;
   if (doseAnswer !== undefined) out.doseAnswer = doseAnswer;
+  const doseSlot = doseAnswer !== undefined ? slotNamed(whole) : null;
+  if (doseSlot) out.doseSlot = doseSlot;
   if (answer !== undefined) out.answer = answer;
   if (redFlagReasons.length > 0) out.redFlagReasons = redFlagReasons;
   if (relapseSignals.length > 0) out.relapseSignals = relapseSignals;
   return out;
+}
+
+const MORNING_RE = /早上|早晨|早饭|早餐|上午|清晨|morning|breakfast|\bam\b/u;
+const EVENING_RE = /晚上|晚间|傍晚|晚饭|晚餐|睡前|今晚|evening|night|tonight|dinner|bedtime|\bpm\b/u;
+
+/** Which dose time a reply names, when it names exactly one (the reply may answer another check-in than the latest). */
+function slotNamed(whole: string): 'morning' | 'evening' | null {
+  const morning = MORNING_RE.test(whole);
+  const evening = EVENING_RE.test(whole);
+  return morning === evening ? null : morning ? 'morning' : 'evening';
 }
 
 /** Interpret one SMS reply. Total: never throws, always returns a schema-valid Interpretation. */

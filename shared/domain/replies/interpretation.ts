@@ -86,6 +86,8 @@ export interface Interpretation {
   language: ReplyLanguage;
   /** The dose answer carried by the reply, kept even when a side effect wins the intent. */
   doseAnswer?: 'taken' | 'missed';
+  /** The dose time the reply names ("早上的药吃了", "missed my evening pills"), when it names exactly one. */
+  doseSlot?: 'morning' | 'evening';
   /** The answer to an open conversation question (weekly side-effect check-in). */
   answer?: ConversationAnswer;
   /** Why redFlag is true (empty/absent when false). */
@@ -117,6 +119,7 @@ export const interpretationSchema = z.strictObject({
   temperatureC: z.number().min(25).max(45).optional(),
   language: z.enum(LANGUAGES),
   doseAnswer: z.enum(['taken', 'missed']).optional(),
+  doseSlot: z.enum(['morning', 'evening']).optional(),
   answer: conversationAnswerSchema.optional(),
   redFlagReasons: z.array(z.enum(RED_FLAG_REASONS)).optional(),
   relapseSignals: z.array(z.enum(RELAPSE_SIGNALS)).optional(),
