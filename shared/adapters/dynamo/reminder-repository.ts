@@ -61,21 +61,12 @@ export class DynamoReminderRepository implements ReminderRepository {
   }
 
   async listForPatient(patientId: string, from: string, to: string): Promise<StoredReminder[]> {
-    const items: StoredReminder[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: { ':pk': `PATIENT#${patientId}`, ':from': `ITEM#${from}`, ':to': `ITEM#${to}` },
-          ExclusiveStartKey: start,
-        }),
-      );
-      items.push(...(out.Items ?? []).map(fromItem));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return items;
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': `PATIENT#${patientId}`, ':from': `ITEM#${from}`, ':to': `ITEM#${to}` },
+    });
+    return items.map(fromItem);
   }
 
   async listDue(until: string, limit = 1000): Promise<StoredReminder[]> {
