@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry, AuditLog } from '#ports/audit.ts';
 import { keys, stripKeys } from './keys.ts';
+import { queryAll } from './query.ts';
 
 /** Append-only audit trail: conditional puts only; nothing here updates or deletes. */
 export class DynamoAuditLog implements AuditLog {
@@ -55,16 +56,10 @@ export class DynamoAuditLog implements AuditLog {
   }
 
   private async queryAll(input: { IndexName?: string; KeyConditionExpression: string; ExpressionAttributeValues: Record<string, unknown> }): Promise<AuditEntry[]> {
-    const out: AuditEntry[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(new QueryCommand({ TableName: this.tableName, ...input, ExclusiveStartKey: start }));
-      out.push(...(page.Items ?? []).map((i) => {
-        const { entity: _e, ...rest } = stripKeys(i);
-        return rest as unknown as AuditEntry;
-      }));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return out;
+    const items = await queryAll(this.doc, { TableName: this.tableName, ...input });
+    return items.map((i) => {
+      const { entity: _e, ...rest } = stripKeys(i);
+      return rest as unknown as AuditEntry;
+    });
   }
 }
