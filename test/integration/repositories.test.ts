@@ -175,3 +175,14 @@ describe('enrollment crash recovery (dynalite)', () => {
     expect((await patients.findByPhone('+15555550150'))?.id).toBe('pat-late');
   });
 });
+
+describe('audit order', () => {
+  it('entries written at the same instant list in the order they were written', async () => {
+    const { audit } = await setup();
+    const at = '2027-03-01T02:00:00.000Z';
+    for (const action of ['visit.appointment', 'visit.complete', 'patient.replan']) {
+      await audit.append({ at, actor: 'coord-1', action, entityType: 'patient', entityId: 'p-same', before: null, after: null });
+    }
+    expect((await audit.listForEntity('patient', 'p-same')).map((e) => e.action)).toEqual(['visit.appointment', 'visit.complete', 'patient.replan']);
+  });
+});

@@ -4,6 +4,8 @@ import type { AuditEntry, AuditLog } from '#ports/audit.ts';
 import { keys, stripKeys } from './keys.ts';
 import { queryAll } from './query.ts';
 
+let sequence = 0;
+
 /** Append-only audit trail: conditional puts only; nothing here updates or deletes. */
 export class DynamoAuditLog implements AuditLog {
   constructor(
@@ -12,7 +14,8 @@ export class DynamoAuditLog implements AuditLog {
   ) {}
 
   async append(input: Omit<AuditEntry, 'id'> & { id?: string }): Promise<AuditEntry> {
-    const entry: AuditEntry = { ...input, id: input.id ?? randomUUID() };
+    // Entries of one instant keep their write order: a per-process sequence leads the random part.
+    const entry: AuditEntry = { ...input, id: input.id ?? `${String(++sequence).padStart(10, '0')}-${randomUUID()}` };
     await this.doc.send(
       new PutCommand({
         TableName: this.tableName,
