@@ -8,7 +8,7 @@ import type { LocalStack } from './stack.ts';
  * nothing (the study IDs are taken: the API answers 409 and the patient is left as it is).
  */
 const DEMO_PATIENTS = [
-  { studyId: 'DEMO-001', phone: '+15555550101', language: 'zh-CN', daysAgo: 20, replies: ['1', '今天忘了吃药了'] },
+  { studyId: 'DEMO-001', phone: '+15555550101', language: 'zh-CN', daysAgo: 20, replies: ['早上的药吃了，就是有点恶心', '今天忘了吃药了'] },
   { studyId: 'DEMO-002', phone: '+15555550102', language: 'zh-CN', daysAgo: 45, replies: ['发烧39度，咳嗽'] },
   { studyId: 'DEMO-003', phone: '+15555550103', language: 'en', daysAgo: 10, replies: ['took it', 'feeling a bit sick, diarrhea twice today'] },
   { studyId: 'DEMO-004', phone: '+15555550104', language: 'zh-CN', daysAgo: 190, replies: ['脖子下面又肿了'] },
