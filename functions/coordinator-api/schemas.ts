@@ -61,6 +61,13 @@ export const auditQuery = z.strictObject({
 });
 
 // ---- request bodies --------------------------------------------------------------------------
+/** A phone as people type it ("+86 138-0013-8000", "+86 (138) 0013 8000"): separators dropped, then strict E.164. */
+const phoneInput = z
+  .string()
+  .transform((text) => text.replace(/[\s\-().\u00a0]/gu, ''))
+  .pipe(e164Schema)
+  .meta({ description: 'E.164, e.g. +8613800138000; spaces, dashes and parentheses are ignored.' });
+
 const regimen = {
   prednisoneStartMg: z.number().positive().optional(),
   mmfInductionDoseG: z.number().positive().optional(),
@@ -71,7 +78,7 @@ const regimen = {
 export const enrollBody = z
   .strictObject({
     studyId: studyIdSchema,
-    phone: e164Schema,
+    phone: phoneInput,
     timeZone: timeZoneSchema.optional().meta({ description: 'IANA zone; default: the study time zone (Asia/Shanghai).' }),
     language: languageSchema.optional().meta({ description: 'default zh-CN' }),
     enrolledOn: localDateSchema,
@@ -96,7 +103,7 @@ export const enrollBody = z
 
 export const patchPatientBody = z
   .strictObject({
-    phone: e164Schema.optional(),
+    phone: phoneInput.optional(),
     timeZone: timeZoneSchema.optional(),
     language: languageSchema.optional(),
     doseTimes: doseTimesSchema.optional(),

@@ -108,6 +108,15 @@ describe('coordinator API: duplicates → 409 and no partial writes', () => {
     expect(trail.filter((e) => e.action === 'patient.enroll')).toHaveLength(1);
   });
 
+  it('a phone typed with spaces, dashes or parentheses is stored in E.164 and still unique', async () => {
+    const { call } = await api.setup();
+    const res = await call('POST', '/api/patients', { body: { ...ENROLL_BODY, phone: '+86 (138) 0013-8000' } });
+    expect(res.status).toBe(201);
+    expect(res.json.phone).toBe('+8613800138000');
+    const again = await call('POST', '/api/patients', { body: { ...ENROLL_BODY, studyId: 'IGG4-778', phone: '+86 138 0013 8000' } });
+    expect(again.status).toBe(409);
+  });
+
   it('a duplicate phone is a 409 whose body does not echo the number', async () => {
     const { call, deps } = await api.setup();
     await call('POST', '/api/patients', { body: ENROLL_BODY });
