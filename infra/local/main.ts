@@ -60,6 +60,7 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   if (error instanceof ProtocolError) console.error(error.message);
+  else if ((error as { code?: string })?.code === 'EADDRINUSE') console.error(`npm start failed: port ${process.env.PORT ?? 3000} is in use; choose another with PORT=3100 npm start`);
   else console.error(`npm start failed: ${(error as Error)?.message ?? String(error)}`);
   process.exit(1);
 });
