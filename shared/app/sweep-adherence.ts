@@ -153,15 +153,22 @@ export async function evaluatePatientMissedDoses(deps: SweepDeps, patientId: str
     openEpisodes,
   });
 
+  // Not to drown coordinators: a patient has at most one open (unacknowledged) routine
+  // missed-dose alert. Further routine episodes wait, unwritten, and are raised at the first
+  // evaluation after it is acknowledged if they still hold. Urgent ones are never held back.
+  let routineOpen = episodes.some((a) => a.status === 'open' && !a.urgent);
   let raised = 0;
   for (const episode of evaluation.raise) {
+    const urgent = episode.rule === 'prednisone_during_taper' && episode.missedDoses.some((d) => d.status === 'missed_reported');
+    if (!urgent && routineOpen) continue;
+    if (!urgent) routineOpen = true;
     const { created } = await raiseAlert(
       { ...deps, escalationTime: ({ urgent, createdAt }) => escalationDeadline(deps.protocol.alerts, urgent, createdAt, deps.protocol.studyTimeZone) },
       {
         kind: 'missed_dose',
         // Urgent only when the patient said a taper dose was missed (abrupt stop is dangerous); an
         // unanswered check-in is usually a forgotten reply, so it escalates in working hours.
-        urgent: episode.rule === 'prednisone_during_taper' && episode.missedDoses.some((d) => d.status === 'missed_reported'),
+        urgent,
         episodeKey: episode.episodeKey,
         patientId,
         studyId: episode.studyId,

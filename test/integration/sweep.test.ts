@@ -211,7 +211,7 @@ describe('adherence sweep (dynalite)', () => {
     expect(doseAudit.map((e) => [e.action, e.before, e.after])).toEqual([['dose.missed_no_reply', { outcome: 'pending' }, { outcome: 'missed_no_reply', answerWindowEnd: '2027-01-12T06:00:00.000Z' }]]);
   });
 
-  it('a new run of misses after the episode ended is a new episode with a new alert', async () => {
+  it('a new run of misses after the episode ended is a new episode with a new alert; a second episode waits while one is open', async () => {
     const { deps, doses, send, answer } = await setup();
     const [m12, e12, m13, e13] = doses;
     for (const d of [m12, e12]) await send(d!);
@@ -221,14 +221,22 @@ describe('adherence sweep (dynalite)', () => {
     for (const d of [m13, e13]) await send(d!);
     const result = await sweepAdherence(deps, '2027-01-13T17:00:00.000Z');
     // m13 + e13 missed: a new consecutive episode; with m12 also missed, 3 misses in 7 days as well.
-    expect(result.alertsRaised).toBe(2);
-    const alerts = await deps.alerts.listForPatient(patient.id);
+    // One open routine alert per patient: the 3-in-7 episode waits (nothing written) …
+    expect(result.alertsRaised).toBe(1);
+    let alerts = await deps.alerts.listForPatient(patient.id);
     expect(alerts.map((a) => [a.details.rule, a.resolvedReason ?? null])).toEqual([
       ['consecutive_same_drug', 'late_taken_reply'],
       ['consecutive_same_drug', null],
-      ['missed_in_days', null],
     ]);
+    expect(await sweepAdherence(deps, '2027-01-13T18:00:00.000Z')).toMatchObject({ alertsRaised: 0 });
+    // … and is raised at the first evaluation after the coordinator acknowledged the open one.
+    const open = alerts.find((a) => a.status === 'open' && !a.resolvedReason)!;
+    await acknowledgeAlert(deps, open.id, 'coord-1', 'called the patient', '2027-01-13T18:30:00.000Z');
+    expect(await sweepAdherence(deps, '2027-01-13T19:00:00.000Z')).toMatchObject({ alertsRaised: 1 });
+    alerts = await deps.alerts.listForPatient(patient.id);
+    expect(alerts.map((a) => a.details.rule).sort()).toEqual(['consecutive_same_drug', 'consecutive_same_drug', 'missed_in_days']);
   });
+;
 });
 
 describe('acknowledgement and re-escalation on a fake clock', () => {
