@@ -11,6 +11,7 @@
  * other field (zod strips unknown keys) and refuses a study ID that looks like a phone number.
  */
 import { DateTime } from 'luxon';
+import { isoWeekBounds } from './week.ts';
 import { z } from 'zod';
 import { ARM_KEYS, adherenceByArm, doseOutcomeSchema, type AdherenceCounts, type AdherenceSummary, type ArmKey } from './adherence.ts';
 
@@ -181,21 +182,10 @@ export function isoWeekOf(date: string): string {
   return day.toFormat("kkkk-'W'WW");
 }
 
-function mondayOf(isoWeek: string, timeZone: string): DateTime {
-  const match = ISO_WEEK_PATTERN.exec(isoWeek);
-  if (match === null) throw new RangeError(`not an ISO week: ${isoWeek}`);
-  const weekYear = Number(match[1]);
-  const weekNumber = Number(match[2]);
-  const monday = DateTime.fromObject({ weekYear, weekNumber, weekday: 1 }, { zone: timeZone });
-  if (!monday.isValid) throw new RangeError(`invalid week or time zone: ${isoWeek} ${timeZone}`);
-  if (monday.weekYear !== weekYear || monday.weekNumber !== weekNumber) throw new RangeError(`no such ISO week: ${isoWeek}`);
-  return monday.startOf('day');
-}
-
-/** [Monday 00:00 local, next Monday 00:00 local) as UTC instants; DST weeks are 167 or 169 hours long. */
+/** [Monday 00:00 local, next Monday 00:00 local) as UTC instants (shared/domain/week.ts). */
 export function weekBounds(isoWeek: string, timeZone: string): { fromUtc: string; toUtc: string } {
-  const monday = mondayOf(isoWeek, timeZone);
-  return { fromUtc: monday.toUTC().toISO()!, toUtc: monday.plus({ weeks: 1 }).toUTC().toISO()! };
+  const { from, to } = isoWeekBounds(isoWeek, timeZone);
+  return { fromUtc: from, toUtc: to };
 }
 
 const ms = (iso: string): number => Date.parse(iso);
@@ -323,7 +313,7 @@ export function buildWeeklyDigest(rawInput: DigestInput): WeeklyDigest {
     };
   };
 
-  const monday = mondayOf(input.week, input.timeZone);
+  const monday = DateTime.fromISO(fromUtc, { zone: 'UTC' }).setZone(input.timeZone);
   const byArm = Object.fromEntries(ARM_KEYS.map((k) => [k, section(k)])) as Record<ArmKey, DigestSection>;
   return {
     week: input.week,
