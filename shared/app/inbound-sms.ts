@@ -13,7 +13,7 @@ import {
 } from '#domain/replies/conversation.ts';
 import { interpretReply, type OpenQuestion } from '#domain/replies/interpret.ts';
 import type { Interpretation } from '#domain/replies/interpretation.ts';
-import { utcToLocal } from '#domain/schedule.ts';
+import { utcToLocal, plusMinutes } from '#domain/schedule.ts';
 import { countSmsParts, withSignature } from '#domain/sms-parts.ts';
 import { renderTemplate } from '#domain/templates.ts';
 import type { AlertPublisher } from '#ports/alert-publisher.ts';
@@ -99,10 +99,6 @@ function hash(text: string): string {
 export const reportIdFor = (inboundMessageId: string) => `rpt-${hash(`sms:${inboundMessageId}`)}`;
 export const conversationReportIdFor = (patientId: string, checkInId: string) => `rpt-${hash(`checkin:${patientId}:${checkInId}`)}`;
 export const replyIdFor = (inboundMessageId: string, purpose: string) => `reply:${hash(`${inboundMessageId}:${purpose}`)}`;
-
-function plusMinutes(instant: string, minutes: number): string {
-  return new Date(Date.parse(instant) + minutes * 60_000).toISOString();
-}
 
 interface Run {
   deps: InboundSmsDeps;

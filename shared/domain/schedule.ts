@@ -77,7 +77,7 @@ export function utcToLocal(instant: string, timeZone: string): { localDate: stri
   return { localDate: dt.toISODate()!, localTime: dt.toFormat('HH:mm'), weekday: dt.weekday };
 }
 
-function plusMinutes(instant: string, minutes: number): string {
+export function plusMinutes(instant: string, minutes: number): string {
   return DateTime.fromISO(instant, { zone: 'UTC' }).plus({ minutes }).toUTC().toISO()!;
 }
 
