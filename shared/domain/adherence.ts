@@ -14,7 +14,8 @@ export type DoseStatus = (typeof DOSE_STATUSES)[number];
 
 /** Drug identifiers as the protocol names them; any protocol drug id is accepted. */
 export type DrugId = 'prednisone' | 'mmf' | 'lef' | (string & {});
-export type Arm = 'MMF' | 'LEF';
+import type { Arm } from './protocol.ts';
+export type { Arm };
 /** An arm, or the patients not yet randomized (induction). */
 export type ArmKey = Arm | 'unrandomized';
 export const ARM_KEYS: readonly ArmKey[] = ['MMF', 'LEF', 'unrandomized'];

@@ -13,7 +13,8 @@
  * and random (e.g. 32 bytes from a CSPRNG, hex-encoded).
  */
 
-export type Arm = 'MMF' | 'LEF';
+import type { Arm } from './protocol.ts';
+export type { Arm };
 
 export interface AllocationListOptions {
   seed: string;
