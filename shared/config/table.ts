@@ -12,7 +12,12 @@ export const TABLE_INDEXES = [
   { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
   /** Everything that happened in one ISO week (study time zone), for the weekly digest. */
   { indexName: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
+  /** Inbound texts not yet processed (sparse, sharded INBOX#n, sorted by when the sweep may retry them); processed ones leave it. */
+  { indexName: 'gsi4', partitionKey: 'gsi4pk', sortKey: 'gsi4sk' },
 ] as const;
+
+/** DynamoDB TTL attribute (epoch seconds): items that carry it are deleted after that time (texts from unknown numbers). */
+export const TABLE_TTL_ATTRIBUTE = 'ttl';
 
 /** Shards of the due-time queue: a minute's reminders for many patients spread over this many partitions. */
 export const QUEUE_SHARDS = 4;

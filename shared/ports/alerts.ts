@@ -1,6 +1,6 @@
 import type { Page } from './patients.ts';
 
-export const ALERT_KINDS = ['missed_dose', 'red_flag', 'relapse_signal', 'opt_out', 'sms_failure', 'delivery_unknown', 'unknown_sender', 'other'] as const;
+export const ALERT_KINDS = ['missed_dose', 'red_flag', 'relapse_signal', 'opt_out', 'sms_failure', 'delivery_unknown', 'unknown_sender', 'reply_budget', 'inbound_unprocessed', 'other'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 export type AlertStatus = 'open' | 'acknowledged';
 

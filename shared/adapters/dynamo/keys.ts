@@ -11,6 +11,7 @@ export const keys = {
   dueQueue: (shard: number) => `DUE#${shard}`,
   awaitQueue: (shard: number) => `AWAIT#${shard}`,
   week: (isoWeek: string) => `WEEK#${isoWeek}`,
+  inbox: (shard: number) => `INBOX#${shard}`,
   audit: (entityType: string, entityId: string) => `AUDIT#${entityType}#${entityId}`,
   auditMonth: (at: string) => `AUDIT#${at.slice(0, 7)}`,
 } as const;
@@ -22,8 +23,8 @@ export function queueShard(id: string): number {
 export const ALL_SHARDS = Array.from({ length: QUEUE_SHARDS }, (_, i) => i);
 
 /** Strips the table's key and index attributes from a stored item. */
-export function stripKeys<T extends Record<string, unknown>>(item: T): Omit<T, 'pk' | 'sk' | 'gsi1pk' | 'gsi1sk' | 'gsi2pk' | 'gsi2sk' | 'gsi3pk' | 'gsi3sk'> {
-  const { pk: _pk, sk: _sk, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, gsi3pk: _e, gsi3sk: _f, ...rest } = item;
+export function stripKeys<T extends Record<string, unknown>>(item: T): Omit<T, 'pk' | 'sk' | 'gsi1pk' | 'gsi1sk' | 'gsi2pk' | 'gsi2sk' | 'gsi3pk' | 'gsi3sk' | 'gsi4pk' | 'gsi4sk' | 'ttl'> {
+  const { pk: _pk, sk: _sk, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, gsi3pk: _e, gsi3sk: _f, gsi4pk: _g, gsi4sk: _h, ttl: _ttl, ...rest } = item;
   return rest;
 }
 
@@ -44,4 +45,9 @@ export function decodeCursor(cursor: string | undefined): Record<string, unknown
     /* fall through */
   }
   throw new Error('invalid cursor');
+}
+
+/** The TTL attribute's value (epoch seconds) for an ISO instant. */
+export function ttlOf(isoInstant: string): number {
+  return Math.floor(Date.parse(isoInstant) / 1000);
 }

@@ -2,7 +2,7 @@ import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } fr
 import { isoWeekOfInstant } from '#domain/week.ts';
 import type { Page } from '#ports/patients.ts';
 import type { Report, ReportRepository } from '#ports/reports.ts';
-import { isConditionalFailure, keys, stripKeys } from './keys.ts';
+import { isConditionalFailure, keys, stripKeys, ttlOf } from './keys.ts';
 import { queryAll, queryPage } from './query.ts';
 
 export class DynamoReportRepository implements ReportRepository {
@@ -95,6 +95,7 @@ export class DynamoReportRepository implements ReportRepository {
       gsi1sk: `${report.createdAt}#${report.id}`,
       gsi3pk: keys.week(isoWeekOfInstant(report.createdAt, this.studyTimeZone)),
       gsi3sk: `REPORT#${report.createdAt}#${report.id}`,
+      ...(report.retainUntil ? { ttl: ttlOf(report.retainUntil) } : {}),
       entity: 'report',
       ...report,
     };
