@@ -40,6 +40,8 @@ export interface CorpusCase {
   answer?: ConversationAnswer;
   grades?: Record<string, number | null>;
   lang?: ReplyLanguage;
+  supplyDrugs?: string[];
+  resolved?: string[];
 }
 
 const FEVER = 'Fever';
