@@ -57,6 +57,9 @@ export const RELAPSE_SIGNALS = [
   'edema_oliguria',
   'respiratory',
   'headache',
+  'lymph_nodes',
+  'kidney',
+  'aorta',
 ] as const;
 export type RelapseSignal = (typeof RELAPSE_SIGNALS)[number];
 
