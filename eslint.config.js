@@ -64,6 +64,11 @@ export default tseslint.config(
     },
   },
   {
+    // The console runs in the browser: one ES module per view, no build step.
+    files: ['functions/coordinator-api/console/**/*.js'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
     files: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },
