@@ -18,7 +18,7 @@ import { countSmsParts, withSignature } from '#domain/sms-parts.ts';
 import { renderTemplate } from '#domain/templates.ts';
 import type { AlertPublisher } from '#ports/alert-publisher.ts';
 import type { AlertRepository } from '#ports/alerts.ts';
-import type { AuditEntry, AuditLog } from '#ports/audit.ts';
+import type { AuditEntry, AuditTrail } from '#ports/audit.ts';
 import type { Clock } from '#ports/clock.ts';
 import type { ConversationRepository, StoredConversation } from '#ports/conversations.ts';
 import type { InboundMessage, MessageLog, OutboundMessage } from '#ports/messages.ts';
@@ -57,7 +57,7 @@ export interface InboundSmsDeps {
   conversations: ConversationRepository;
   alerts: AlertRepository;
   publisher: AlertPublisher;
-  audit: AuditLog;
+  audit: AuditTrail;
   sms: SmsSender;
   clock: Clock;
   protocol: Protocol;
@@ -505,7 +505,7 @@ async function closeRacing(deps: InboundSmsDeps, stored: StoredConversation, clo
 export interface ExpireConversationsDeps {
   conversations: ConversationRepository;
   reports: ReportRepository;
-  audit: AuditLog;
+  audit: AuditTrail;
   protocol: Protocol;
 }
 
@@ -719,7 +719,7 @@ async function createReportAudited(deps: Pick<InboundSmsDeps, 'reports' | 'audit
 }
 
 /** Audit entries with a deterministic id are written once, also when a crashed run is resumed. */
-async function appendAuditOnce(audit: AuditLog, entry: AuditEntry): Promise<void> {
+async function appendAuditOnce(audit: AuditTrail, entry: AuditEntry): Promise<void> {
   const existing = await audit.listForEntity(entry.entityType, entry.entityId);
   if (existing.some((e) => e.id === entry.id)) return;
   await audit.append(entry);
