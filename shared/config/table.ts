@@ -12,7 +12,11 @@ export const TABLE_INDEXES = [
   { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
   /** Everything that happened in one ISO week (study time zone), for the weekly digest. */
   { indexName: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
-  /** Inbound texts not yet processed (sparse, sharded INBOX#n, sorted by when the sweep may retry them); processed ones leave it. */
+  /**
+   * Sparse, two disjoint queues: the audit outbox (OUTBOX: records whose write still carries its
+   * audit entry, oldest first) and the inbound retry queue (INBOX#n: texts not yet processed, by
+   * retry time). Message items never join the outbox, so no item needs both.
+   */
   { indexName: 'gsi4', partitionKey: 'gsi4pk', sortKey: 'gsi4sk' },
 ] as const;
 
