@@ -27,7 +27,7 @@ const AUTO_REPLY_PATTERNS: readonly RegExp[] = [
   /\b(i m|im|i am) (driving|currently driving|busy|in a meeting|away|unavailable|out of (the )?office)\b/,
   /\bdriving (mode|right now)\b|\bdo not disturb\b|\bdnd\b|\bout of (the )?office\b/,
   /\b(i ll|ill|i will) (call|text|get back to|reply to|contact) (you|u) (later|back|soon|asap|when)\b/,
-  /\bcan t (talk|text|answer) (right )?now\b|\bsent from my (iphone|android|car|phone)\b/,
+  /\b(can t|cant|cannot) (talk|text|answer) (right )?now\b|\bsent from my (iphone|android|car|phone)\b/,
 ];
 
 /** True when the text reads as an auto-responder's canned message (zh-CN or en). */
