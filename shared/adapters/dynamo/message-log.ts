@@ -7,7 +7,7 @@ import { queryAll } from './query.ts';
 
 const UNKNOWN = 'UNKNOWN';
 /** Ids remembered per unknown sender and day to count each text once (a flood past this is still counted, approximately). */
-const TALLY_IDS_KEPT = 2000;
+const TALLY_IDS_KEPT = 200;
 const TALLY_ATTEMPTS = 8;
 
 /** Messages of a patient (`MSGS#<patientId>`), or of one unknown number (`MSGS#UNKNOWN#<senderRef>`). */
