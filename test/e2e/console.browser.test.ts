@@ -13,7 +13,7 @@ import { spawnStack, type SpawnedStack } from './spawn-stack.ts';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = resolve(import.meta.dirname, '../../test-results/console');
 const XSS = '<img src=x onerror=alert(1)>';
-const PHONE = '+15555550121';
+const PHONE = '+12015550121';
 
 describe('coordinator console in Chromium', () => {
   let stack: SpawnedStack;
@@ -114,7 +114,7 @@ describe('coordinator console in Chromium', () => {
     expect(await page.getByLabel(/Mobile phone/).getAttribute('aria-invalid')).toBe('true');
     await shot('03-enroll-invalid-phone');
 
-    await page.getByLabel(/Mobile phone/).fill('+15555550122');
+    await page.getByLabel(/Mobile phone/).fill('+12015550122');
     await page.getByRole('button', { name: 'Enroll' }).click();
     await page.waitForURL(/#\/patients\//);
     await page.locator('h1', { hasText: 'UI-002' }).waitFor();

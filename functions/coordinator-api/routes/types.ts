@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { CoordinatorDeps } from '#app/coordinator/deps.ts';
 import type { Clock } from '#ports/clock.ts';
 import type { DigestRepository } from '#ports/digests.ts';
+import type { ExportStore } from '#ports/export-store.ts';
 import type { AuthVerifier, Principal, Role } from '../auth.ts';
 
 /** Everything the API needs, injected: the local stack and tests pass dynalite-backed adapters and a fake clock. */
@@ -9,13 +10,13 @@ export interface ApiDeps extends CoordinatorDeps {
   clock: Clock;
   auth: AuthVerifier;
   digests: DigestRepository;
+  /** Where exports are written (S3 on AWS, a directory locally); the API answers with a link. */
+  exports: ExportStore;
   /** Structured, PHI-free logging (ids, reasons); defaults to nothing. */
   log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
 }
 
-export type ApiResult =
-  | { status: number; json: unknown }
-  | { status: 200; csv: string; filename: string };
+export type ApiResult = { status: number; json: unknown };
 
 export interface RouteContext<P, Q, B> {
   params: P;
