@@ -17,7 +17,7 @@ import { DynamoReminderRepository } from '#adapters/dynamo/reminder-repository.t
 import { DynamoReportRepository } from '#adapters/dynamo/report-repository.ts';
 import { DynamoVisitRepository } from '#adapters/dynamo/visit-repository.ts';
 import { LocalExportStore } from '#adapters/exports/local-export-store.ts';
-import { expireConversations } from '#app/inbound-sms.ts';
+import { expireConversations } from '#app/inbound/index.ts';
 import { planPatient } from '#app/plan-schedule.ts';
 import { loadProtocolFile } from '#config/protocol-loader.ts';
 import type { Protocol } from '#domain/protocol.ts';

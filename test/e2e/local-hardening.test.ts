@@ -48,7 +48,7 @@ describe('local stack hardening', () => {
   it('gives the token only to a page of its own origin', async () => {
     const same = JSON.parse((await get(`${origin}/config.json`, { host, 'sec-fetch-site': 'same-origin', referer: `${origin}/` })).body);
     expect(same.token).toBe(stack.token);
-    for (const headers of [
+    for (const headers of <Record<string, string>[]>[
       { host, 'sec-fetch-site': 'cross-site', origin: 'https://evil.example' },
       { host, 'sec-fetch-site': 'same-site' },
       { host, 'sec-fetch-site': 'none' },
