@@ -20,7 +20,7 @@ import { DynamoVisitRepository } from '#adapters/dynamo/visit-repository.ts';
 import { createLogger, safeError } from '#adapters/observability.ts';
 import { S3ExportStore } from '#adapters/s3/s3-export-store.ts';
 import { InvalidInputError, StateConflictError } from '#app/coordinator/deps.ts';
-import { withoutIdentifiers } from '#app/coordinator/redact.ts';
+import { forMonitor } from '#app/coordinator/redact.ts';
 import { planPatient } from '#app/plan-schedule.ts';
 import { coordinatorApiEnvSchema, parseEnv } from '#config/env.ts';
 import { bundledProtocol } from '#config/protocol.ts';
@@ -64,9 +64,10 @@ function problem(status: number, title: string, extra: { detail?: string; errors
   };
 }
 
-function toResult(result: ApiResult, principal: Principal): Result {
-  // Phone numbers are for coordinators only: whatever a route returns, a monitor gets it without identifiers.
-  const json = principal.role === 'coordinator' ? result.json : withoutIdentifiers(result.json);
+function toResult(result: ApiResult, principal: Principal, route: AnyRoute): Result {
+  // Phone numbers and free text are for coordinators only: whatever a route returns, a monitor
+  // gets it without identifiers, with every free-text field redacted and loose numbers masked.
+  const json = principal.role === 'coordinator' ? result.json : forMonitor(result.json, { keep: route.monitorKeeps ?? [] });
   return { statusCode: result.status, headers: { ...BASE_HEADERS, 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(json) };
 }
 
@@ -112,7 +113,7 @@ function routeHandler(route: AnyRoute, deps: ApiDeps) {
       requestId: requestIdOf(event, context),
       deps,
     } as Parameters<AnyRoute['handle']>[0]);
-    return toResult(result, principal);
+    return toResult(result, principal, route);
   };
 }
 

@@ -32,7 +32,7 @@ export function checkMobileNumber(input: string): PhoneCheck {
   const typed = input.trim();
   const compact = typed.replace(SEPARATORS, '');
   if (!/^\+[1-9]\d{1,16}$/.test(compact)) {
-    return { ok: false, message: 'must be a mobile number with + and the country code, e.g. +86 138 0013 8000' };
+    return { ok: false, message: 'must be a mobile number in international (E.164) form: + and the country code, e.g. +86 138 0013 8000' };
   }
   const parsed = parsePhoneNumberFromString(compact);
   if (!parsed || !parsed.isValid()) {

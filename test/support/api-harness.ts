@@ -146,7 +146,7 @@ export function useApi() {
         if (answer.status === 200 && path.startsWith('/api/exports/')) {
           const link = new URL(answer.json.url as string);
           const file = await exports.open(decodeURIComponent(link.pathname.replace(/^\/local\/exports\//, '')), link.searchParams);
-          if (!file.ok) throw new Error(`export link refused: ${file.reason}`);
+          if (!file.ok) throw new Error(`export link refused: ${file.reason} (${answer.json.url})`);
           const chunks: Buffer[] = [];
           for await (const chunk of file.stream) chunks.push(chunk as Buffer);
           answer.text = Buffer.concat(chunks).toString('utf8');

@@ -12,6 +12,7 @@ export const recordRoutes: AnyRoute[] = [
     operationId: 'listDigests',
     summary: 'Weekly safety digests, newest week first, paginated.',
     roles: ANY_ROLE,
+    monitorKeeps: ['text', 'texts'],
     query: digestsQuery,
     responses: { 200: { description: 'One page', schema: digestPage } },
     async handle({ deps, query }) {
@@ -24,6 +25,7 @@ export const recordRoutes: AnyRoute[] = [
     operationId: 'getDigest',
     summary: 'The digest of one ISO week (study time zone).',
     roles: ANY_ROLE,
+    monitorKeeps: ['text', 'texts'],
     params: weekParams,
     responses: { 200: { description: 'The digest', schema: digestResponse } },
     async handle({ deps, params }) {

@@ -47,6 +47,11 @@ export interface RouteDefinition<PS extends z.ZodType | undefined, QS extends z.
   params?: PS;
   query?: QS;
   body?: BS;
+  /**
+   * Fields of this route's answer that hold text the system generated (a digest's text), shown
+   * to monitors as they are; every other free-text field is redacted for them (redact.ts).
+   */
+  monitorKeeps?: readonly string[];
   /** Success responses (errors are added for every route). */
   responses: Record<number, ResponseSpec>;
   handle(ctx: RouteContext<Out<PS>, Out<QS>, Out<BS>>): Promise<ApiResult>;

@@ -8,7 +8,7 @@ import type { VisitRecord } from '#ports/visits.ts';
 import type { RowSource } from './csv-stream.ts';
 import type { CoordinatorDeps } from './deps.ts';
 import { doseOutcomeOf, remindersSinceEnrollment } from './read-models.ts';
-import { withoutIdentifiers } from './redact.ts';
+import { forMonitor } from './redact.ts';
 
 export const EXPORT_DATASETS = ['patients', 'doses', 'side-effects', 'visits', 'messages', 'audit'] as const;
 export type ExportDataset = (typeof EXPORT_DATASETS)[number];
@@ -237,7 +237,7 @@ async function* auditRows(deps: CoordinatorDeps, from: string, to: string, role:
   for (const [start, end] of monthWindows(from, to)) {
     const entries = (await deps.audit.listBetween(start, end)).sort((a, b) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id));
     for (const entry of entries) {
-      const e = role === 'coordinator' ? entry : withoutIdentifiers(entry);
+      const e = role === 'coordinator' ? entry : forMonitor(entry);
       yield [e.at, e.actor, e.action, e.entityType, e.entityId, JSON.stringify(e.before ?? null), JSON.stringify(e.after ?? null), e.reason ?? null, e.id];
     }
   }
