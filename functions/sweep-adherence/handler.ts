@@ -18,8 +18,8 @@ import { systemClock, type Clock } from '#ports/clock.ts';
 
 export interface SweepHandlerDeps extends SweepDeps {
   clock: Clock;
-  /** Closes check-in conversations whose step timed out (inbound-sms owns them and files the partial answers). */
-  expireConversations?: (now: string) => Promise<{ expired: number; reports: number }>;
+  /** Closes check-in conversations whose step timed out (inbound-sms owns them and files the partial answers). Required: a sweep that forgets it leaves conversations open for ever. */
+  expireConversations: (now: string) => Promise<{ expired: number; reports: number }>;
 }
 
 const logger = createLogger('sweep-adherence');
@@ -31,7 +31,7 @@ export function createSweepHandler(deps: SweepHandlerDeps) {
     const now = deps.clock.now();
     try {
       const result = await sweepAdherence(deps, now);
-      const conversations = deps.expireConversations ? await deps.expireConversations(now) : { expired: 0, reports: 0 };
+      const conversations = await deps.expireConversations(now);
       const summary = { ...result, conversationsExpired: conversations.expired };
       logger.info('adherence sweep done', summary);
       for (const [name, value] of Object.entries(summary)) metrics.addMetric(`sweep_${name}`, MetricUnit.Count, value);
