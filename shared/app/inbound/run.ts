@@ -3,7 +3,7 @@ import type { Protocol } from '#domain/protocol.ts';
 import type { Interpretation } from '#domain/replies/interpretation.ts';
 import type { AlertPublisher } from '#ports/alert-publisher.ts';
 import type { AlertRepository } from '#ports/alerts.ts';
-import type { AuditEntry, AuditLog } from '#ports/audit.ts';
+import type { AuditEntry, AuditTrail } from '#ports/audit.ts';
 import type { Clock } from '#ports/clock.ts';
 import type { ConversationRepository } from '#ports/conversations.ts';
 import type { InboundMessage, MessageLog } from '#ports/messages.ts';
@@ -22,13 +22,17 @@ export interface InboundSmsDeps {
   conversations: ConversationRepository;
   alerts: AlertRepository;
   publisher: AlertPublisher;
-  audit: AuditLog;
+  audit: AuditTrail;
   sms: SmsSender;
   clock: Clock;
   protocol: Protocol;
   /** China signature the sender prepends; used here only to count billed parts. */
   smsSignature?: string;
-  /** Processing lease; must outlast the function timeout. Default 120 s. */
+  /**
+   * Processing lease when the caller does not say (the handler passes the invocation's remaining
+   * time). It must outlast the invocation (30 s) and end before Lambda's first retry (about a
+   * minute later), so a retry of a timed-out delivery finds it free. Default 40 s.
+   */
   leaseSeconds?: number;
 }
 
@@ -46,13 +50,17 @@ export interface InboundResult {
   replyIds: string[];
   /** Replies the provider refused for good (reason only): logged by the handler, not retried. */
   replyFailures: { purpose: string; reason: string }[];
+  /** Replies decided but not sent, and why (budget spent, a repeated text, an auto-responder, a stranger's limits). */
+  withheldReplies: { purpose: string; reason: string }[];
   /** The dose check-in the reply was recorded on (id), when it was one. */
   doseCheckInId?: string;
+  /** Minutes between receipt and this (successful) processing, when it needed a retry. */
+  lateMinutes?: number;
 }
 
 export const PATIENT_ACTOR = 'patient-sms';
 export const SYSTEM_ACTOR = 'system:inbound-sms';
-export const DEFAULT_LEASE_SECONDS = 120;
+export const DEFAULT_LEASE_SECONDS = 40;
 /** How far back the patient's items are read for the open questions (dose windows are hours long). */
 export const DOSE_LOOKBACK_HOURS = 24;
 export const SAVE_ATTEMPTS = 5;
@@ -73,6 +81,13 @@ export interface Run {
   /** The message was stored by an earlier delivery whose processing did not finish. */
   resumed: boolean;
   result: InboundResult;
+  /** What the reply guards know about the text (docs/replies.md, "Reply budgets"). */
+  sender: { repeat: boolean; autoReply: boolean };
+}
+
+/** A fresh result for one message. */
+export function emptyResult(inboundMessageId: string, studyId: string | null): InboundResult {
+  return { status: 'processed', inboundMessageId, studyId, reportIds: [], alertIds: [], replyIds: [], replyFailures: [], withheldReplies: [] };
 }
 
 
@@ -82,7 +97,7 @@ export function alerting(deps: InboundSmsDeps) {
 }
 
 /** Audit entries with a deterministic id are written once, also when a crashed run is resumed. */
-export async function appendAuditOnce(audit: AuditLog, entry: AuditEntry): Promise<void> {
+export async function appendAuditOnce(audit: AuditTrail, entry: AuditEntry): Promise<void> {
   const existing = await audit.listForEntity(entry.entityType, entry.entityId);
   if (existing.some((e) => e.id === entry.id)) return;
   await audit.append(entry);
