@@ -10,6 +10,7 @@ import { DynamoReminderRepository } from '#adapters/dynamo/reminder-repository.t
 import { DynamoReportRepository } from '#adapters/dynamo/report-repository.ts';
 import { createLogger, createMetrics, MetricUnit, safeError } from '#adapters/observability.ts';
 import { SnsAlertPublisher } from '#adapters/sns/sns-alert-publisher.ts';
+import { maintainAuditTrail } from '#app/audit/maintain-audit-trail.ts';
 import { expireConversations } from '#app/inbound-sms.ts';
 import { sweepAdherence, type SweepDeps, type SweepResult } from '#app/sweep-adherence.ts';
 import { parseEnv, sweepAdherenceEnvSchema } from '#config/env.ts';
@@ -27,12 +28,13 @@ const metrics = createMetrics('sweep-adherence');
 
 /** The sweep as a Lambda handler; the local stack and tests pass their own repositories and clock. */
 export function createSweepHandler(deps: SweepHandlerDeps) {
-  return middy().handler(async (): Promise<SweepResult & { conversationsExpired: number }> => {
+  return middy().handler(async (): Promise<SweepResult & { conversationsExpired: number; auditPendingCompleted: number; auditDaysAnchored: number }> => {
     const now = deps.clock.now();
     try {
       const result = await sweepAdherence(deps, now);
       const conversations = deps.expireConversations ? await deps.expireConversations(now) : { expired: 0, reports: 0 };
-      const summary = { ...result, conversationsExpired: conversations.expired };
+      const auditTrail = await maintainAuditTrail(deps, now);
+      const summary = { ...result, conversationsExpired: conversations.expired, auditPendingCompleted: auditTrail.pendingCompleted, auditDaysAnchored: auditTrail.anchoredDays.length };
       logger.info('adherence sweep done', summary);
       for (const [name, value] of Object.entries(summary)) metrics.addMetric(`sweep_${name}`, MetricUnit.Count, value);
       metrics.publishStoredMetrics();

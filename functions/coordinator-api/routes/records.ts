@@ -1,6 +1,7 @@
+import { verifyAuditTrail } from '#app/audit/verify-audit-trail.ts';
 import { buildExport } from '#app/coordinator/exports.ts';
 import { NotFoundError } from '#ports/patients.ts';
-import { auditList, auditQuery, csvResponse, datasetParams, digestPage, digestResponse, digestsQuery, exportQuery, weekParams } from '../schemas.ts';
+import { auditList, auditQuery, auditVerificationResponse, csvResponse, datasetParams, digestPage, digestResponse, digestsQuery, exportQuery, weekParams } from '../schemas.ts';
 import { ANY_ROLE, COORDINATOR, defineRoute, type AnyRoute } from './types.ts';
 import { ForbiddenError, RequestValidationError } from './errors.ts';
 
@@ -67,6 +68,17 @@ export const recordRoutes: AnyRoute[] = [
     async handle({ deps, query }) {
       const items = await deps.audit.listForEntity(query.entity.type, query.entity.id);
       return { status: 200, json: { items } };
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/api/audit/verify',
+    operationId: 'verifyAuditTrail',
+    summary: 'Walks every hash chain of the audit trail and checks the daily anchors (npm run audit:verify -- --api). Reads only; reveals no entry content.',
+    roles: ANY_ROLE,
+    responses: { 200: { description: 'What was checked and the breaks found (none: intact)', schema: auditVerificationResponse } },
+    async handle({ deps }) {
+      return { status: 200, json: await verifyAuditTrail(deps) };
     },
   }),
 ];
