@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoAuditLog } from '#adapters/dynamo/audit-log.ts';
 import { keys } from '#adapters/dynamo/keys.ts';
@@ -79,7 +79,7 @@ describe('npm run audit:verify on the local data (tamper test)', () => {
   }, 60_000);
 
   /** A copy of the data, changed by `tamper` with plain DynamoDB requests (what a stolen role could send), then verified by the CLI. */
-  async function verifyAfter(name: string, tamper: (doc: import('@aws-sdk/lib-dynamodb').DynamoDBDocumentClient, pk: string) => Promise<void>) {
+  async function verifyAfter(name: string, tamper: (doc: DynamoDBDocumentClient, pk: string) => Promise<void>) {
     const dir = join(root, name);
     cpSync(base, dir, { recursive: true });
     const db = await startLocalDynamo({ path: join(dir, 'dynamo') });
