@@ -1,3 +1,4 @@
+import { recordAccess, recordPatientRead } from '#app/audit/record-read.ts';
 import { verifyAuditTrail } from '#app/audit/verify-audit-trail.ts';
 import { buildExport } from '#app/coordinator/exports.ts';
 import { NotFoundError } from '#ports/patients.ts';
@@ -42,7 +43,7 @@ export const recordRoutes: AnyRoute[] = [
     params: datasetParams,
     query: exportQuery,
     responses: { 200: { description: 'CSV', schema: csvResponse, contentType: 'text/csv' } },
-    async handle({ deps, params, query, principal, now }) {
+    async handle({ deps, params, query, principal, now, requestId }) {
       if (query.includeBodies && principal.role !== 'coordinator') throw new ForbiddenError();
       if (query.includeBodies && params.dataset !== 'messages') {
         throw new RequestValidationError([{ path: 'query.includeBodies', message: 'applies to the messages export only' }]);
@@ -54,6 +55,7 @@ export const recordRoutes: AnyRoute[] = [
         ...(query.to ? { to: new Date(query.to).toISOString() } : {}),
         now,
       });
+      await recordAccess(deps.audit, { actor: principal.subject, at: now, requestId }, 'export', { dataset: params.dataset, includeBodies: query.includeBodies ?? false, from: query.from ?? null, to: query.to ?? null });
       return { status: 200, csv, filename: `${params.dataset}-${now.slice(0, 10)}.csv` };
     },
   }),
@@ -65,8 +67,10 @@ export const recordRoutes: AnyRoute[] = [
     roles: COORDINATOR,
     query: auditQuery,
     responses: { 200: { description: 'Entries', schema: auditList } },
-    async handle({ deps, query }) {
+    async handle({ deps, query, principal, now, requestId }) {
       const items = await deps.audit.listForEntity(query.entity.type, query.entity.id);
+      // The history holds identifiers (an enrollment's after): reading a patient's history is itself a read of that patient.
+      if (query.entity.type === 'patient') await recordPatientRead(deps.audit, { actor: principal.subject, at: now, requestId }, 'patient.history', query.entity.id);
       return { status: 200, json: { items } };
     },
   }),

@@ -205,7 +205,20 @@ async function auditTable(deps: CoordinatorDeps, patients: Patient[], options: E
   const to = options.to ?? new Date(Date.parse(options.now) + 1).toISOString();
   const entries = (await deps.audit.listBetween(from, to)).sort((a, b) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id));
   const visible = options.role === 'coordinator' ? entries : entries.map((e) => withoutIdentifiers(e));
-  const headers = ['at', 'actor', 'action', 'entityType', 'entityId', 'before', 'after', 'reason', 'id'];
-  const rows = visible.map((e) => [e.at, e.actor, e.action, e.entityType, e.entityId, JSON.stringify(e.before ?? null), JSON.stringify(e.after ?? null), e.reason ?? null, e.id]);
+  const headers = ['at', 'actor', 'action', 'entityType', 'entityId', 'before', 'after', 'reason', 'id', 'kind', 'seq', 'hash'];
+  const rows = visible.map((e) => [
+    e.at,
+    e.actor,
+    e.action,
+    e.entityType,
+    e.entityId,
+    JSON.stringify(e.before ?? null),
+    JSON.stringify(e.after ?? null),
+    e.reason ?? null,
+    e.id,
+    e.kind ?? 'write',
+    e.seq ?? null,
+    e.hash ?? null,
+  ]);
   return { headers, rows };
 }
