@@ -215,8 +215,29 @@ export const auditEntryResponse = z
     before: z.unknown(),
     after: z.unknown(),
     reason: z.string().optional(),
+    kind: z.enum(['write', 'read', 'anchor']).optional().meta({ description: 'write (a change), read (who viewed patient data), anchor (the daily chain anchor).' }),
+    seq: z.number().int().optional().meta({ description: "Position in the entity's hash chain." }),
+    prevHash: z.string().optional(),
+    hash: z.string().optional().meta({ description: 'SHA-256 of the previous hash and this entry (docs/security.md).' }),
   })
   .meta({ id: 'AuditEntry' });
+export const auditVerificationResponse = z
+  .object({
+    chains: z.number().int(),
+    entries: z.number().int(),
+    anchors: z.number().int(),
+    anchoredHeads: z.number().int(),
+    breaks: z.array(
+      z.object({
+        entity: z.string(),
+        seq: z.number().int(),
+        entryId: z.string().nullable(),
+        problem: z.enum(['edited', 'removed', 'reordered', 'forked', 'truncated', 'misplaced']),
+        detail: z.string(),
+      }),
+    ),
+  })
+  .meta({ id: 'AuditVerification' });
 const visitRecordResponse = z
   .object({
     visitKey: z.string(),

@@ -13,6 +13,7 @@ import { createLogger, createMetrics, MetricUnit, safeError } from '#adapters/ob
 import { SnsAlertPublisher } from '#adapters/sns/sns-alert-publisher.ts';
 import { DynamoMessageLog } from '#adapters/dynamo/message-log.ts';
 import { SnsSmsSender } from '#adapters/sns/sns-sms-sender.ts';
+import { maintainAuditTrail } from '#app/audit/maintain-audit-trail.ts';
 import { expireConversations, retryUnprocessedInbound, type RetryUnprocessedResult } from '#app/inbound/index.ts';
 import { sweepAdherence, type SweepDeps, type SweepResult } from '#app/sweep-adherence.ts';
 import { parseEnv, sweepAdherenceEnvSchema } from '#config/env.ts';
@@ -32,13 +33,21 @@ const metrics = createMetrics('sweep-adherence');
 
 /** The sweep as a Lambda handler; the local stack and tests pass their own repositories and clock. */
 export function createSweepHandler(deps: SweepHandlerDeps) {
-  return middy<unknown, SweepResult & { conversationsExpired: number }, Error, Context>().handler(async (_event, context): Promise<SweepResult & { conversationsExpired: number }> => {
+  type Summary = SweepResult & { conversationsExpired: number; auditPendingCompleted: number; auditDaysAnchored: number };
+  return middy<unknown, Summary, Error, Context>().handler(async (_event, context): Promise<Summary> => {
     const now = deps.clock.now();
     try {
       const result = await sweepAdherence(deps, now);
       const conversations = await deps.expireConversations(now);
       const inbound = deps.retryInbound ? await deps.retryInbound(now, () => (typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : 60_000)) : null;
-      const summary = { ...result, conversationsExpired: conversations.expired, ...(inbound ? { inboundRetried: inbound.processed, inboundFailed: inbound.failed, inboundUnprocessedAlerts: inbound.alerted } : {}) };
+      const auditTrail = await maintainAuditTrail(deps, now);
+      const summary = {
+        ...result,
+        conversationsExpired: conversations.expired,
+        ...(inbound ? { inboundRetried: inbound.processed, inboundFailed: inbound.failed, inboundUnprocessedAlerts: inbound.alerted } : {}),
+        auditPendingCompleted: auditTrail.pendingCompleted,
+        auditDaysAnchored: auditTrail.anchoredDays.length,
+      };
       logger.info('adherence sweep done', summary);
       for (const [name, value] of Object.entries(summary)) metrics.addMetric(`sweep_${name}`, MetricUnit.Count, value);
       metrics.publishStoredMetrics();

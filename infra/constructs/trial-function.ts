@@ -39,6 +39,10 @@ export type FunctionName = (typeof FUNCTION_NAMES)[number];
  */
 export type TableAccess = 'read' | 'readWrite' | 'readWriteDelete';
 
+/** What no function may do to an audit item (leading key AUDIT#…), whatever else it is allowed. */
+export const AUDIT_DENIED_ACTIONS = ['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:PartiQLUpdate', 'dynamodb:PartiQLDelete'] as const;
+export const AUDIT_PARTITION_PATTERN = 'AUDIT#*';
+
 export const TABLE_ACTIONS: Record<TableAccess, readonly string[]> = {
   read: ['dynamodb:GetItem', 'dynamodb:Query'],
   readWrite: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
@@ -211,6 +215,18 @@ export class TrialFunction extends Construct {
       }),
     );
     this.role.addToPolicy(new PolicyStatement({ sid: 'TableKey', actions: [...KEY_ACTIONS[access]], resources: [key.keyArn] }));
+    // The audit trail is append-only for every function: an explicit deny (it wins over any allow)
+    // on changing or deleting an item whose partition key starts AUDIT# (entries, receipts, the
+    // chain registry). Appends are conditional puts; what a put could still do is in docs/security.md.
+    this.role.addToPolicy(
+      new PolicyStatement({
+        sid: 'AuditTrailAppendOnly',
+        effect: Effect.DENY,
+        actions: [...AUDIT_DENIED_ACTIONS],
+        resources: [table.tableArn],
+        conditions: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': [AUDIT_PARTITION_PATTERN] } },
+      }),
+    );
     return this;
   }
 

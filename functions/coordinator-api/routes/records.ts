@@ -1,6 +1,8 @@
+import { recordAccess, recordPatientRead } from '#app/audit/record-read.ts';
+import { verifyAuditTrail } from '#app/audit/verify-audit-trail.ts';
 import { exportDataset } from '#app/coordinator/export-dataset.ts';
 import { NotFoundError } from '#ports/patients.ts';
-import { auditList, auditQuery, datasetParams, digestPage, digestResponse, digestsQuery, exportLink, exportQuery, weekParams } from '../schemas.ts';
+import { auditList, auditQuery, auditVerificationResponse, datasetParams, digestPage, digestResponse, digestsQuery, exportLink, exportQuery, weekParams } from '../schemas.ts';
 import { ANY_ROLE, COORDINATOR, defineRoute, type AnyRoute } from './types.ts';
 import { ForbiddenError, RequestValidationError } from './errors.ts';
 
@@ -44,7 +46,7 @@ export const recordRoutes: AnyRoute[] = [
     params: datasetParams,
     query: exportQuery,
     responses: { 200: { description: 'A short-lived link to the CSV file', schema: exportLink } },
-    async handle({ deps, params, query, principal, now }) {
+    async handle({ deps, params, query, principal, now, requestId }) {
       if (query.includeBodies && principal.role !== 'coordinator') throw new ForbiddenError();
       if (query.includeBodies && params.dataset !== 'messages') {
         throw new RequestValidationError([{ path: 'query.includeBodies', message: 'applies to the messages export only' }]);
@@ -56,6 +58,7 @@ export const recordRoutes: AnyRoute[] = [
         ...(query.to ? { to: new Date(query.to).toISOString() } : {}),
         now,
       });
+      await recordAccess(deps.audit, { actor: principal.subject, at: now, requestId }, 'export', { dataset: params.dataset, includeBodies: query.includeBodies ?? false, from: query.from ?? null, to: query.to ?? null });
       return { status: 200, json: link };
     },
   }),
@@ -67,9 +70,22 @@ export const recordRoutes: AnyRoute[] = [
     roles: COORDINATOR,
     query: auditQuery,
     responses: { 200: { description: 'Entries', schema: auditList } },
-    async handle({ deps, query }) {
+    async handle({ deps, query, principal, now, requestId }) {
       const items = await deps.audit.listForEntity(query.entity.type, query.entity.id);
+      // The history holds identifiers (an enrollment's after): reading a patient's history is itself a read of that patient.
+      if (query.entity.type === 'patient') await recordPatientRead(deps.audit, { actor: principal.subject, at: now, requestId }, 'patient.history', query.entity.id);
       return { status: 200, json: { items } };
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/api/audit/verify',
+    operationId: 'verifyAuditTrail',
+    summary: 'Walks every hash chain of the audit trail and checks the daily anchors (npm run audit:verify -- --api). Reads only; reveals no entry content.',
+    roles: ANY_ROLE,
+    responses: { 200: { description: 'What was checked and the breaks found (none: intact)', schema: auditVerificationResponse } },
+    async handle({ deps }) {
+      return { status: 200, json: await verifyAuditTrail(deps) };
     },
   }),
 ];

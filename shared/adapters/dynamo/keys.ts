@@ -20,6 +20,8 @@ export const keys = {
   auditReceipt: (id: string) => `R#${id}`,
   /** The sparse outbox index (gsi4): records carrying an audit entry not yet appended (inbound messages, in INBOX#n there, never carry one). */
   auditOutbox: 'OUTBOX',
+  /** The chain registry: one item per entity chain, so the verifier finds every chain without a Scan. */
+  auditChains: 'AUDIT#CHAINS',
   report: (id: string) => ({ pk: `REPORT#${id}`, sk: 'REPORT' }),
   alert: (id: string) => ({ pk: `ALERT#${id}`, sk: 'ALERT' }),
   digest: (week: string) => ({ pk: `DIGEST#${week}`, sk: 'DIGEST' }),

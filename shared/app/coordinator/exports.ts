@@ -214,7 +214,7 @@ function auditTable(deps: CoordinatorDeps, patients: Patient[], options: ExportO
   const earliest = patients.reduce((min, p) => (p.createdAt < min ? p.createdAt : min), options.now);
   const from = options.from ?? `${earliest.slice(0, 7)}-01T00:00:00.000Z`;
   const to = options.to ?? new Date(Date.parse(options.now) + 1).toISOString();
-  const headers = ['at', 'actor', 'action', 'entityType', 'entityId', 'before', 'after', 'reason', 'id'];
+  const headers = ['at', 'actor', 'action', 'entityType', 'entityId', 'before', 'after', 'reason', 'id', 'kind', 'seq', 'hash'];
   return { headers, rows: auditRows(deps, from, to, options.role) };
 }
 
@@ -238,7 +238,7 @@ async function* auditRows(deps: CoordinatorDeps, from: string, to: string, role:
     const entries = (await deps.audit.listBetween(start, end)).sort((a, b) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id));
     for (const entry of entries) {
       const e = role === 'coordinator' ? entry : forMonitor(entry);
-      yield [e.at, e.actor, e.action, e.entityType, e.entityId, JSON.stringify(e.before ?? null), JSON.stringify(e.after ?? null), e.reason ?? null, e.id];
+      yield [e.at, e.actor, e.action, e.entityType, e.entityId, JSON.stringify(e.before ?? null), JSON.stringify(e.after ?? null), e.reason ?? null, e.id, e.kind ?? 'write', e.seq ?? null, e.hash ?? null];
     }
   }
 }
