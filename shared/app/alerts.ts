@@ -4,12 +4,13 @@ import type { Protocol } from '#domain/protocol.ts';
 import { escalationDeadline } from '#domain/working-time.ts';
 import type { AlertPublisher } from '#ports/alert-publisher.ts';
 import type { Alert, AlertKind, AlertRepository } from '#ports/alerts.ts';
-import type { AuditLog } from '#ports/audit.ts';
+import type { AuditTrail, PendingAudit } from '#ports/audit.ts';
+import { alertCarrier, auditedWrite } from './audit/audited-write.ts';
 
 export interface RaiseAlertDeps {
   alerts: AlertRepository;
   publisher: AlertPublisher;
-  audit: AuditLog;
+  audit: AuditTrail;
   protocol: Protocol;
   /** When an unacknowledged urgent alert is first re-sent to the escalation topic; default: the protocol's urgentAckMinutes. */
   escalationTime?: (input: { urgent: boolean; createdAt: string }) => string;
@@ -72,18 +73,24 @@ export async function raiseAlert(deps: RaiseAlertDeps, input: RaiseAlertInput): 
     escalationCount: 0,
     version: 1,
   };
-  const result = await deps.alerts.createIfAbsent(alert);
-  if (result.created) {
-    await deps.audit.append({
+  const carrier = alertCarrier(alert.id);
+  const raised = await deps.audit.prepare(
+    {
       at: input.now,
       actor: input.actor,
       action: 'alert.raise',
+      kind: 'write',
       entityType: 'alert',
       entityId: alert.id,
       before: null,
       after: { kind: alert.kind, urgent: alert.urgent, lane: urgent ? 'urgent' : 'routine', studyId: alert.studyId, title: alert.title, escalateAt: alert.escalateAt ?? null },
-    });
-  }
+    },
+    { carrier, version: 1 },
+  );
+  const result = await deps.alerts.createIfAbsent(alert, raised);
+  // The raise entry travels with the alert: appended now, or (a crash or a retry of the same episode) completed here by settle.
+  if (result.created) await deps.audit.complete(raised);
+  else await deps.audit.settle(carrier);
   if (!result.alert.urgent) {
     // A retry after a crash between create and filing files it now (grouped alerts carry itemId).
     if (result.alert.status === 'open' && !result.alert.itemId) return { created: result.created, alert: await fileInWorklist(deps, result.alert, input.now, input.actor) };
@@ -92,9 +99,32 @@ export async function raiseAlert(deps: RaiseAlertDeps, input: RaiseAlertInput): 
   // A retry after a crash between create and publish still delivers it (notifiedAt is the marker).
   if (!result.created && result.alert.notifiedAt) return result;
   await deps.publisher.publish(result.alert, 'coordinators');
-  await deps.alerts.markNotified(result.alert.id, input.now);
-  await deps.audit.append({ at: input.now, actor: input.actor, action: 'alert.notify', entityType: 'alert', entityId: result.alert.id, before: null, after: { channel: 'coordinators' } });
+  const notified = await deps.audit.prepare(
+    { id: `alert:${result.alert.id}:notify`, at: input.now, actor: input.actor, action: 'alert.notify', kind: 'write', entityType: 'alert', entityId: result.alert.id, before: null, after: { channel: 'coordinators' } },
+    { carrier, version: result.alert.version },
+  );
+  await deps.alerts.markNotified(result.alert.id, input.now, notified);
+  await deps.audit.complete(notified);
   return result;
+}
+
+/** An audited conditional write: null (and no audit entry) when the condition failed. */
+export async function conditionalAuditedWrite<T>(
+  audit: AuditTrail,
+  entry: Parameters<typeof auditedWrite>[1],
+  ref: Parameters<typeof auditedWrite>[2],
+  write: (pending: PendingAudit) => Promise<T | null>,
+): Promise<T | null> {
+  const skipped = Symbol('condition failed');
+  return auditedWrite(audit, entry, ref, async (pending) => {
+    const result = await write(pending);
+    // Nothing was written: throw so no entry is appended.
+    if (result === null) throw skipped;
+    return result;
+  }).catch((error: unknown) => {
+    if (error === skipped) return null;
+    throw error;
+  });
 }
 
 /** The patient's open routine alerts, oldest first: the first is the patient's worklist item. */
@@ -113,11 +143,20 @@ async function fileInWorklist(deps: RaiseAlertDeps, alert: Alert, now: string, a
   if (!alert.patientId) return alert;
   const item = (await openRoutineItems(deps.alerts, alert.patientId))[0];
   if (!item || item.id === alert.id) return alert;
-  const grouped = await deps.alerts.group(alert.id, item.id, now);
+  const grouped = await conditionalAuditedWrite(
+    deps.audit,
+    { at: now, actor, action: 'alert.group', entityType: 'alert', entityId: alert.id, before: { status: 'open' }, after: { status: 'grouped', itemId: item.id } },
+    { carrier: alertCarrier(alert.id), version: alert.version + 1 },
+    (pending) => deps.alerts.group(alert.id, item.id, now, pending),
+  );
   if (!grouped) return (await deps.alerts.get(alert.id)) ?? alert;
-  await deps.audit.append({ at: now, actor, action: 'alert.group', entityType: 'alert', entityId: alert.id, before: { status: 'open' }, after: { status: 'grouped', itemId: item.id } });
-  if (item.snoozedUntil && (await deps.alerts.snooze(item.id, null, now))) {
-    await deps.audit.append({ at: now, actor, action: 'alert.unsnooze', entityType: 'alert', entityId: item.id, before: { snoozedUntil: item.snoozedUntil }, after: { snoozedUntil: null }, reason: `new ${alert.kind} problem` });
+  if (item.snoozedUntil) {
+    await conditionalAuditedWrite(
+      deps.audit,
+      { at: now, actor, action: 'alert.unsnooze', entityType: 'alert', entityId: item.id, before: { snoozedUntil: item.snoozedUntil }, after: { snoozedUntil: null }, reason: `new ${alert.kind} problem` },
+      { carrier: alertCarrier(item.id), version: item.version + 1 },
+      (pending) => deps.alerts.snooze(item.id, null, now, pending),
+    );
   }
   return grouped;
 }

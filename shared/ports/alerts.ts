@@ -1,3 +1,4 @@
+import type { PendingAudit } from './audit.ts';
 import type { Page } from './patients.ts';
 
 import type { AlertKind } from '#domain/alert-kinds.ts';
@@ -66,16 +67,16 @@ export interface UnresolvedAlertRef {
 
 export interface AlertRepository {
   /** Conditional put on the alert id (derived from episodeKey): a second raise of the same episode returns the stored one. */
-  createIfAbsent(alert: Alert): Promise<{ created: boolean; alert: Alert }>;
+  createIfAbsent(alert: Alert, audit?: PendingAudit): Promise<{ created: boolean; alert: Alert }>;
   get(id: string): Promise<Alert | null>;
   /** Oldest first, paginated, through the status index. */
   listByStatus(status: AlertStatus, cursor?: string, limit?: number): Promise<Page<Alert>>;
   /** open or grouped → acknowledged, once (with the coordinator's outcome when given); null when it was already acknowledged or is missing. */
-  acknowledge(id: string, by: string, note: string, now: string, outcome?: AckOutcome): Promise<Alert | null>;
+  acknowledge(id: string, by: string, note: string, now: string, audit?: PendingAudit, outcome?: AckOutcome): Promise<Alert | null>;
   /** open → grouped under the worklist item `itemId` (no escalation); null when it was not open. */
-  group(id: string, itemId: string, now: string): Promise<Alert | null>;
+  group(id: string, itemId: string, now: string, audit?: PendingAudit): Promise<Alert | null>;
   /** Sets (a date) or clears (null) the snooze of an open alert; null when it is not open. */
-  snooze(id: string, until: string | null, now: string): Promise<Alert | null>;
+  snooze(id: string, until: string | null, now: string, audit?: PendingAudit): Promise<Alert | null>;
   /**
    * The daily worklist summary of a study-local date: takes the right to send it for a short
    * lease. 'claimed': go ahead; 'sent': an earlier run sent it; 'busy': another run holds the lease.
@@ -85,7 +86,7 @@ export interface AlertRepository {
   markDailySummarySent(localDate: string, now: string, record: DailySummaryRecord): Promise<void>;
   /** Revises details/title of an open alert (e.g. a late reply changed the episode). */
   revise(id: string, changes: Pick<Alert, 'title' | 'details'> & { resolvedReason?: string }, now: string): Promise<Alert | null>;
-  markNotified(id: string, now: string): Promise<void>;
+  markNotified(id: string, now: string, audit?: PendingAudit): Promise<void>;
   /** Open alerts whose escalation time has come, via the sparse escalation queue. */
   listDueEscalations(now: string, limit?: number): Promise<Alert[]>;
   /** Records an escalation and schedules the next one (or none). Conditional on the alert still being open. */

@@ -42,14 +42,14 @@ class Inbox implements AlertPublisher {
 async function setup(protocol: Protocol = base) {
   const table = await local.freshTable();
   const inbox = new Inbox();
-  const deps: DailySummaryDeps = {
+  const deps = {
     alerts: new DynamoAlertRepository(local.db.doc, table, TZ),
     publisher: inbox,
     audit: new DynamoAuditLog(local.db.doc, table),
     protocol,
-    language: 'en',
+    language: 'en' as const,
     consoleUrl: 'https://console.example.org/',
-  };
+  } satisfies DailySummaryDeps;
   const raise = (kind: AlertKind, patient: string, key: string, at: string) =>
     raiseAlert(deps, {
       kind,

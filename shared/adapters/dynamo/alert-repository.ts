@@ -1,7 +1,9 @@
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isoWeekOfInstant } from '#domain/week.ts';
 import type { AckOutcome, Alert, AlertKind, AlertRepository, AlertStatus, DailySummaryRecord, UnresolvedAlertRef } from '#ports/alerts.ts';
+import type { PendingAudit } from '#ports/audit.ts';
 import type { Page } from '#ports/patients.ts';
+import { pendingItemAttributes, pendingUpdate } from './audit/outbox.ts';
 import { isConditionalFailure, keys, stripKeys } from './keys.ts';
 import { queryAll, queryPage } from './query.ts';
 
@@ -16,10 +18,10 @@ export class DynamoAlertRepository implements AlertRepository {
     private readonly studyTimeZone: string,
   ) {}
 
-  async createIfAbsent(alert: Alert): Promise<{ created: boolean; alert: Alert }> {
+  async createIfAbsent(alert: Alert, audit?: PendingAudit): Promise<{ created: boolean; alert: Alert }> {
     if (alert.patientId) await this.putPatientRef(alert, alert.patientId);
     try {
-      await this.doc.send(new PutCommand({ TableName: this.tableName, Item: this.toItem(alert), ConditionExpression: 'attribute_not_exists(pk)' }));
+      await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...this.toItem(alert), ...pendingItemAttributes(audit) }, ConditionExpression: 'attribute_not_exists(pk)' }));
       return { created: true, alert };
     } catch (error) {
       if (!isConditionalFailure(error)) throw error;
@@ -44,9 +46,10 @@ export class DynamoAlertRepository implements AlertRepository {
     return { items: page.items.map(fromItem), nextCursor: page.nextCursor };
   }
 
-  async acknowledge(id: string, by: string, note: string, now: string, outcome?: AckOutcome): Promise<Alert | null> {
+  async acknowledge(id: string, by: string, note: string, now: string, audit?: PendingAudit, outcome?: AckOutcome): Promise<Alert | null> {
+    const pending = pendingUpdate(audit);
     return this.conditionalUpdate(id, {
-      UpdateExpression: `SET #status = :ack, acknowledgedAt = :now, acknowledgedBy = :by, ackNote = :note, updatedAt = :now, version = version + :one, gsi1pk = :ackpk${outcome ? ', ackOutcome = :outcome' : ''} REMOVE escalateAt, gsi2pk, gsi2sk, snoozedUntil`,
+      UpdateExpression: `SET #status = :ack, acknowledgedAt = :now, acknowledgedBy = :by, ackNote = :note, updatedAt = :now, version = version + :one, gsi1pk = :ackpk${outcome ? ', ackOutcome = :outcome' : ''}${pending.set} REMOVE escalateAt, gsi2pk, gsi2sk, snoozedUntil`,
       ConditionExpression: '#status IN (:open, :grouped)',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: {
@@ -59,25 +62,30 @@ export class DynamoAlertRepository implements AlertRepository {
         ':one': 1,
         ':ackpk': 'ALERTS#acknowledged',
         ...(outcome ? { ':outcome': outcome } : {}),
+        ...pending.values,
       },
     });
   }
 
-  async group(id: string, itemId: string, now: string): Promise<Alert | null> {
+  async group(id: string, itemId: string, now: string, audit?: PendingAudit): Promise<Alert | null> {
+    const pending = pendingUpdate(audit);
     return this.conditionalUpdate(id, {
-      UpdateExpression: 'SET #status = :grouped, itemId = :item, updatedAt = :now, version = version + :one, gsi1pk = :pk REMOVE escalateAt, gsi2pk, gsi2sk',
+      UpdateExpression: `SET #status = :grouped, itemId = :item, updatedAt = :now, version = version + :one, gsi1pk = :pk${pending.set} REMOVE escalateAt, gsi2pk, gsi2sk`,
       ConditionExpression: '#status = :open',
       ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':grouped': 'grouped', ':open': 'open', ':item': itemId, ':now': now, ':one': 1, ':pk': 'ALERTS#grouped' },
+      ExpressionAttributeValues: { ':grouped': 'grouped', ':open': 'open', ':item': itemId, ':now': now, ':one': 1, ':pk': 'ALERTS#grouped', ...pending.values },
     });
   }
 
-  async snooze(id: string, until: string | null, now: string): Promise<Alert | null> {
+  async snooze(id: string, until: string | null, now: string, audit?: PendingAudit): Promise<Alert | null> {
+    const pending = pendingUpdate(audit);
     return this.conditionalUpdate(id, {
-      UpdateExpression: until ? 'SET snoozedUntil = :until, updatedAt = :now, version = version + :one' : 'SET updatedAt = :now, version = version + :one REMOVE snoozedUntil',
+      UpdateExpression: until
+        ? `SET snoozedUntil = :until, updatedAt = :now, version = version + :one${pending.set}`
+        : `SET updatedAt = :now, version = version + :one${pending.set} REMOVE snoozedUntil`,
       ConditionExpression: '#status = :open',
       ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':open': 'open', ':now': now, ':one': 1, ...(until ? { ':until': until } : {}) },
+      ExpressionAttributeValues: { ':open': 'open', ':now': now, ':one': 1, ...(until ? { ':until': until } : {}), ...pending.values },
     });
   }
 
@@ -142,11 +150,12 @@ export class DynamoAlertRepository implements AlertRepository {
     return revised;
   }
 
-  async markNotified(id: string, now: string): Promise<void> {
+  async markNotified(id: string, now: string, audit?: PendingAudit): Promise<void> {
+    const pending = pendingUpdate(audit);
     await this.conditionalUpdate(id, {
-      UpdateExpression: 'SET notifiedAt = :now',
+      UpdateExpression: `SET notifiedAt = :now${pending.set}`,
       ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeValues: { ':now': now },
+      ExpressionAttributeValues: { ':now': now, ...pending.values },
     });
   }
 
