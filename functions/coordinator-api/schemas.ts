@@ -5,7 +5,7 @@ import { EXPORT_DATASETS } from '#app/coordinator/exports.ts';
 import { doseTimesSchema, e164Schema, patientSchema, PATIENT_STATUSES, studyIdSchema } from '#domain/patient.ts';
 import { armSchema, languageSchema, localDateSchema, timeZoneSchema } from '#domain/protocol.ts';
 import { checkMobileNumber } from '#domain/phone.ts';
-import { ALERT_KINDS } from '#ports/alerts.ts';
+import { ACK_OUTCOMES, ALERT_KINDS, ALERT_STATUSES } from '#ports/alerts.ts';
 import { REVIEW_OUTCOMES } from '#ports/reports.ts';
 import { VISIT_RESPONSES } from '#ports/visits.ts';
 
@@ -160,7 +160,16 @@ export const reviewBody = z
   })
   .meta({ id: 'ReviewReport' });
 
-export const acknowledgeBody = z.strictObject({ note: z.string().trim().min(1, 'must not be empty').max(2000) }).meta({ id: 'AcknowledgeAlert' });
+export const acknowledgeBody = z
+  .strictObject({
+    note: z.string().trim().min(1, 'must not be empty').max(2000),
+    outcome: z.enum(ACK_OUTCOMES).optional().meta({ description: 'What was done: called / no_answer / visit_scheduled / no_action_needed.' }),
+  })
+  .meta({ id: 'AcknowledgeAlert' });
+export const snoozeBody = z
+  .strictObject({ until: localDateSchema.nullable().meta({ description: 'Study-local date the item returns on (after today); null brings it back now.' }) })
+  .meta({ id: 'SnoozeAlert' });
+export const worklistQuery = z.strictObject({ includeSnoozed: booleanText.optional() });
 
 // ---- responses -------------------------------------------------------------------------------
 export const problemSchema = z
@@ -194,7 +203,10 @@ export const alertResponse = z
     id: z.string(),
     kind: z.enum(ALERT_KINDS),
     urgent: z.boolean(),
-    status: z.enum(['open', 'acknowledged']),
+    status: z.enum(ALERT_STATUSES),
+    ackOutcome: z.enum(ACK_OUTCOMES).optional(),
+    itemId: z.string().optional(),
+    snoozedUntil: z.string().optional(),
     patientId: z.string().nullable(),
     studyId: z.string().nullable(),
     title: z.string(),
@@ -298,6 +310,26 @@ export const pageOf = <T extends z.ZodType>(item: T, id: string) => z.object({ i
 export const patientList = pageOf(patientResponse, 'PatientPage');
 export const reportPage = pageOf(reportResponse, 'ReportPage');
 export const alertPage = pageOf(alertResponse, 'AlertPage');
+export const worklistResponse = z
+  .object({
+    items: z.array(
+      z.looseObject({
+        id: z.string(),
+        urgent: z.boolean(),
+        kind: z.enum(ALERT_KINDS),
+        kinds: z.array(z.enum(ALERT_KINDS)),
+        studyId: z.string().nullable(),
+        patientId: z.string().nullable(),
+        since: z.string(),
+        latestAt: z.string(),
+        events: z.array(z.looseObject({ alertId: z.string(), kind: z.enum(ALERT_KINDS), title: z.string(), at: z.string() })),
+        workingDaysOpen: z.number(),
+        overdue: z.boolean(),
+        lastReplyAt: z.string().nullable(),
+      }),
+    ),
+  })
+  .meta({ id: 'Worklist' });
 export const digestPage = pageOf(digestResponse, 'DigestPage');
 export const auditList = z.object({ items: z.array(auditEntryResponse) }).meta({ id: 'AuditList' });
 export const exportLink = z

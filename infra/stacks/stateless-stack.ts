@@ -17,6 +17,7 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { bundledProtocol } from '#config/protocol.ts';
 import type { EnvironmentConfig } from '../config.ts';
 import { exportBucketName } from './stateful-stack.ts';
 import { TrialFunction, type FunctionName, type TrialFunctionProps } from '../constructs/trial-function.ts';
@@ -54,7 +55,7 @@ export const DISPATCH_LAG_METRIC = { namespace: 'TrialSms', metricName: 'Dispatc
 export const PUBLIC_PATHS = ['/', '/index.html', '/app.js', '/styles.css', '/lib/{file}', '/views/{file}', '/config.json', '/openapi.json'] as const;
 
 /**
- * Code and wiring, no data: the six functions, their Scheduler schedules, the inbound-SMS
+ * Code and wiring, no data: the seven functions, their Scheduler schedules, the inbound-SMS
  * subscription, the coordinator HTTP API with its Cognito app client, and the alarms.
  * Safe to destroy and redeploy: every byte of state lives in the stateful stack.
  */
@@ -162,6 +163,20 @@ export class StatelessStack extends Stack {
       .bindTable(s.table, s.dataKey, 'readWrite')
       .allowPublishTo(s.alertTopic, s.messagingKey, 'ALERT_TOPIC_ARN');
 
+    // The one routine push of a working day: coordinators' topic only (investigators get urgent escalations only).
+    const summary = new TrialFunction(this, 'DailySummary', {
+      ...common,
+      name: 'daily-summary',
+      ...entry('daily-summary'),
+      description: 'Sends the daily worklist summary to the coordinators (working days, once a day)',
+      timeout: Duration.minutes(1),
+      reservedConcurrency: 1,
+      async: { retryAttempts: 2, maxEventAge: Duration.hours(2) },
+      environment: { DIGEST_LANGUAGE: config.digestLanguage, CONSOLE_URL: consoleUrl },
+    })
+      .bindTable(s.table, s.dataKey, 'readWrite')
+      .allowPublishTo(s.alertTopic, s.messagingKey, 'ALERT_TOPIC_ARN');
+
     const api = new TrialFunction(this, 'CoordinatorApi', {
       ...common,
       name: 'coordinator-api',
@@ -180,6 +195,7 @@ export class StatelessStack extends Stack {
       'inbound-sms': inbound,
       'sweep-adherence': sweep,
       'weekly-digest': digest,
+      'daily-summary': summary,
       'coordinator-api': api,
     };
 
@@ -257,7 +273,7 @@ export class StatelessStack extends Stack {
       id: 'AwsSolutions-SQS3',
       reason: 'This queue is itself the dead-letter queue of the schedules; its depth raises an alarm.',
     });
-    // One role for all schedules: invoke the four scheduled functions, write to the (encrypted) DLQ.
+    // One role for all schedules: invoke the five scheduled functions, write to the (encrypted) DLQ.
     const schedulerRole = new Role(this, 'SchedulerRole', {
       description: 'Assumed by EventBridge Scheduler to invoke the scheduled functions',
       assumedBy: new ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': this.account } } }),
@@ -299,7 +315,18 @@ export class StatelessStack extends Stack {
       Duration.hours(6),
     );
 
-    for (const fn of [dispatch, plan, sweep, digest]) {
+    // Every day at the protocol's summary time: the function itself skips weekends and the
+    // protocol's holidays and runs on its make-up working days, so the calendar lives in one place.
+    const [summaryHour, summaryMinute] = bundledProtocol().alerts.dailySummary.time.split(':').map(Number) as [number, number];
+    schedule(
+      'DailyWorklistSummary',
+      summary,
+      ScheduleExpression.cron({ minute: String(summaryMinute), hour: String(summaryHour), timeZone: studyZone }),
+      3,
+      Duration.hours(2),
+    );
+
+    for (const fn of [dispatch, plan, sweep, digest, summary]) {
       Validations.of(schedulerRole).acknowledge({
         id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(fn.fn.node.defaultChild as CfnFunction)}.Arn>:*]`,
         reason: `Scheduler's Lambda target grants invoke on ${fn.name} and its versions (<arn>:*); no other function.`,

@@ -1,6 +1,6 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
-import { alertIdFor } from '#app/alerts.ts';
+import { alertIdFor, raiseAlert } from '#app/alerts.ts';
 import { parseCsv } from '#domain/csv.ts';
 import type { WeeklyDigest } from '#domain/digest.ts';
 import { API_ROUTES } from '#functions/coordinator-api/handler.ts';
@@ -194,6 +194,45 @@ describe('review queue and alerts', () => {
   });
 });
 
+describe('Today: the worklist', () => {
+  it('GET /api/worklist: urgent first, then one row per patient with its problems; acknowledge with an outcome; snooze', async () => {
+    const { call, enroll, deps, clock } = await api.setup();
+    const a = await enroll();
+    const b = await enroll({ studyId: 'IGG4-002', phone: '+8613800138002' });
+    const now = clock.now();
+    const alerting = { alerts: deps.alerts, publisher: { publish: async () => {}, publishText: async () => {} }, audit: deps.audit, protocol: deps.protocol };
+    const raise = (kind: 'missed_dose' | 'supply' | 'red_flag' | 'no_reply', patient: typeof a, key: string, minutes: number) =>
+      raiseAlert(alerting, { kind, episodeKey: key, patientId: patient.id, studyId: patient.studyId, title: `${patient.studyId}: ${kind}`, details: {}, now: new Date(Date.parse(now) + minutes * 60_000).toISOString(), actor: 'test' });
+    const itemA = (await raise('missed_dose', a, 'k1', 1)).alert;
+    await raise('supply', a, 'k2', 2);
+    const itemB = (await raise('no_reply', b, 'k3', 3)).alert;
+    const urgent = (await raise('red_flag', b, 'k4', 4)).alert;
+
+    const today = await call('GET', '/api/worklist');
+    expect(today.status).toBe(200);
+    expect(today.json.items.map((r: { id: string; kinds: string[]; urgent: boolean }) => [r.id, r.urgent, r.kinds])).toEqual([
+      [urgent.id, true, ['red_flag']],
+      [itemA.id, false, ['missed_dose', 'supply']],
+      [itemB.id, false, ['no_reply']],
+    ]);
+    expect(today.json.items[1]).toMatchObject({ studyId: a.studyId, adherence14d: expect.objectContaining({ reportedMissed: 0, unanswered: 0 }), lastReplyAt: null });
+    // The open list keeps its contract: each item with kind, urgent, studyId (grouped episodes are not listed on their own).
+    expect((await call('GET', '/api/alerts', { query: { status: 'open' } })).json.items.map((x: Alert) => [x.kind, x.urgent, x.studyId]).sort()).toEqual(
+      [['missed_dose', false, a.studyId], ['no_reply', false, b.studyId], ['red_flag', true, b.studyId]].sort(),
+    );
+
+    expect((await call('POST', `/api/alerts/${itemA.id}/acknowledge`, { body: { note: 'called', outcome: 'maybe' } })).status).toBe(400);
+    const acked = await call('POST', `/api/alerts/${itemA.id}/acknowledge`, { body: { note: 'called; refill tomorrow', outcome: 'called' } });
+    expect(acked.json).toMatchObject({ status: 'acknowledged', ackOutcome: 'called' });
+    expect((await call('POST', `/api/alerts/${urgent.id}/snooze`, { body: { until: '2099-01-01' } })).status).toBe(409);
+    expect((await call('POST', `/api/alerts/${itemB.id}/snooze`, { body: { until: '2000-01-01' } })).status).toBe(400);
+    expect((await call('POST', `/api/alerts/${itemB.id}/snooze`, { body: { until: '2099-01-01' } })).json).toMatchObject({ snoozedUntil: '2099-01-01', status: 'open' });
+    expect((await call('GET', '/api/worklist')).json.items.map((r: { id: string }) => r.id)).toEqual([urgent.id]);
+    expect((await call('GET', '/api/worklist', { query: { includeSnoozed: 'true' } })).json.items.map((r: { id: string }) => r.id)).toEqual([urgent.id, itemB.id]);
+    expect((await call('POST', `/api/alerts/${itemB.id}/snooze`, { body: { until: null } })).json.snoozedUntil).toBeUndefined();
+  });
+});
+
 describe('digests', () => {
   it('GET /api/digests newest first, GET /api/digests/{week}; a malformed week is 400', async () => {
     const { call, deps } = await api.setup();
@@ -354,6 +393,8 @@ describe('GET /openapi.json', () => {
       'POST /api/reports/{id}/review',
       'GET /api/alerts',
       'POST /api/alerts/{id}/acknowledge',
+      'POST /api/alerts/{id}/snooze',
+      'GET /api/worklist',
       'GET /api/digests',
       'GET /api/digests/{week}',
       'GET /api/exports/{dataset}.csv',
