@@ -202,7 +202,7 @@ describe('least privilege', () => {
     const summary = topicsOf('daily-summary');
     expect(summary).toHaveLength(1);
     expect(importOf('AlertTopic')(summary[0]!.Resource)).toBe(true);
-    for (const name of ['sweep-adherence', 'weekly-digest', 'daily-summary'] as const) {
+    for (const name of ['weekly-digest', 'daily-summary'] as const) {
       expect(statementsOf(name).some((s) => s.NotResource !== undefined), name).toBe(false);
       expect(actionsOf(name), name).not.toContain('sns:CheckIfPhoneNumberIsOptedOut');
     }
