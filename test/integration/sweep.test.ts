@@ -192,6 +192,26 @@ describe('adherence sweep (dynalite)', () => {
     expect(actions).not.toContain('alert.notify');
   });
 
+  it('no episode is dropped, only batched: two rules firing for one patient give one item with both episodes', async () => {
+    const { deps, doses, send, answer } = await setup();
+    const [m12, e12, m13] = doses;
+    for (const d of [m12, e12, m13]) await send(d!);
+    await answer(m12!, 'missed_reported', '2027-01-12T01:00:00.000Z');
+    await answer(e12!, 'missed_reported', '2027-01-12T13:00:00.000Z');
+    expect(await evaluatePatientMissedDoses(deps, patient.id, '2027-01-12T13:00:00.000Z')).toEqual({ raised: 1, revised: 0 });
+    await answer(m13!, 'missed_reported', '2027-01-13T01:00:00.000Z');
+    // m13 continues the consecutive episode (nothing new) and makes 3 reported misses in 7 days: a second episode, raised, grouped.
+    expect(await evaluatePatientMissedDoses(deps, patient.id, '2027-01-13T01:00:00.000Z')).toEqual({ raised: 1, revised: 0 });
+    const alerts = await deps.alerts.listForPatient(patient.id);
+    expect(alerts.map((a) => [a.details.rule, a.status])).toEqual([
+      ['consecutive_same_drug', 'open'],
+      ['missed_in_days', 'grouped'],
+    ]);
+    expect(alerts[1]!.itemId).toBe(alerts[0]!.id);
+    expect((await deps.alerts.listByStatus('open')).items).toHaveLength(1);
+    expect(publishes(COORDINATORS)).toHaveLength(0);
+  });
+
   it('no reply is not a missed dose: four unanswered check-ins raise no missed-dose item (and two silent days are not yet sustained silence)', async () => {
     const { deps, doses, send, outcome } = await setup();
     for (const d of doses) await send(d);
