@@ -17,7 +17,7 @@ import { DynamoReminderRepository } from '#adapters/dynamo/reminder-repository.t
 import { DynamoReportRepository } from '#adapters/dynamo/report-repository.ts';
 import { DynamoVisitRepository } from '#adapters/dynamo/visit-repository.ts';
 import { LocalExportStore } from '#adapters/exports/local-export-store.ts';
-import { expireConversations } from '#app/inbound/index.ts';
+import { expireConversations, retryUnprocessedInbound } from '#app/inbound/index.ts';
 import { planPatient } from '#app/plan-schedule.ts';
 import { loadProtocolFile } from '#config/protocol-loader.ts';
 import type { Protocol } from '#domain/protocol.ts';
@@ -237,6 +237,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     protocol,
     clock,
     expireConversations: (now: string) => expireConversations({ conversations: repos.conversations, reports: repos.reports, audit: repos.audit, protocol }, now),
+    retryInbound: (now: string, remainingMs: () => number) => retryUnprocessedInbound({ ...repos, publisher: inbox, sms: gateway, clock, protocol }, now, { remainingMs, leaseSeconds: 150 }),
   });
   const digest = createDigestHandler({
     ...repos,

@@ -9,7 +9,7 @@ import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aw
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
-import { TABLE_INDEXES, TABLE_KEYS } from '#config/table.ts';
+import { TABLE_INDEXES, TABLE_KEYS, TABLE_TTL_ATTRIBUTE } from '#config/table.ts';
 import type { EnvironmentConfig } from '../config.ts';
 
 /**
@@ -107,6 +107,8 @@ export class StatefulStack extends Stack {
       encryption: TableEncryption.CUSTOMER_MANAGED,
       encryptionKey: this.dataKey,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // Only items that carry the attribute expire: texts from unknown numbers, their reports and day counters.
+      timeToLiveAttribute: TABLE_TTL_ATTRIBUTE,
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });

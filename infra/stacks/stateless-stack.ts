@@ -153,7 +153,9 @@ export class StatelessStack extends Stack {
     })
       .bindTable(s.table, s.dataKey, 'readWrite')
       .allowPublishTo(s.alertTopic, s.messagingKey, 'ALERT_TOPIC_ARN')
-      .allowPublishTo(s.escalationTopic, s.messagingKey, 'ESCALATION_TOPIC_ARN');
+      .allowPublishTo(s.escalationTopic, s.messagingKey, 'ESCALATION_TOPIC_ARN')
+      // It retries inbound texts no delivery processed (shared/app/inbound/retry-unprocessed.ts), which may answer them.
+      .allowSendSms(config.sms);
 
     const digest = new TrialFunction(this, 'WeeklyDigest', {
       ...common,

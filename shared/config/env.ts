@@ -37,12 +37,15 @@ export const inboundSmsEnvSchema = z
   .object({ TABLE_NAME: tableName, ALERT_TOPIC_ARN: arn, CONSOLE_URL: z.url() })
   .extend(smsEnvSchema.shape);
 
-export const sweepAdherenceEnvSchema = z.object({
-  TABLE_NAME: tableName,
-  ALERT_TOPIC_ARN: arn,
-  ESCALATION_TOPIC_ARN: arn,
-  CONSOLE_URL: z.url(),
-});
+export const sweepAdherenceEnvSchema = z
+  .object({
+    TABLE_NAME: tableName,
+    ALERT_TOPIC_ARN: arn,
+    ESCALATION_TOPIC_ARN: arn,
+    CONSOLE_URL: z.url(),
+  })
+  // The sweep retries unprocessed inbound texts, which may answer them.
+  .extend(smsEnvSchema.shape);
 
 export const weeklyDigestEnvSchema = z.object({
   TABLE_NAME: tableName,

@@ -158,6 +158,11 @@ describe('coordinator console in Chromium', () => {
     expect(bubbles.some((text) => text.includes(XSS))).toBe(true);
     expect(bubbles.some((text) => text.includes('发烧39度'))).toBe(true);
     expect(await page.locator('.thread img').count()).toBe(0);
+    // Each inbound text can be opened for its handling and the provider's origin metadata (no phone numbers).
+    const origin = page.locator('.thread .bubble.in details').first();
+    await origin.locator('summary', { hasText: 'Handling and origin' }).click();
+    expect(await origin.textContent()).toContain('SNS message id');
+    expect(await origin.textContent()).not.toMatch(/\+1555/);
     await shot('04-patient-page');
     await page.goto(`${stack.url}/#/patients`);
     await page.locator('table a', { hasText: 'UI-001' }).waitFor();

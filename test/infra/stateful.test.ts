@@ -2,7 +2,7 @@ import { App } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks } from 'cdk-nag';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TABLE_INDEXES, TABLE_KEYS } from '#config/table.ts';
+import { TABLE_INDEXES, TABLE_KEYS, TABLE_TTL_ATTRIBUTE } from '#config/table.ts';
 import { loadEnvironmentConfig, parseEnvironmentConfig, type EnvironmentConfig } from '#infra/config.ts';
 import { StatefulStack } from '#infra/stacks/stateful-stack.ts';
 
@@ -40,6 +40,13 @@ describe('stateful stack: the table', () => {
       ]);
       expect(index.Projection).toEqual({ ProjectionType: 'ALL' });
     }
+    // The inbound retry queue the sweep reads (no Scan).
+    expect(indexes.map((i) => i.IndexName)).toContain('gsi4');
+  });
+
+  it('expires items by the TTL attribute (texts from unknown numbers and their reports)', () => {
+    const [[, table]] = resourcesOf(template, 'AWS::DynamoDB::Table') as [[string, { Properties: Record<string, unknown> }]];
+    expect(table.Properties.TimeToLiveSpecification).toEqual({ AttributeName: TABLE_TTL_ATTRIBUTE, Enabled: true });
   });
 
   it('is on-demand, with point-in-time recovery, deletion protection and a customer-managed KMS key', () => {

@@ -55,6 +55,13 @@ const STRINGS = {
     'phone.title': 'Patient phone simulator', 'phone.help': 'Text the study as a patient would. Messages go through the same inbound handler as SNS.',
     'phone.number': 'Patient phone number', 'phone.body': 'Message', 'phone.send': 'Send SMS', 'phone.pick': 'Patient',
     'phone.thread': 'Conversation', 'phone.sent': 'Sent. Understood as: {intent}.', 'phone.parts': '{n} part(s)',
+    'thread.origin': 'Handling and origin', 'thread.notAnswered': 'Not answered', 'thread.attempts': 'Processing attempts',
+    'thread.answersOurs': 'Linked by the provider to our message', 'thread.yes': 'yes', 'thread.no': 'no', 'thread.keyword': 'Keyword',
+    'thread.snsMessageId': 'SNS message id', 'thread.providerTime': 'Provider time',
+    'thread.withheld.repeat': 'same words as the previous text', 'thread.withheld.auto_reply': 'an automatic reply (e.g. "I\'m driving")',
+    'thread.withheld.budget_spent': 'daily reply limit reached', 'thread.withheld.country_not_allowed': 'country not allowed',
+    'thread.withheld.unknown_daily_cap': 'daily limit for unknown numbers reached', 'thread.withheld.unknown_answered_today': 'already answered today',
+    'thread.withheld.short_code': 'short code (cannot be answered)',
   },
   'zh-CN': {
     'app.title': '协调员控制台',
@@ -108,6 +115,13 @@ const STRINGS = {
     'phone.title': '患者手机模拟器', 'phone.help': '以患者身份发短信，经过与 SNS 相同的接收处理。',
     'phone.number': '患者手机号', 'phone.body': '短信内容', 'phone.send': '发送短信', 'phone.pick': '患者',
     'phone.thread': '对话', 'phone.sent': '已发送，系统理解为：{intent}。', 'phone.parts': '{n} 条计费',
+    'thread.origin': '处理情况与来源', 'thread.notAnswered': '未回复', 'thread.attempts': '处理次数',
+    'thread.answersOurs': '运营商关联到我们发出的短信', 'thread.yes': '是', 'thread.no': '否', 'thread.keyword': '关键词',
+    'thread.snsMessageId': 'SNS 消息编号', 'thread.providerTime': '运营商时间',
+    'thread.withheld.repeat': '与上一条内容相同', 'thread.withheld.auto_reply': '自动回复（如“正在开车”）',
+    'thread.withheld.budget_spent': '已达今日回复上限', 'thread.withheld.country_not_allowed': '号码所属国家不在允许范围',
+    'thread.withheld.unknown_daily_cap': '已达今日陌生号码回复上限', 'thread.withheld.unknown_answered_today': '今日已回复过',
+    'thread.withheld.short_code': '短号码（无法回复）',
   },
 };
 
