@@ -1,6 +1,7 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, TimeZone, Validations, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, LogGroupLogDestination, type HttpRoute } from 'aws-cdk-lib/aws-apigatewayv2';
+import { ApiMapping, DomainName, HttpApi, HttpMethod, LogGroupLogDestination, type HttpRoute } from 'aws-cdk-lib/aws-apigatewayv2';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Alarm, ComparisonOperator, MathExpression, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
@@ -80,8 +81,16 @@ export class StatelessStack extends Stack {
     const studyZone = TimeZone.of(config.studyTimeZone);
 
     // The API comes first: its URL is the console's address (sweep links, Cognito callback).
-    this.api = new HttpApi(this, 'Api', { apiName: `trial-sms-${props.envName}`, description: 'Coordinator API and console', createDefaultStage: false });
-    const consoleUrl = `${this.api.apiEndpoint}/`;
+    // With `api.edge` the only way in is CloudFront + WAF (edge-stack.ts): the execute-api
+    // endpoint is disabled and the API answers on its custom domain, CloudFront's origin.
+    const edge = config.api.edge;
+    this.api = new HttpApi(this, 'Api', {
+      apiName: `trial-sms-${props.envName}`,
+      description: 'Coordinator API and console',
+      createDefaultStage: false,
+      ...(edge ? { disableExecuteApiEndpoint: true } : {}),
+    });
+    const consoleUrl = edge ? `https://${edge.domainName}/` : `${this.api.apiEndpoint}/`;
 
     // Functions. Reserved concurrency 1 for the scheduled jobs: one run at a time. The due queue
     // is sharded 4 ways to spread partition load, but one dispatcher per minute drains all
@@ -226,7 +235,7 @@ export class StatelessStack extends Stack {
 
     // HTTP API: throttled $default stage with JSON access logs (no paths or bodies: route keys only).
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: logRetention, encryptionKey: s.logsKey, removalPolicy: RemovalPolicy.RETAIN });
-    this.api.addStage('DefaultStage', {
+    const stage = this.api.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,
       throttle: { rateLimit: config.api.throttleRateLimit, burstLimit: config.api.throttleBurstLimit },
@@ -247,6 +256,14 @@ export class StatelessStack extends Stack {
         ),
       },
     });
+    if (edge) {
+      const originDomain = new DomainName(this, 'ApiOriginDomain', {
+        domainName: edge.originDomainName,
+        certificate: Certificate.fromCertificateArn(this, 'ApiOriginCertificate', edge.originCertificateArn),
+      });
+      new ApiMapping(this, 'ApiOriginMapping', { api: this.api, domainName: originDomain, stage });
+      new CfnOutput(this, 'ApiOriginTarget', { value: originDomain.regionalDomainName, description: `Point ${edge.originDomainName} (CNAME/alias) here` });
+    }
     const issuer = `https://cognito-idp.${this.region}.${this.urlSuffix}/${s.userPool.userPoolId}`;
     const authorizer = new HttpJwtAuthorizer('CognitoAuthorizer', issuer, {
       jwtAudience: [this.consoleClient.userPoolClientId],
