@@ -7,7 +7,7 @@ import { spawnStack, type SpawnedStack } from './spawn-stack.ts';
  * queue → review → audit; then Ctrl-C and a restart that still has everything.
  */
 const START = '2027-01-04T00:00:00Z'; // Monday 08:00 in Beijing, Sunday 19:00 in New York
-const PHONE = '+15555550199';
+const PHONE = '+12015550199';
 
 const localTime = (iso: string, timeZone: string) =>
   new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hour12: false }).format(new Date(iso));
