@@ -22,8 +22,8 @@ import { systemClock, type Clock } from '#ports/clock.ts';
 
 export interface SweepHandlerDeps extends SweepDeps {
   clock: Clock;
-  /** Closes check-in conversations whose step timed out (inbound-sms owns them and files the partial answers). */
-  expireConversations?: (now: string) => Promise<{ expired: number; reports: number }>;
+  /** Closes check-in conversations whose step timed out (inbound-sms owns them and files the partial answers). Required: a sweep that forgets it leaves conversations open for ever. */
+  expireConversations: (now: string) => Promise<{ expired: number; reports: number }>;
   /** Processes inbound texts no delivery finished (shared/app/inbound/retry-unprocessed.ts). */
   retryInbound?: (now: string, remainingMs: () => number) => Promise<RetryUnprocessedResult>;
 }
@@ -38,7 +38,7 @@ export function createSweepHandler(deps: SweepHandlerDeps) {
     const now = deps.clock.now();
     try {
       const result = await sweepAdherence(deps, now);
-      const conversations = deps.expireConversations ? await deps.expireConversations(now) : { expired: 0, reports: 0 };
+      const conversations = await deps.expireConversations(now);
       const inbound = deps.retryInbound ? await deps.retryInbound(now, () => (typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : 60_000)) : null;
       const auditTrail = await maintainAuditTrail(deps, now);
       const summary = {

@@ -176,6 +176,37 @@ describe('stateful stack: coordinator user pool', () => {
   });
 });
 
+describe('stateful stack: the export bucket (issue 13 part 4)', () => {
+  let stack: StatefulStack;
+  let template: Template;
+  beforeAll(() => {
+    stack = buildStateful(dev.config, 'exports');
+    template = Template.fromStack(stack);
+  });
+
+  it('is private, SSE-KMS with the data key, TLS-only, and deletes exports (and abandoned uploads) after a day', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          { BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DataKey'), 'Arn'] } } },
+        ],
+      },
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      LifecycleConfiguration: { Rules: [{ Id: 'DeleteExportsAfterOneDay', Status: 'Enabled', ExpirationInDays: 1, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }] },
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+    expect(Object.keys(template.findResources('AWS::S3::Bucket'))).toHaveLength(1);
+  });
+
+  it('is cdk-nag clean (AwsSolutions, HIPAA Security) with each acknowledgement reasoned', () => {
+    const violations = [new AwsSolutionsChecks(), new HIPAASecurityChecks()].flatMap((p) => p.validateScope(stack).violations.map((v) => v.ruleName));
+    expect(violations).toEqual([]);
+  });
+});
+
 describe('configuration', () => {
   it('loads the dev example and applies defaults', () => {
     expect(dev.name).toBe('dev');

@@ -206,6 +206,20 @@ describe('least privilege', () => {
     }
   });
 
+  it('only the coordinator API touches S3: put, get and abort objects of the export bucket, with its key; no list, no delete', () => {
+    for (const name of FUNCTION_NAMES) {
+      const s3 = actionsOf(name).filter((a) => a.startsWith('s3:'));
+      expect(s3.sort(), name).toEqual(name === 'coordinator-api' ? ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'] : []);
+    }
+    const objects = statementsOf('coordinator-api').find((s) => s.Sid === 'ExportObjects')!;
+    expect(JSON.stringify(objects.Resource)).toMatch(/:s3:::trial-sms-dev-exports-.*\/\*"/);
+    const key = statementsOf('coordinator-api').find((s) => s.Sid === 'ExportKey')!;
+    expect(JSON.stringify(key.Resource)).toContain('DataKey');
+    const variables = (fnProps('coordinator-api').Environment as { Variables: Record<string, unknown> }).Variables;
+    const bucket = Object.values(statefulResources).find((r) => r.Type === 'AWS::S3::Bucket')!;
+    expect(trial.stateless.resolve(variables.EXPORT_BUCKET)).toEqual(trial.stateful.resolve(bucket.Properties.BucketName));
+  });
+
   it('logs go only to the function’s own log group (no AWSLambdaBasicExecutionRole)', () => {
     for (const name of FUNCTION_NAMES) {
       const logs = statementsOf(name).filter((s) => asArray(s.Action).some((a) => a.startsWith('logs:')));

@@ -243,8 +243,8 @@ describe('exports (CSV parsed back)', () => {
     const { call } = await seeded();
     for (const token of [undefined, MONITOR_TOKEN]) {
       const res = await call('GET', '/api/exports/patients.csv', token ? { token } : {});
-      expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
-      expect(res.headers['content-disposition']).toMatch(/attachment; filename="patients-2027-04-10.csv"/);
+      expect(res.json).toMatchObject({ dataset: 'patients', filename: 'patients-2027-04-10.csv', rows: 2, bytes: Buffer.byteLength(res.text) });
+      expect(res.download?.filename).toBe('patients-2027-04-10.csv');
       expect(res.text).not.toContain('+86');
       const rows = csvObjects(res.text);
       expect(rows.map((r) => [r.studyId, r.status])).toEqual([['IGG4-001', 'active'], ['IGG4-002', 'withdrawn']]);

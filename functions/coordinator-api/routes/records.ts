@@ -1,10 +1,17 @@
 import { recordAccess, recordPatientRead } from '#app/audit/record-read.ts';
 import { verifyAuditTrail } from '#app/audit/verify-audit-trail.ts';
-import { buildExport } from '#app/coordinator/exports.ts';
+import { exportDataset } from '#app/coordinator/export-dataset.ts';
 import { NotFoundError } from '#ports/patients.ts';
-import { auditList, auditQuery, auditVerificationResponse, csvResponse, datasetParams, digestPage, digestResponse, digestsQuery, exportQuery, weekParams } from '../schemas.ts';
+import { auditList, auditQuery, auditVerificationResponse, datasetParams, digestPage, digestResponse, digestsQuery, exportLink, exportQuery, weekParams } from '../schemas.ts';
 import { ANY_ROLE, COORDINATOR, defineRoute, type AnyRoute } from './types.ts';
 import { ForbiddenError, RequestValidationError } from './errors.ts';
+
+/** Which stored file an export link names (its key or name, never the signed URL). */
+function exportFileOf(link: unknown): string | null {
+  const l = (link ?? {}) as Record<string, unknown>;
+  const value = l.key ?? l.fileName ?? l.filename ?? l.name ?? l.id;
+  return typeof value === 'string' ? value : null;
+}
 
 /** Digests, exports and the audit trail: read-only. */
 export const recordRoutes: AnyRoute[] = [
@@ -14,6 +21,7 @@ export const recordRoutes: AnyRoute[] = [
     operationId: 'listDigests',
     summary: 'Weekly safety digests, newest week first, paginated.',
     roles: ANY_ROLE,
+    monitorKeeps: ['text', 'texts'],
     query: digestsQuery,
     responses: { 200: { description: 'One page', schema: digestPage } },
     async handle({ deps, query }) {
@@ -26,6 +34,7 @@ export const recordRoutes: AnyRoute[] = [
     operationId: 'getDigest',
     summary: 'The digest of one ISO week (study time zone).',
     roles: ANY_ROLE,
+    monitorKeeps: ['text', 'texts'],
     params: weekParams,
     responses: { 200: { description: 'The digest', schema: digestResponse } },
     async handle({ deps, params }) {
@@ -38,25 +47,32 @@ export const recordRoutes: AnyRoute[] = [
     method: 'GET',
     path: '/api/exports/{dataset}.csv',
     operationId: 'exportDataset',
-    summary: 'CSV export: patients (never phones), doses, side-effects, visits (with time to first relapse), messages, audit.',
+    summary:
+      'CSV export: patients (never phones), doses, side-effects, visits (with time to first relapse), messages, audit. The file is written to the export store and the answer is a link to it, valid 5 minutes: exports of any size.',
     roles: ANY_ROLE,
     params: datasetParams,
     query: exportQuery,
-    responses: { 200: { description: 'CSV', schema: csvResponse, contentType: 'text/csv' } },
+    responses: { 200: { description: 'A short-lived link to the CSV file', schema: exportLink } },
     async handle({ deps, params, query, principal, now, requestId }) {
       if (query.includeBodies && principal.role !== 'coordinator') throw new ForbiddenError();
       if (query.includeBodies && params.dataset !== 'messages') {
         throw new RequestValidationError([{ path: 'query.includeBodies', message: 'applies to the messages export only' }]);
       }
-      const csv = await buildExport(deps, params.dataset, {
+      const link = await exportDataset({ ...deps, exportStore: deps.exports }, params.dataset, {
         role: principal.role,
         includeBodies: query.includeBodies ?? false,
         ...(query.from ? { from: new Date(query.from).toISOString() } : {}),
         ...(query.to ? { to: new Date(query.to).toISOString() } : {}),
         now,
       });
-      await recordAccess(deps.audit, { actor: principal.subject, at: now, requestId }, 'export', { dataset: params.dataset, includeBodies: query.includeBodies ?? false, from: query.from ?? null, to: query.to ?? null });
-      return { status: 200, csv, filename: `${params.dataset}-${now.slice(0, 10)}.csv` };
+      await recordAccess(deps.audit, { actor: principal.subject, at: now, requestId }, 'export', {
+        dataset: params.dataset,
+        includeBodies: query.includeBodies ?? false,
+        from: query.from ?? null,
+        to: query.to ?? null,
+        file: exportFileOf(link),
+      });
+      return { status: 200, json: link };
     },
   }),
   defineRoute({
