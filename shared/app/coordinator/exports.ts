@@ -238,7 +238,20 @@ async function* auditRows(deps: CoordinatorDeps, from: string, to: string, role:
     const entries = (await deps.audit.listBetween(start, end)).sort((a, b) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id));
     for (const entry of entries) {
       const e = role === 'coordinator' ? entry : forMonitor(entry);
-      yield [e.at, e.actor, e.action, e.entityType, e.entityId, JSON.stringify(e.before ?? null), JSON.stringify(e.after ?? null), e.reason ?? null, e.id, e.kind ?? 'write', e.seq ?? null, e.hash ?? null];
+      yield [
+        e.at,
+        e.actor,
+        e.action,
+        e.entityType,
+        e.entityId,
+        JSON.stringify(e.before ?? null),
+        JSON.stringify(e.after ?? null),
+        e.reason ?? null,
+        e.id,
+        e.kind ?? 'write',
+        e.seq ?? null,
+        e.hash ?? null,
+      ];
     }
   }
 }
