@@ -164,7 +164,7 @@ export async function gatherDigestInput(deps: WeeklyDigestDeps, week: string, no
     alerts: byId(weekAlerts, openAlerts, olderAcked).map((a) => ({
       id: a.id,
       studyId: a.studyId ?? NO_STUDY_ID,
-      kind: a.kind === 'delivery_unknown' || a.kind === 'unknown_sender' ? 'other' : a.kind,
+      kind: a.kind,
       urgent: a.urgent,
       status: a.status,
       createdAt: a.createdAt,

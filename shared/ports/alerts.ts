@@ -1,7 +1,8 @@
 import type { Page } from './patients.ts';
 
-export const ALERT_KINDS = ['missed_dose', 'red_flag', 'relapse_signal', 'opt_out', 'sms_failure', 'delivery_unknown', 'unknown_sender', 'other'] as const;
-export type AlertKind = (typeof ALERT_KINDS)[number];
+import type { AlertKind } from '#domain/alert-kinds.ts';
+
+export { ALERT_KINDS, type AlertKind } from '#domain/alert-kinds.ts';
 export type AlertStatus = 'open' | 'acknowledged';
 
 /**
