@@ -4,6 +4,7 @@ import { decodeCursor } from '#adapters/dynamo/keys.ts';
 import { EXPORT_DATASETS } from '#app/coordinator/exports.ts';
 import { doseTimesSchema, e164Schema, patientSchema, PATIENT_STATUSES, studyIdSchema } from '#domain/patient.ts';
 import { armSchema, languageSchema, localDateSchema, timeZoneSchema } from '#domain/protocol.ts';
+import { riWorksheetSchema } from '#domain/responder-index.ts';
 import { ALERT_KINDS } from '#ports/alerts.ts';
 import { REVIEW_OUTCOMES } from '#ports/reports.ts';
 import { VISIT_RESPONSES } from '#ports/visits.ts';
@@ -132,9 +133,16 @@ export const visitBody = z
       kind: z.literal('completed'),
       visitKey,
       date: localDateSchema,
-      riTotal: z.number().int().min(0).max(300).nullable().optional().meta({ description: 'IgG4-RD Responder Index total' }),
+      worksheet: riWorksheetSchema.nullable().optional().meta({ description: 'IgG4-RD Responder Index worksheet: sites scored above 0 (0-3, urgent doubles) and the serum IgG4 item. The total is computed from it.' }),
+      riTotal: z.never({ error: 'the RI total is computed from the worksheet: send `worksheet`, not a total' }).optional(),
       response: z.enum(VISIT_RESPONSES).nullable().optional(),
-      relapse: z.strictObject({ decision: z.boolean(), organs: z.array(z.string().trim().min(1).max(80)).max(20).optional() }).meta({ description: "The physician's decision." }),
+      relapse: z
+        .strictObject({
+          decision: z.boolean(),
+          organs: z.array(z.string().trim().min(1).max(80)).max(20).optional(),
+          reason: z.string().trim().min(1).max(1000).optional().meta({ description: 'Required when the decision differs from the computed relapse criterion (an audited overrule).' }),
+        })
+        .meta({ description: "The physician's decision." }),
       note: note(2000).optional(),
     }),
   ])
@@ -206,15 +214,37 @@ export const auditEntryResponse = z
     reason: z.string().optional(),
   })
   .meta({ id: 'AuditEntry' });
+const relapseCriterionResponse = z
+  .object({
+    met: z.boolean(),
+    total: z.number(),
+    referenceRule: z.enum(['lowest_since_remission', 'previous_visit']),
+    reference: z.object({ visitKey: z.string(), date: z.string(), total: z.number() }).nullable(),
+    rise: z.number().nullable(),
+    minRise: z.number(),
+    newOrgans: z.array(z.string()),
+    recurrentOrgans: z.array(z.string()),
+    baselineOrgans: z.array(z.string()),
+    text: z.object({ en: z.string(), 'zh-CN': z.string() }),
+  })
+  .meta({ id: 'RelapseCriterion' });
+export const criterionPreviewBody = z
+  .strictObject({ visitKey, date: localDateSchema, worksheet: riWorksheetSchema, response: z.enum(VISIT_RESPONSES).nullable().optional() })
+  .meta({ id: 'RelapseCriterionPreview' });
+export const criterionPreviewResponse = relapseCriterionResponse;
 const visitRecordResponse = z
   .object({
     visitKey: z.string(),
     scheduled: z.boolean(),
     date: z.string(),
     riTotal: z.number().nullable(),
+    worksheet: riWorksheetSchema.optional(),
+    riInstrument: z.string().optional(),
+    criterion: relapseCriterionResponse.optional(),
     response: z.enum(VISIT_RESPONSES).nullable(),
     relapse: z.boolean(),
     relapseOrgans: z.array(z.string()),
+    overruleReason: z.string().optional(),
     note: z.string().optional(),
     recordedBy: z.string(),
     recordedAt: z.string(),
