@@ -4,6 +4,8 @@
  * and a typed total refused.
  */
 import { describe, expect, it } from 'vitest';
+import { gatherDigestInput, type WeeklyDigestDeps } from '#app/weekly-digest.ts';
+import { buildWeeklyDigest, renderDigestText } from '#domain/digest.ts';
 import { useApi } from '../support/api-harness.ts';
 
 const api = useApi();
@@ -59,6 +61,16 @@ describe('RI worksheet and relapse criterion', () => {
     const m3 = csv.split('\n').find((l) => l.includes(',m3,'))!;
     expect(m3).toContain(reason);
     expect(m3).toMatch(/,lacrimal_glands,1,7,IgG4-RD RI 2018,lowest_since_remission,m1,3,4,true,,,partial,false,false,/);
+
+    // the weekly digest of the week the overrule was recorded lists it (from the week's audit entries)
+    const digestDeps = { ...deps, language: 'en', smsCostPerPartUsd: 0.01 } as unknown as WeeklyDigestDeps;
+    const input = await gatherDigestInput(digestDeps, '2027-W17', '2027-05-03T00:00:00Z');
+    expect(input.relapseOverrules).toEqual([expect.objectContaining({ studyId: p.studyId, visit: 'month 3 visit', date: '2027-04-05', criterionMet: true, decision: false, reason })]);
+    expect(renderDigestText(buildWeeklyDigest(input), 'en')).toContain(`month 3 visit, 2027-04-05, criterion met, physician decided no relapse; reason: ${reason}`);
+    // a correction that agrees with the criterion clears it
+    clock.advanceMinutes(5);
+    await call('POST', `/api/patients/${p.id}/visits`, { body: { ...body.body, relapse: { decision: true } } });
+    expect((await gatherDigestInput(digestDeps, '2027-W17', '2027-05-03T00:00:00Z')).relapseOverrules).toEqual([]);
   });
 
   it('a typed total, an unknown site, urgent on a quiet site and an out-of-scale score are refused by name', async () => {
