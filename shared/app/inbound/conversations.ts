@@ -4,7 +4,7 @@ import { advanceConversation, expireIfTimedOut, summarizeConversation, type Conv
 import type { OpenQuestion } from '#domain/replies/interpret.ts';
 import type { Interpretation } from '#domain/replies/interpretation.ts';
 import { plusMinutes } from '#domain/schedule.ts';
-import type { AuditLog } from '#ports/audit.ts';
+import type { AuditTrail } from '#ports/audit.ts';
 import type { ConversationRepository, StoredConversation } from '#ports/conversations.ts';
 import { StaleWriteError } from '#ports/patients.ts';
 import type { Report, ReportRepository } from '#ports/reports.ts';
@@ -125,7 +125,7 @@ export async function closeRacing(deps: InboundSmsDeps, stored: StoredConversati
 export interface ExpireConversationsDeps {
   conversations: ConversationRepository;
   reports: ReportRepository;
-  audit: AuditLog;
+  audit: AuditTrail;
   protocol: Protocol;
 }
 

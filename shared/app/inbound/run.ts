@@ -3,7 +3,7 @@ import type { Protocol } from '#domain/protocol.ts';
 import type { Interpretation } from '#domain/replies/interpretation.ts';
 import type { AlertPublisher } from '#ports/alert-publisher.ts';
 import type { AlertRepository } from '#ports/alerts.ts';
-import type { AuditEntry, AuditLog } from '#ports/audit.ts';
+import type { AuditEntry, AuditTrail } from '#ports/audit.ts';
 import type { Clock } from '#ports/clock.ts';
 import type { ConversationRepository } from '#ports/conversations.ts';
 import type { InboundMessage, MessageLog } from '#ports/messages.ts';
@@ -22,7 +22,7 @@ export interface InboundSmsDeps {
   conversations: ConversationRepository;
   alerts: AlertRepository;
   publisher: AlertPublisher;
-  audit: AuditLog;
+  audit: AuditTrail;
   sms: SmsSender;
   clock: Clock;
   protocol: Protocol;
@@ -82,7 +82,7 @@ export function alerting(deps: InboundSmsDeps) {
 }
 
 /** Audit entries with a deterministic id are written once, also when a crashed run is resumed. */
-export async function appendAuditOnce(audit: AuditLog, entry: AuditEntry): Promise<void> {
+export async function appendAuditOnce(audit: AuditTrail, entry: AuditEntry): Promise<void> {
   const existing = await audit.listForEntity(entry.entityType, entry.entityId);
   if (existing.some((e) => e.id === entry.id)) return;
   await audit.append(entry);
