@@ -274,6 +274,14 @@ export const patientDetailResponse = z
     visits: z.array(z.object({ key: z.string(), date: z.string(), scheduled: z.boolean(), record: visitRecordResponse.nullable() })),
     openReports: z.array(reportResponse),
     openAlerts: z.array(alertResponse),
+    responderIndex: z
+      .looseObject({
+        instrument: z.string(),
+        urgentMultiplier: z.number(),
+        serumIgG4: z.boolean(),
+        sites: z.array(z.object({ key: z.string(), label: z.object({ en: z.string(), 'zh-CN': z.string() }), organ: z.boolean() })),
+      })
+      .meta({ description: "The protocol's RI instrument: the worksheet's site rows, the urgent weight and whether serum IgG4 is scored." }),
   })
   .meta({ id: 'PatientDetail' });
 export const patientWriteResponse = patientResponse;
