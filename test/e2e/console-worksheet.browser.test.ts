@@ -113,4 +113,14 @@ describe('RI worksheet in Chromium', () => {
     await expect.poll(() => page.locator('#ri-criterion').textContent()).toBe('符合复发标准：RI 较第1个月复诊 +3（0 → 3）；新受累器官：肾脏');
     await page.screenshot({ path: join(SHOTS, '10-ri-worksheet-zh.png'), fullPage: true });
   });
+
+  it('labels reply intents in the review queue: a supply problem with the drug, not a raw code', async () => {
+    const sent = await stack.call('POST', '/local/sms/inbound', { from: '+15555550131', body: '泼尼松吃完了，还没去医院拿药' });
+    expect(sent.body.interpretation).toMatchObject({ intent: 'supply', supplyDrugs: ['prednisone'] });
+    await page.goto(`${stack.url}/#/review`);
+    const dd = page.locator('dd[data-intent="supply"]').first();
+    await dd.waitFor();
+    expect(await dd.textContent()).toBe('药品供应问题'); // the language chosen in the previous test
+    expect(await page.locator('dd', { hasText: '泼尼松' }).count()).toBeGreaterThan(0);
+  });
 });
