@@ -25,7 +25,7 @@ describe('RI worksheet in Chromium', () => {
     mkdirSync(SHOTS, { recursive: true });
     stack = await spawnStack({ args: ['--virtual-clock=2027-05-01T00:00:00Z'] });
     const enrolled = await stack.call('POST', '/api/patients', {
-      studyId: 'RI-001', phone: '+15555550131', timeZone: 'Asia/Shanghai', language: 'zh-CN', enrolledOn: '2027-01-04',
+      studyId: 'RI-001', phone: '+12015550131', timeZone: 'Asia/Shanghai', language: 'zh-CN', enrolledOn: '2027-01-04',
       doseTimes: { morning: '08:00', evening: '20:00' }, prednisoneStartMg: 40, discreet: false,
     });
     expect(enrolled.status).toBe(201);
@@ -115,7 +115,7 @@ describe('RI worksheet in Chromium', () => {
   });
 
   it('labels reply intents in the review queue: a supply problem with the drug, not a raw code', async () => {
-    const sent = await stack.call('POST', '/local/sms/inbound', { from: '+15555550131', body: '泼尼松吃完了，还没去医院拿药' });
+    const sent = await stack.call('POST', '/local/sms/inbound', { from: '+12015550131', body: '泼尼松吃完了，还没去医院拿药' });
     expect(sent.body.interpretation).toMatchObject({ intent: 'supply', supplyDrugs: ['prednisone'] });
     await page.goto(`${stack.url}/#/review`);
     const dd = page.locator('dd[data-intent="supply"]').first();
