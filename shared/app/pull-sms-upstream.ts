@@ -1,6 +1,6 @@
 import type { InboundSmsRecord } from '#adapters/sns/inbound-payload.ts';
 import type { DeliveryReceiptLog, SmsUpstream, UpstreamKind, UpstreamMessage } from '#ports/sms-upstream.ts';
-import { handleInboundSms, type InboundSmsDeps } from './inbound-sms.ts';
+import { handleInboundSms, type InboundSmsDeps } from './inbound/index.ts';
 
 /**
  * The mainland provider has no webhook we can expose without an ICP licence: every minute this

@@ -9,7 +9,7 @@ import { DynamoMessageLog } from '#adapters/dynamo/message-log.ts';
 import { DynamoPatientRepository } from '#adapters/dynamo/patient-repository.ts';
 import { DynamoReminderRepository } from '#adapters/dynamo/reminder-repository.ts';
 import { DynamoReportRepository } from '#adapters/dynamo/report-repository.ts';
-import type { InboundSmsDeps } from '#app/inbound-sms.ts';
+import type { InboundSmsDeps } from '#app/inbound/index.ts';
 import { pullSmsUpstream, UpstreamPullError, type PullOptions } from '#app/pull-sms-upstream.ts';
 import { loadProtocolFile } from '#config/protocol-loader.ts';
 import type { Protocol } from '#domain/protocol.ts';
@@ -92,6 +92,8 @@ describe('pull-sms: replies and receipts from the provider queues (MNS fake on 1
     expect(result).toMatchObject({ replies: 1, duplicates: 1 });
     expect(s.fake.pending('SmsUp')).toBe(0);
     expect((await s.inbound.patients.get(s.patient.id))?.smsOptOut).toBe(true);
+    // One confirmation, through the approved stop_confirm template (no variables, signature added by the provider).
+    expect(s.fake.sent.map((m) => [m.templateCode, m.text])).toEqual([['SMS_900000016', `【北京协和医院】${protocol.templates['zh-CN']['reply.stop_confirm']}`]]);
   });
 
   it('replies that arrive out of order are read in the order the patient sent them', async () => {
