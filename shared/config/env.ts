@@ -79,7 +79,13 @@ export const weeklyDigestEnvSchema = z.object({
 
 export const coordinatorApiEnvSchema = z.object({
   TABLE_NAME: tableName,
-  AUTH_MODE: z.enum(['cognito', 'local-token']),
+  AUTH_MODE: z.enum(['cognito', 'oidc', 'local-token']),
+  /** oidc: the issuer (iss), accepted audiences (comma-separated), the console's client id, the roles claim, the scopes asked for. */
+  OIDC_ISSUER: z.url().optional(),
+  OIDC_AUDIENCE: optionalText,
+  OIDC_CLIENT_ID: optionalText,
+  OIDC_ROLES_CLAIM: optionalText,
+  OIDC_SCOPES: optionalText,
   COGNITO_USER_POOL_ID: optionalText,
   COGNITO_CLIENT_ID: optionalText,
   COGNITO_DOMAIN: optionalText,
