@@ -4,6 +4,7 @@ import { decodeCursor } from '#adapters/dynamo/keys.ts';
 import { EXPORT_DATASETS } from '#app/coordinator/exports.ts';
 import { doseTimesSchema, e164Schema, patientSchema, PATIENT_STATUSES, studyIdSchema } from '#domain/patient.ts';
 import { armSchema, languageSchema, localDateSchema, timeZoneSchema } from '#domain/protocol.ts';
+import { checkMobileNumber } from '#domain/phone.ts';
 import { ALERT_KINDS } from '#ports/alerts.ts';
 import { REVIEW_OUTCOMES } from '#ports/reports.ts';
 import { VISIT_RESPONSES } from '#ports/visits.ts';
@@ -61,12 +62,22 @@ export const auditQuery = z.strictObject({
 });
 
 // ---- request bodies --------------------------------------------------------------------------
-/** A phone as people type it ("+86 138-0013-8000", "+86 (138) 0013 8000"): separators dropped, then strict E.164. */
+/**
+ * A phone as people type it ("+86 138-0013-8000", "+86 (138) 0013 8000"): a valid mobile number of
+ * its country (libphonenumber-js, max metadata; US/Canada FIXED_LINE_OR_MOBILE accepted), stored
+ * in E.164. Anything else is a 400 naming the field: "+86 10 6915 6114 is a landline: …".
+ */
 const phoneInput = z
   .string()
-  .transform((text) => text.replace(/[\s\-().\u00a0]/gu, ''))
+  .max(40)
+  .transform((text, ctx) => {
+    const checked = checkMobileNumber(text);
+    if (checked.ok) return checked.e164;
+    ctx.addIssue({ code: 'custom', message: checked.message });
+    return z.NEVER;
+  })
   .pipe(e164Schema)
-  .meta({ description: 'E.164, e.g. +8613800138000; spaces, dashes and parentheses are ignored.' });
+  .meta({ description: 'A mobile number with its country code, e.g. +86 138 0013 8000 (spaces, dashes and parentheses are ignored); stored in E.164. Landlines, toll-free and VoIP numbers are refused.' });
 
 const regimen = {
   prednisoneStartMg: z.number().positive().optional(),
@@ -204,8 +215,29 @@ export const auditEntryResponse = z
     before: z.unknown(),
     after: z.unknown(),
     reason: z.string().optional(),
+    kind: z.enum(['write', 'read', 'anchor']).optional().meta({ description: 'write (a change), read (who viewed patient data), anchor (the daily chain anchor).' }),
+    seq: z.number().int().optional().meta({ description: "Position in the entity's hash chain." }),
+    prevHash: z.string().optional(),
+    hash: z.string().optional().meta({ description: 'SHA-256 of the previous hash and this entry (docs/security.md).' }),
   })
   .meta({ id: 'AuditEntry' });
+export const auditVerificationResponse = z
+  .object({
+    chains: z.number().int(),
+    entries: z.number().int(),
+    anchors: z.number().int(),
+    anchoredHeads: z.number().int(),
+    breaks: z.array(
+      z.object({
+        entity: z.string(),
+        seq: z.number().int(),
+        entryId: z.string().nullable(),
+        problem: z.enum(['edited', 'removed', 'reordered', 'forked', 'truncated', 'misplaced']),
+        detail: z.string(),
+      }),
+    ),
+  })
+  .meta({ id: 'AuditVerification' });
 const visitRecordResponse = z
   .object({
     visitKey: z.string(),
@@ -268,4 +300,13 @@ export const reportPage = pageOf(reportResponse, 'ReportPage');
 export const alertPage = pageOf(alertResponse, 'AlertPage');
 export const digestPage = pageOf(digestResponse, 'DigestPage');
 export const auditList = z.object({ items: z.array(auditEntryResponse) }).meta({ id: 'AuditList' });
-export const csvResponse = z.string().meta({ description: 'RFC 4180 CSV, header row first.' });
+export const exportLink = z
+  .object({
+    dataset: z.enum(EXPORT_DATASETS),
+    filename: z.string(),
+    url: z.url().meta({ description: 'Downloads the RFC 4180 CSV (header row first) without any other credential, until expiresAt. On AWS a presigned S3 GET.' }),
+    expiresAt: z.iso.datetime(),
+    rows: z.number().int().min(0).meta({ description: 'Data rows (the header not counted).' }),
+    bytes: z.number().int().min(0),
+  })
+  .meta({ id: 'ExportLink' });

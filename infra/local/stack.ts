@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { networkInterfaces, tmpdir } from 'node:os';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, SNSEvent } from 'aws-lambda';
@@ -15,7 +16,8 @@ import { DynamoPatientRepository } from '#adapters/dynamo/patient-repository.ts'
 import { DynamoReminderRepository } from '#adapters/dynamo/reminder-repository.ts';
 import { DynamoReportRepository } from '#adapters/dynamo/report-repository.ts';
 import { DynamoVisitRepository } from '#adapters/dynamo/visit-repository.ts';
-import { expireConversations } from '#app/inbound/index.ts';
+import { LocalExportStore } from '#adapters/exports/local-export-store.ts';
+import { expireConversations, retryUnprocessedInbound } from '#app/inbound/index.ts';
 import { planPatient } from '#app/plan-schedule.ts';
 import { loadProtocolFile } from '#config/protocol-loader.ts';
 import type { Protocol } from '#domain/protocol.ts';
@@ -73,7 +75,12 @@ export interface LocalStack {
   dataDir: string | null;
   tableName: string;
   repos: ReturnType<typeof repositories>;
-  /** Calls the coordinator-api handler as API Gateway would (in process, no HTTP). */
+  /** Where exports are written; the local server serves its signed links at /local/exports/…. */
+  exports: LocalExportStore;
+  /**
+   * Calls the coordinator-api handler as API Gateway would (in process, no HTTP). For an export,
+   * `body` is the link the API answered and `text` the file it points to (as a browser following it).
+   */
   callApi(method: string, path: string, body?: unknown): Promise<ApiAnswer>;
   /** Texts the study as a patient: the two-way payload through SNS into the inbound handler. */
   textIn(input: LocalInbound): Promise<{ inboundMessageId: string; replies: OutboxEntry[] }>;
@@ -81,6 +88,7 @@ export interface LocalStack {
 }
 
 export const LOCAL_TABLE_NAME = 'trial-local';
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 const LOCAL_ARN = (name: string) => `arn:aws:sns:local:000000000000:${name}`;
 
 function repositories(db: LocalDynamo, tableName: string, protocol: Protocol) {
@@ -153,6 +161,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
   let server: Server | null = null;
   let url: string | null = null;
+  // Exports: <data dir>/exports, or a temporary directory removed at close for an in-memory stack.
+  const exportDir = dataDir ? join(dataDir, 'exports') : mkdtempSync(join(tmpdir(), 'trial-exports-'));
+  const exportStore = new LocalExportStore({ dir: exportDir, baseUrl: () => url ?? 'http://127.0.0.1/' });
   const handlers: {
     api?: (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyResultV2>;
     inbound?: (event: SNSEvent) => Promise<unknown>;
@@ -189,14 +200,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       gateway,
       inbox,
       messages: repos.messages,
+      exports: exportStore,
       token,
       consoleConfig: { auth: 'local-token', token, local: true, studyTimeZone: protocol.studyTimeZone },
+      // Bound to every interface: it answers to this machine's addresses, never to a DNS name.
+      extraHosts: LOOPBACK.has(host) ? [] : host === '0.0.0.0' || host === '::' ? Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((i) => i.address)) : [host],
       api: (event) => handlers.api!(event),
       inbound: (event) => handlers.inbound!(event),
       afterInbound,
     });
     const port = await listen(server, options.port ?? 3000, host);
-    url = `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}/`;
+    url = `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host}:${port}/`;
   }
   setLocalEnvironment(tableName, token, url ?? 'http://localhost:3000/');
 
@@ -223,6 +237,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     protocol,
     clock,
     expireConversations: (now: string) => expireConversations({ conversations: repos.conversations, reports: repos.reports, audit: repos.audit, protocol }, now),
+    retryInbound: (now: string, remainingMs: () => number) => retryUnprocessedInbound({ ...repos, publisher: inbox, sms: gateway, clock, protocol }, now, { remainingMs, leaseSeconds: 150 }),
   });
   const digest = createDigestHandler({
     ...repos,
@@ -235,6 +250,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   });
   const api = createApiHandler({
     ...repos,
+    exports: exportStore,
     protocol,
     planner,
     clock,
@@ -312,6 +328,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     dataDir,
     tableName,
     repos,
+    exports: exportStore,
     async callApi(method, path, body) {
       const requestUrl = new URL(path, 'http://localhost');
       const text = body === undefined ? '' : JSON.stringify(body);
@@ -330,9 +347,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       try {
         parsed = out ? JSON.parse(out) : null;
       } catch {
-        /* CSV and other text stay text */
+        /* other text stays text */
       }
-      return { status: r.statusCode ?? 200, body: parsed, text: out, headers: Object.fromEntries(Object.entries(r.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)])) };
+      const headers = Object.fromEntries(Object.entries(r.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]));
+      const link = (parsed as { url?: unknown } | null)?.url;
+      if (r.statusCode === 200 && requestUrl.pathname.startsWith('/api/exports/') && typeof link === 'string') {
+        const target = new URL(link);
+        const file = await exportStore.open(decodeURIComponent(target.pathname.replace(/^\/local\/exports\//, '')), target.searchParams);
+        if (!file.ok) throw new Error(`export link refused: ${file.reason}`);
+        const chunks: Buffer[] = [];
+        for await (const chunk of file.stream) chunks.push(chunk as Buffer);
+        return { status: 200, body: parsed, text: Buffer.concat(chunks).toString('utf8'), headers };
+      }
+      return { status: r.statusCode ?? 200, body: parsed, text: out, headers };
     },
     async textIn(input) {
       const payload = twoWayPayload(input, newInboundId);
@@ -348,6 +375,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         await new Promise<void>((done) => server!.close(() => done()));
       }
       await db.close();
+      if (!dataDir) rmSync(exportDir, { recursive: true, force: true });
     },
   };
   return stack;

@@ -19,6 +19,7 @@ import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config.ts';
+import { exportBucketName } from './stateful-stack.ts';
 import { TrialFunction, type AnyFunctionName, type TrialFunctionProps } from '../constructs/trial-function.ts';
 
 /** What the stateless stack takes from the stateful one. */
@@ -186,7 +187,9 @@ export class StatelessStack extends Stack {
     })
       .bindTable(s.table, s.dataKey, 'readWrite')
       .allowPublishTo(s.alertTopic, s.messagingKey, 'ALERT_TOPIC_ARN')
-      .allowPublishTo(s.escalationTopic, s.messagingKey, 'ESCALATION_TOPIC_ARN');
+      .allowPublishTo(s.escalationTopic, s.messagingKey, 'ESCALATION_TOPIC_ARN')
+      // It retries inbound texts no delivery processed (shared/app/inbound/retry-unprocessed.ts), which may answer them.
+      .allowSendSms(config.sms);
 
     const digest = new TrialFunction(this, 'WeeklyDigest', {
       ...common,
@@ -210,7 +213,9 @@ export class StatelessStack extends Stack {
       memorySize: 512,
       timeout: Duration.seconds(29),
       reservedConcurrency: config.concurrency.coordinatorApi,
-    }).bindTable(s.table, s.dataKey, 'readWriteDelete');
+    })
+      .bindTable(s.table, s.dataKey, 'readWriteDelete')
+      .allowExportsTo(exportBucketName(props.envName, this), s.dataKey);
 
     this.functions = {
       'dispatch-reminders': dispatch,

@@ -60,12 +60,15 @@ export const pullSmsEnvSchema = z
     path: ['ALIYUN_CREDENTIALS_SECRET_ARN'],
   });
 
-export const sweepAdherenceEnvSchema = z.object({
-  TABLE_NAME: tableName,
-  ALERT_TOPIC_ARN: arn,
-  ESCALATION_TOPIC_ARN: arn,
-  CONSOLE_URL: z.url(),
-});
+export const sweepAdherenceEnvSchema = z
+  .object({
+    TABLE_NAME: tableName,
+    ALERT_TOPIC_ARN: arn,
+    ESCALATION_TOPIC_ARN: arn,
+    CONSOLE_URL: z.url(),
+  })
+  // The sweep retries unprocessed inbound texts, which may answer them.
+  .extend(smsEnvSchema.shape);
 
 export const weeklyDigestEnvSchema = z.object({
   TABLE_NAME: tableName,
@@ -92,6 +95,10 @@ export const coordinatorApiEnvSchema = z.object({
   LOCAL_API_TOKEN: optionalText,
   /** Local stack only: an optional second token that gives the read-only monitor role. */
   LOCAL_MONITOR_TOKEN: optionalText,
+  /** The private bucket exports are written to (AWS); the local stack uses a directory instead. */
+  EXPORT_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name').optional(),
+  /** The bucket's KMS key (its ARN), named on every write. */
+  EXPORT_KMS_KEY_ID: optionalText,
 });
 
 /** Parses an environment against a schema; throws one error naming every bad variable. */

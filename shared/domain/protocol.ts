@@ -271,6 +271,28 @@ export const protocolSchema = z
       })
       .strict(),
     contacts: z.object({ studyPhone: z.string().min(3), urgentPhone: z.string().min(3) }).strict(),
+    /** Inbound texts: automatic-reply budgets, unknown senders, retention, retries (docs/replies.md). */
+    inbound: z
+      .object({
+        /** Automatic replies per sender number per local day (STOP/START confirmations and the urgent-contact text are outside it). */
+        autoReplyBudgetPerNumberPerDay: z.number().int().min(0).max(20),
+        unknownSenders: z
+          .object({
+            /** Replies to all unknown numbers together per local day (each number gets at most one a day anyway). */
+            maxRepliesPerDay: z.number().int().min(0).max(1000),
+            /** Country calling codes ("86", "1") whose numbers may be answered; absent: those of the enrolled patients' phones. */
+            allowedCallingCodes: z.array(z.string().regex(/^[1-9][0-9]{0,2}$/, 'a country calling code without "+"')).min(1).optional(),
+            /** Texts from unknown numbers and their reports are deleted (DynamoDB TTL) this many days after receipt. */
+            retentionDays: z.number().int().min(1).max(3650),
+          })
+          .strict(),
+        /** A stored text not processed this many minutes after receipt (or after a failed attempt) is retried by the sweep. */
+        retryAfterMinutes: z.number().int().min(1).max(24 * 60),
+        /** After this many failed processing attempts a routine `inbound_unprocessed` item names the message (retries go on). */
+        attemptsBeforeAlert: z.number().int().min(1).max(50),
+      })
+      .strict()
+      .default({ autoReplyBudgetPerNumberPerDay: 3, unknownSenders: { maxRepliesPerDay: 20, retentionDays: 90 }, retryAfterMinutes: 5, attemptsBeforeAlert: 3 }),
     templates: z.object({ 'zh-CN': templateSetSchema, en: templateSetSchema }).strict(),
     mainlandSms: mainlandSmsSchema.optional(),
   })

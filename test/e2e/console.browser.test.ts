@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -13,7 +13,7 @@ import { spawnStack, type SpawnedStack } from './spawn-stack.ts';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = resolve(import.meta.dirname, '../../test-results/console');
 const XSS = '<img src=x onerror=alert(1)>';
-const PHONE = '+15555550121';
+const PHONE = '+12015550121';
 
 describe('coordinator console in Chromium', () => {
   let stack: SpawnedStack;
@@ -114,12 +114,29 @@ describe('coordinator console in Chromium', () => {
     expect(await page.getByLabel(/Mobile phone/).getAttribute('aria-invalid')).toBe('true');
     await shot('03-enroll-invalid-phone');
 
-    await page.getByLabel(/Mobile phone/).fill('+15555550122');
+    // A landline cannot receive SMS: the form says so at the field (issue 17 part 3).
+    await page.getByLabel(/Mobile phone/).fill('+86 10 6915 6114');
+    await page.getByRole('button', { name: 'Enroll' }).click();
+    await expect.poll(() => phoneError.textContent()).toContain('+86 10 6915 6114 is a landline');
+
+    await page.getByLabel(/Mobile phone/).fill('+12015550122');
     await page.getByRole('button', { name: 'Enroll' }).click();
     await page.waitForURL(/#\/patients\//);
     await page.locator('h1', { hasText: 'UI-002' }).waitFor();
     const list = await stack.call('GET', '/api/patients');
     expect(list.body.items.map((p: { studyId: string }) => p.studyId).sort()).toEqual(['UI-001', 'UI-002']);
+  });
+
+  it('exports download through the link the API answers (issue 13 part 4)', async () => {
+    await page.goto(`${stack.url}/#/exports`);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByText('patients.csv').click()]);
+    expect(download.suggestedFilename()).toMatch(/^patients-\d{4}-\d{2}-\d{2}\.csv$/);
+    expect(new URL(download.url()).pathname).toMatch(/^\/local\/exports\/patients\//);
+    const path = await download.path();
+    const text = readFileSync(path, 'utf8');
+    expect(text.split('\r\n')[0]).toMatch(/^studyId,status,arm,/);
+    expect(text).toContain('UI-001');
+    expect(text).not.toContain('+1');
   });
 
   it('shows the patient page, the patient phone, digests and the Chinese UI (screenshots)', async () => {
@@ -141,6 +158,11 @@ describe('coordinator console in Chromium', () => {
     expect(bubbles.some((text) => text.includes(XSS))).toBe(true);
     expect(bubbles.some((text) => text.includes('发烧39度'))).toBe(true);
     expect(await page.locator('.thread img').count()).toBe(0);
+    // Each inbound text can be opened for its handling and the provider's origin metadata (no phone numbers).
+    const origin = page.locator('.thread .bubble.in details').first();
+    await origin.locator('summary', { hasText: 'Handling and origin' }).click();
+    expect(await origin.textContent()).toContain('SNS message id');
+    expect(await origin.textContent()).not.toMatch(/\+1555/);
     await shot('04-patient-page');
     await page.goto(`${stack.url}/#/patients`);
     await page.locator('table a', { hasText: 'UI-001' }).waitFor();

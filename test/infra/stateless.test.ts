@@ -55,7 +55,8 @@ function statementsOf(name: FunctionName): Statement[] {
     .filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles).includes(`"${roleId}"`))
     .flatMap((r) => (r.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
 }
-const actionsOf = (name: FunctionName) => statementsOf(name).flatMap((s) => asArray(s.Action));
+/** What the role is allowed (explicit denies are checked on their own). */
+const actionsOf = (name: FunctionName) => statementsOf(name).filter((s) => s.Effect === 'Allow').flatMap((s) => asArray(s.Action));
 /** An export of the stateful stack, as the stateless template imports it. */
 const importOf = (statefulLogicalIdPrefix: string) => (value: unknown) => JSON.stringify(value).includes(`ExportsOutputRef${statefulLogicalIdPrefix}`);
 
@@ -133,13 +134,36 @@ describe('least privilege', () => {
     }
   });
 
-  it('table grants name the table and its three indexes, never index/*', () => {
+  it('table grants name the table and its four indexes, never index/*', () => {
     for (const name of FUNCTION_NAMES) {
       const table = statementsOf(name).find((s) => s.Sid === 'TableAccess')!;
       const text = JSON.stringify(table.Resource);
       expect(text).not.toContain('/index/*');
-      for (const index of ['gsi1', 'gsi2', 'gsi3']) expect(text, name).toContain(`/index/${index}`);
+      for (const index of ['gsi1', 'gsi2', 'gsi3', 'gsi4']) expect(text, name).toContain(`/index/${index}`);
     }
+  });
+
+  it('no role may update or delete an audit item: an explicit deny on the AUDIT# partitions, on the table itself', () => {
+    for (const name of FUNCTION_NAMES) {
+      const statements = statementsOf(name) as (Statement & { Condition?: Record<string, Record<string, unknown>> })[];
+      const deny = statements.find((s) => s.Sid === 'AuditTrailAppendOnly');
+      expect(deny, name).toBeDefined();
+      expect(deny!.Effect).toBe('Deny');
+      expect(asArray(deny!.Action).sort()).toEqual(['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:PartiQLDelete', 'dynamodb:PartiQLUpdate', 'dynamodb:UpdateItem']);
+      expect(deny!.Condition).toEqual({ 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['AUDIT#*'] } });
+      const tableArn = (statements.find((s) => s.Sid === 'TableAccess')!.Resource as unknown[])[0];
+      expect(asArray(deny!.Resource as unknown)).toEqual([tableArn]);
+      // Nothing else in the role can change an item without going through UpdateItem/DeleteItem/PutItem.
+      const allowed = actionsOf(name).filter((a) => a.startsWith('dynamodb:'));
+      expect(allowed.filter((a) => !['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem'].includes(a)), name).toEqual([]);
+    }
+  });
+
+  it('the table keeps point-in-time recovery and its backup plan (the audit trail is kept for the record life)', () => {
+    const table = Object.values(statefulResources).find((r) => r.Type === 'AWS::DynamoDB::Table')!;
+    expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    expect(JSON.stringify(table.Properties.GlobalSecondaryIndexes)).toContain('"gsi4"');
+    expect(Object.values(statefulResources).some((r) => r.Type === 'AWS::Backup::BackupPlan')).toBe(true);
   });
 
   it('no function touches Cognito, IAM or KMS key administration', () => {
@@ -163,23 +187,37 @@ describe('least privilege', () => {
     },
   );
 
-  it('sweep publishes to the alert and escalation topics only, digest to the alert topic only, neither texts patients', () => {
-    const topicsOf = (name: FunctionName) => statementsOf(name).filter((s) => asArray(s.Action).includes('sns:Publish'));
+  it('sweep publishes to the alert and escalation topics, and texts only to answer the inbound texts it retries; digest to the alert topic only and never texts', () => {
+    const topicsOf = (name: FunctionName) => statementsOf(name).filter((s) => asArray(s.Action).includes('sns:Publish') && s.NotResource === undefined);
     const sweep = topicsOf('sweep-adherence');
     expect(sweep.map((s) => (importOf('AlertTopic')(s.Resource) ? 'alert' : importOf('EscalationTopic')(s.Resource) ? 'escalation' : 'other')).sort()).toEqual(['alert', 'escalation']);
+    // The retry of an unprocessed inbound text (shared/app/inbound/retry-unprocessed.ts) may answer it: the same phone-number-only grant as inbound-sms.
+    expect(statementsOf('sweep-adherence').filter((s) => s.NotResource !== undefined)).toEqual(statementsOf('inbound-sms').filter((s) => s.NotResource !== undefined));
     const digest = topicsOf('weekly-digest');
     expect(digest).toHaveLength(1);
     expect(importOf('AlertTopic')(digest[0]!.Resource)).toBe(true);
-    for (const name of ['sweep-adherence', 'weekly-digest'] as const) {
-      expect(statementsOf(name).some((s) => s.NotResource !== undefined), name).toBe(false);
-      expect(actionsOf(name), name).not.toContain('sns:CheckIfPhoneNumberIsOptedOut');
-    }
+    expect(statementsOf('weekly-digest').some((s) => s.NotResource !== undefined)).toBe(false);
+    expect(actionsOf('weekly-digest')).not.toContain('sns:CheckIfPhoneNumberIsOptedOut');
   });
 
   it('plan-schedule and the coordinator API have no SNS permission at all (the API cannot text a phone number)', () => {
     for (const name of ['plan-schedule', 'coordinator-api'] as const) {
       expect(actionsOf(name).filter((a) => a.startsWith('sns:')), name).toEqual([]);
     }
+  });
+
+  it('only the coordinator API touches S3: put, get and abort objects of the export bucket, with its key; no list, no delete', () => {
+    for (const name of FUNCTION_NAMES) {
+      const s3 = actionsOf(name).filter((a) => a.startsWith('s3:'));
+      expect(s3.sort(), name).toEqual(name === 'coordinator-api' ? ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'] : []);
+    }
+    const objects = statementsOf('coordinator-api').find((s) => s.Sid === 'ExportObjects')!;
+    expect(JSON.stringify(objects.Resource)).toMatch(/:s3:::trial-sms-dev-exports-.*\/\*"/);
+    const key = statementsOf('coordinator-api').find((s) => s.Sid === 'ExportKey')!;
+    expect(JSON.stringify(key.Resource)).toContain('DataKey');
+    const variables = (fnProps('coordinator-api').Environment as { Variables: Record<string, unknown> }).Variables;
+    const bucket = Object.values(statefulResources).find((r) => r.Type === 'AWS::S3::Bucket')!;
+    expect(trial.stateless.resolve(variables.EXPORT_BUCKET)).toEqual(trial.stateful.resolve(bucket.Properties.BucketName));
   });
 
   it('logs go only to the function’s own log group (no AWSLambdaBasicExecutionRole)', () => {

@@ -28,7 +28,9 @@ vi.hoisted(() => {
 });
 const { createInboundHandler, InboundBatchError } = await import('#functions/inbound-sms/handler.ts');
 
-const protocol = loadProtocolFile();
+const bundled = loadProtocolFile();
+// Unknown numbers are answered only in allowed countries (default: the enrolled patients'); these tests' numbers are +1.
+const protocol = { ...bundled, inbound: { ...bundled.inbound, unknownSenders: { ...bundled.inbound.unknownSenders, allowedCallingCodes: ['1'] } } };
 const local = useLocalDynamo();
 const snsMock = mockClient(SNSClient);
 const ALERT_TOPIC = 'arn:aws:sns:us-east-1:000000000000:trial-alerts';

@@ -2,9 +2,10 @@ import { exportJWK, generateKeyPair, SignJWT, createLocalJWKSet } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { claimAt, oidcVerifier } from '#functions/coordinator-api/auth.ts';
 
+type PrivateKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
 const ISSUER = 'https://sso.example-hospital.cn/realms/trial';
-let privateKey: CryptoKey;
-let otherKey: CryptoKey;
+let privateKey: PrivateKey;
+let otherKey: PrivateKey;
 let verifier: ReturnType<typeof oidcVerifier>;
 
 beforeAll(async () => {
@@ -15,7 +16,7 @@ beforeAll(async () => {
   verifier = oidcVerifier({ issuer: ISSUER, audience: ['trial-sms-console'], rolesClaim: 'realm_access.roles', keys: createLocalJWKSet({ keys: [jwk] }) });
 });
 
-const token = (claims: Record<string, unknown>, options: { key?: CryptoKey; issuer?: string; exp?: string } = {}) =>
+const token = (claims: Record<string, unknown>, options: { key?: PrivateKey; issuer?: string; exp?: string } = {}) =>
   new SignJWT({ realm_access: { roles: ['coordinator'] }, preferred_username: 'li.wei', ...claims })
     .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
     .setIssuer(options.issuer ?? ISSUER)

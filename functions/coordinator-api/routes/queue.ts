@@ -1,4 +1,5 @@
 import { acknowledgeAlert } from '#app/acknowledge-alert.ts';
+import { recordAccess, recordPatientRead } from '#app/audit/record-read.ts';
 import { StateConflictError } from '#app/coordinator/deps.ts';
 import { reviewReport } from '#app/coordinator/review-report.ts';
 import { NotFoundError } from '#ports/patients.ts';
@@ -24,8 +25,13 @@ export const queueRoutes: AnyRoute[] = [
     roles: ANY_ROLE,
     query: reportsQuery,
     responses: { 200: { description: 'One page', schema: reportPage } },
-    async handle({ deps, query, principal }) {
+    async handle({ deps, query, principal, now, requestId }) {
       const page = await deps.reports.listByStatus(query.status, query.cursor, query.limit ?? 50);
+      await recordAccess(deps.audit, { actor: principal.subject, at: now, requestId }, 'reports.queue', {
+        reportIds: page.items.map((r) => r.id),
+        patientIds: [...new Set(page.items.flatMap((r) => (r.patientId ? [r.patientId] : [])))],
+        withText: principal.role === 'coordinator',
+      });
       return { status: 200, json: { ...page, items: page.items.map((r) => forRole(r, principal.role)) } };
     },
   }),
@@ -37,9 +43,13 @@ export const queueRoutes: AnyRoute[] = [
     roles: ANY_ROLE,
     params: idParams,
     responses: { 200: { description: 'The report', schema: reportResponse } },
-    async handle({ deps, params, principal }) {
+    async handle({ deps, params, principal, now, requestId }) {
       const report = await deps.reports.get(params.id);
       if (!report) throw new NotFoundError('no such report');
+      const ctx = { actor: principal.subject, at: now, requestId };
+      const details = { reportId: report.id, withText: principal.role === 'coordinator' };
+      if (report.patientId) await recordPatientRead(deps.audit, ctx, 'report.text', report.patientId, details);
+      else await recordAccess(deps.audit, ctx, 'report.text', { reportIds: [report.id], ...details });
       return { status: 200, json: forRole(report, principal.role) };
     },
   }),

@@ -6,9 +6,13 @@ import { alerting, appendAuditOnce, PATIENT_ACTOR, type InboundSmsDeps, type Run
 
 /** Triage: every text worth a look becomes a report for review; red flags and relapse signs raise alerts. */
 
-/** Urgent alert: study ID, CTCAE terms and grades, why, and the report id — never the text or the phone. */
+/**
+ * Urgent alert: study ID, CTCAE terms and grades, why, and the report id — never the text or the
+ * phone. A text processed late (its first attempts failed) is still pushed, saying how late.
+ */
 export async function raiseRedFlag(run: Run, patient: Patient | null, interpretation: Interpretation, reportId: string): Promise<void> {
   const who = patient?.studyId ?? 'unknown number';
+  const late = run.result.lateMinutes;
   const terms = interpretation.items.map((i) => (i.grade === null ? i.term : `${i.term} (grade ${i.grade})`)).join(', ') || 'red flag';
   const { alert } = await raiseAlert(alerting(run.deps), {
     kind: 'red_flag',
@@ -16,7 +20,7 @@ export async function raiseRedFlag(run: Run, patient: Patient | null, interpreta
     episodeKey: `red_flag:${run.message.inboundMessageId}`,
     patientId: patient?.id ?? null,
     studyId: patient?.studyId ?? null,
-    title: `Red flag from ${who}: ${terms}`,
+    title: `Red flag from ${who}: ${terms}${late !== undefined ? ` (texted ${late} min ago; processing was delayed)` : ''}`,
     details: {
       studyId: patient?.studyId ?? null,
       items: interpretation.items,
@@ -24,6 +28,8 @@ export async function raiseRedFlag(run: Run, patient: Patient | null, interpreta
       relapseSignal: interpretation.relapseSignal,
       ...(interpretation.temperatureC !== undefined ? { temperatureC: interpretation.temperatureC } : {}),
       reportId,
+      receivedAt: run.message.receivedAt,
+      ...(late !== undefined ? { lateMinutes: late } : {}),
     },
     sourceId: reportId,
     now: run.now,
@@ -51,7 +57,7 @@ export async function raiseRelapseSignal(run: Run, patient: Patient, interpretat
 
 export async function fileReport(
   run: Run,
-  input: { id: string; patient: Patient | null; interpretation: Interpretation; source: Report['source']; answersCheckInId?: string },
+  input: { id: string; patient: Patient | null; interpretation: Interpretation; source: Report['source']; answersCheckInId?: string; retainUntil?: string },
 ): Promise<Report> {
   const { message } = run;
   const report: Report = {
@@ -65,6 +71,7 @@ export async function fileReport(
     text: message.body,
     interpretation: input.interpretation as unknown as Report['interpretation'],
     ...(input.answersCheckInId ? { answersCheckInId: input.answersCheckInId } : {}),
+    ...(input.retainUntil ? { retainUntil: input.retainUntil } : {}),
     source: input.source,
     status: 'open',
     version: 1,
