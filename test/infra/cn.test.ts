@@ -37,7 +37,7 @@ beforeAll(() => {
   trial = buildTrialApp(app, cn);
   stateless = Template.fromStack(trial.stateless).toJSON().Resources as Record<string, Resource>;
   stateful = Template.fromStack(trial.stateful).toJSON().Resources as Record<string, Resource>;
-}, 180_000);
+}, 600_000);
 
 describe('env=cn (aws-cn partition)', () => {
   it('has no Cognito, no SNS SMS permission, no two-way SMS topic and no X-Ray', () => {
