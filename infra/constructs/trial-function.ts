@@ -28,7 +28,7 @@ function nagText(value: string, stack: Stack): string {
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The functions of the system; each has its entry at functions/<name>/handler.ts. */
-export const FUNCTION_NAMES = ['dispatch-reminders', 'plan-schedule', 'inbound-sms', 'sweep-adherence', 'weekly-digest', 'coordinator-api'] as const;
+export const FUNCTION_NAMES = ['dispatch-reminders', 'plan-schedule', 'inbound-sms', 'sweep-adherence', 'weekly-digest', 'daily-summary', 'coordinator-api'] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 /** Functions only the mainland (aliyun) environment has: the provider's queues are pulled, not pushed. */
 export const MAINLAND_FUNCTION_NAMES = ['pull-sms'] as const;

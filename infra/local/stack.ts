@@ -20,6 +20,7 @@ import { LocalExportStore } from '#adapters/exports/local-export-store.ts';
 import { expireConversations, retryUnprocessedInbound } from '#app/inbound/index.ts';
 import { planPatient } from '#app/plan-schedule.ts';
 import { loadProtocolFile } from '#config/protocol-loader.ts';
+import { ADHERENCE_ALERT_KINDS } from '#domain/missed-dose-rules.ts';
 import type { Protocol } from '#domain/protocol.ts';
 import { LocalAlertInbox } from './alert-inbox.ts';
 import { realClock, virtualClock, type LocalClock } from './clock.ts';
@@ -233,7 +234,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const intent = String(stored?.interpretation?.intent ?? '');
     invalidate(intent === 'opt_out' || intent === 'opt_in' ? 'all' : 'sweep');
     if (stored?.patientId && (intent === 'dose_taken' || intent === 'dose_missed')) {
-      if ((await repos.alerts.listUnresolved('missed_dose', stored.patientId)).length > 0) sweepDirty = true;
+      for (const kind of ADHERENCE_ALERT_KINDS) if ((await repos.alerts.listUnresolved(kind, stored.patientId)).length > 0) sweepDirty = true;
     }
   };
 
@@ -259,16 +260,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     const port = await listen(server, options.port ?? 3000, host);
     url = `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host}:${port}/`;
+    inbox.consoleUrl = url;
   }
   setLocalEnvironment(tableName, token, url ?? 'http://localhost:3000/');
 
-  const [{ createPlanHandler }, { createDispatchHandler }, { createInboundHandler }, { createSweepHandler }, { createDigestHandler }, { createApiHandler }, { localTokenVerifier }] =
+  const [{ createPlanHandler }, { createDispatchHandler }, { createInboundHandler }, { createSweepHandler }, { createDigestHandler }, { createDailySummaryHandler }, { createApiHandler }, { localTokenVerifier }] =
     await Promise.all([
       import('#functions/plan-schedule/handler.ts'),
       import('#functions/dispatch-reminders/handler.ts'),
       import('#functions/inbound-sms/handler.ts'),
       import('#functions/sweep-adherence/handler.ts'),
       import('#functions/weekly-digest/handler.ts'),
+      import('#functions/daily-summary/handler.ts'),
       import('#functions/coordinator-api/handler.ts'),
       import('#functions/coordinator-api/auth.ts'),
     ]);
@@ -297,6 +300,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     smsCostPerPartUsd: options.smsCostPerPartUsd ?? Number(process.env.SMS_COST_PER_PART_USD),
     language: 'zh-CN',
     ...(url ? { consoleUrl: url } : {}),
+    clock,
+  });
+  const dailySummary = createDailySummaryHandler({
+    alerts: repos.alerts,
+    publisher: inbox,
+    audit: repos.audit,
+    protocol,
+    language: 'zh-CN',
+    consoleUrl: url ?? 'http://localhost:3000/',
     clock,
   });
   const api = createApiHandler({
@@ -365,6 +377,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         sweepDirty = false;
         invalidate('sweep');
         await sweep(scheduledEvent('sweep-adherence', now), lambdaContext('sweep-adherence'));
+      },
+    },
+    {
+      // Every day at the protocol time, as on AWS; the function skips weekends and protocol holidays.
+      name: 'daily-summary',
+      cadence: dailyAt(protocol.alerts.dailySummary.time, zone),
+      run: async (now) => {
+        await dailySummary(scheduledEvent('daily-summary', now), lambdaContext('daily-summary'));
       },
     },
     {

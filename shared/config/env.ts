@@ -80,6 +80,15 @@ export const weeklyDigestEnvSchema = z.object({
   CONSOLE_URL: z.url().optional(),
 });
 
+export const dailySummaryEnvSchema = z.object({
+  TABLE_NAME: tableName,
+  /** The coordinators' topic only: the daily summary is routine, the investigator gets urgent escalations only. */
+  ALERT_TOPIC_ARN: arn,
+  CONSOLE_URL: z.url(),
+  /** Language of the summary text (the study team in Beijing reads Chinese by default). */
+  DIGEST_LANGUAGE: z.enum(['zh-CN', 'en']).default('zh-CN'),
+});
+
 export const coordinatorApiEnvSchema = z.object({
   TABLE_NAME: tableName,
   AUTH_MODE: z.enum(['cognito', 'oidc', 'local-token']),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IANAZone } from 'luxon';
+import { ALERT_KINDS } from './alert-kinds.ts';
 
 /**
  * The trial protocol as data. Nothing clinical is hard-coded: phases, regimens, visits,
@@ -208,6 +209,38 @@ export const protocolSchema = z
           .strict(),
       )
       .min(1),
+    /**
+     * The IgG4-RD Responder Index as scored at visits (shared/domain/responder-index.ts): the
+     * organ/site list of the instrument the study uses, the urgent weight, the serum IgG4 item and
+     * the relapse criterion's rule (docs/responder-index.md).
+     */
+    responderIndex: z
+      .object({
+        $comment: z.string().optional(),
+        instrument: z.string().min(1),
+        urgentMultiplier: z.number().int().min(1).max(4),
+        serumIgG4: z.boolean(),
+        sites: z
+          .array(
+            z
+              .object({
+                key: z.string().regex(/^[a-z0-9_]{1,40}$/, 'RI site keys are lower-case letters, digits and _'),
+                label: localized,
+                /** false for the constitutional-symptoms domain: scored, but not an organ for "new organ". */
+                organ: z.boolean(),
+              })
+              .strict(),
+          )
+          .min(1),
+        relapse: z
+          .object({
+            minRise: z.number().int().min(1).max(20),
+            reference: z.enum(['lowest_since_remission', 'previous_visit']),
+            remissionMaxTotal: z.number().int().min(0).max(20),
+          })
+          .strict(),
+      })
+      .strict(),
     labMonitoring: z
       .object({
         LEF: z
@@ -253,21 +286,60 @@ export const protocolSchema = z
         allowFreeTextExcerptsInDigest: z.boolean(),
       })
       .strict(),
+    /** Rules on REPORTED misses only ("no reply" is silence, see silenceRules). */
     missedDoseRules: z
       .object({
+        /** A missed-dose item when this many reported misses of the same drug follow each other (unanswered check-ins in between neither break nor extend the run). */
         consecutiveSameDrug: z.number().int().min(1),
+        /** A missed-dose item when `count` reported misses fall within the last `days` local days. */
         missedInDays: z.object({ count: z.number().int().min(1), days: z.number().int().min(1) }).strict(),
+        /** A reported missed prednisone dose on a taper day raises a steroid_withdrawal item (urgent lane by default). */
         anyPrednisoneDuringTaper: z.boolean(),
+      })
+      .strict(),
+    /** Sustained silence: its own items (no_reply, low_response), never counted as missed doses. */
+    silenceRules: z
+      .object({
+        /** A no_reply item when no check-in has been answered on this many consecutive local days with check-ins. */
         noReplyDays: z.number().int().min(1),
+        /** A low_response item when under `share` of the check-ins of the last `days` days were answered (at least `minCheckIns` known). */
+        lowResponse: z
+          .object({ share: z.number().gt(0).max(1), days: z.number().int().min(1), minCheckIns: z.number().int().min(1) })
+          .strict(),
       })
       .strict(),
     alerts: z
       .object({
+        /** An unacknowledged URGENT item is re-sent to the escalation topic (investigator) after this many minutes, then again. */
         urgentAckMinutes: minutes.min(1),
-        routineAckWorkingMinutes: minutes.min(1),
+        /** How many times an unacknowledged urgent item is re-sent to the escalation topic. */
+        maxEscalations: z.number().int().min(0).max(10),
         workingHours: z
           .object({ start: localTimeSchema, end: localTimeSchema, weekdays: z.array(z.number().int().min(1).max(7)).min(1) })
           .strict(),
+        /** Study-site calendar: public holidays (no summary, not working days) and weekend days that are working days (China's make-up days). */
+        calendar: z
+          .object({ holidays: z.array(localDateSchema), workingWeekendDays: z.array(localDateSchema) })
+          .strict(),
+        /** Which kinds are pushed at once (urgent lane); every other kind goes to the worklist (routine lane). */
+        lanes: z.object({ urgent: z.array(z.enum(ALERT_KINDS)) }).strict(),
+        worklist: z
+          .object({
+            /** An open routine item older than this many working days is marked overdue in the daily summary. */
+            overdueAfterWorkingDays: z.number().int().min(1).max(30),
+          })
+          .strict(),
+        /** The one routine push per working day. */
+        dailySummary: z
+          .object({
+            /** Study-time-zone local time of the summary (working days only). */
+            time: localTimeSchema,
+            /** Send a summary even when nothing is open ("nothing open today"). */
+            sendWhenEmpty: z.boolean(),
+          })
+          .strict(),
+        /** A supply problem (ran out, no refill) with one of these drugs during the taper is a steroid_withdrawal item, not a routine supply item. */
+        supply: z.object({ urgentDuringTaper: z.array(drugSchema) }).strict(),
       })
       .strict(),
     contacts: z.object({ studyPhone: z.string().min(3), urgentPhone: z.string().min(3) }).strict(),
@@ -317,6 +389,11 @@ export const protocolSchema = z
       if (!p.drugs[drug]) ctx.addIssue({ code: 'custom', path: ['drugs', drug], message: `drug "${drug}" needs a name in every language` });
     }
     const keys = new Set<string>();
+    const riSites = new Set<string>();
+    p.responderIndex.sites.forEach((site, i) => {
+      if (riSites.has(site.key)) ctx.addIssue({ code: 'custom', path: ['responderIndex', 'sites', i, 'key'], message: `duplicate RI site "${site.key}"` });
+      riSites.add(site.key);
+    });
     p.visits.forEach((v, i) => {
       if (keys.has(v.key)) ctx.addIssue({ code: 'custom', path: ['visits', i, 'key'], message: `duplicate visit key "${v.key}"` });
       keys.add(v.key);

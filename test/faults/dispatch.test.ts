@@ -7,7 +7,7 @@ import { planPatient } from '#app/plan-schedule.ts';
 import { loadProtocolFile } from '#config/protocol-loader.ts';
 import type { Patient } from '#domain/patient.ts';
 import { fixedClock } from '#ports/clock.ts';
-import { dispatchWorld } from '../support/dispatch-fakes.ts';
+import { dispatchWorld, raisedAlerts } from '../support/dispatch-fakes.ts';
 import { useLocalDynamo } from '../support/dynamo.ts';
 import { makePatient } from '../support/patients.ts';
 import { deadWhenKilled, expectDispatchSettled, faultyDynamo, killAfter, type Delivery, type FaultyDynamo } from './support.ts';
@@ -96,7 +96,7 @@ describe('SNS throttling bursts and timeouts', () => {
 
     expect(await w.settled(deliveries)).toEqual({ sent: 22, 'failed/delivery_unknown': 2 });
     expect(deliveries).toHaveLength(23); // 22 sent + the one that went out before its timeout
-    expect(w.world.publisher.published.filter((a) => a.kind === 'delivery_unknown')).toHaveLength(2);
+    expect((await raisedAlerts(w.world.alerts)).filter((a) => a.kind === 'delivery_unknown')).toHaveLength(2);
   });
 });
 
@@ -238,20 +238,20 @@ describe('a dispatcher killed mid-send', () => {
     const { w, outcome } = await killedAt('claim');
     expect(outcome).toEqual({ sent: 3, 'failed/lease_expired_delivery_unknown': 1 });
     expect(w.world.sms.countTo('+15555550001')).toBe(0);
-    expect(w.world.publisher.published.map((p) => p.kind)).toEqual(['delivery_unknown']);
+    expect((await raisedAlerts(w.world.alerts)).map((p) => p.kind)).toEqual(['delivery_unknown']);
   });
 
   it('between send and record (the one window): one SMS, never a second; failed as delivery unknown with an alert', async () => {
     const { w, outcome } = await killedAt('send');
     expect(outcome).toEqual({ sent: 3, 'failed/lease_expired_delivery_unknown': 1 });
     expect(w.world.sms.countTo('+15555550001')).toBe(1);
-    expect(w.world.publisher.published.map((p) => p.kind)).toEqual(['delivery_unknown']);
+    expect((await raisedAlerts(w.world.alerts)).map((p) => p.kind)).toEqual(['delivery_unknown']);
   });
 
   it('between record and sent mark: completed as sent from the outbound record, one SMS, no alert', async () => {
     const { w, outcome } = await killedAt('recordOutbound');
     expect(outcome).toEqual({ sent: 4 });
     expect(w.world.sms.sent).toHaveLength(4);
-    expect(w.world.publisher.published).toHaveLength(0);
+    expect((await raisedAlerts(w.world.alerts))).toHaveLength(0);
   });
 });

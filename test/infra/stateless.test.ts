@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   coordinatorApiEnvSchema,
+  dailySummaryEnvSchema,
   dispatchRemindersEnvSchema,
   inboundSmsEnvSchema,
   planScheduleEnvSchema,
@@ -19,7 +20,7 @@ import { FUNCTION_NAMES, PROJECT_ROOT, type FunctionName } from '#infra/construc
 import { PUBLIC_PATHS } from '#infra/stacks/stateless-stack.ts';
 
 /**
- * One build of the whole app (both stacks, six functions bundled by the local esbuild) shared
+ * One build of the whole app (both stacks, seven functions bundled by the local esbuild) shared
  * by every test in this file; the nag packs run on the same construct tree.
  */
 const dev = loadEnvironmentConfig('dev');
@@ -29,6 +30,7 @@ const ENV_SCHEMAS: Record<FunctionName, z.ZodObject> = {
   'inbound-sms': inboundSmsEnvSchema,
   'sweep-adherence': sweepAdherenceEnvSchema,
   'weekly-digest': weeklyDigestEnvSchema,
+  'daily-summary': dailySummaryEnvSchema,
   'coordinator-api': coordinatorApiEnvSchema,
 };
 /** Set by every function for the runtime and Powertools, not read through the env schemas. */
@@ -101,7 +103,7 @@ describe('every function', () => {
   });
 
   it('dispatcher is capped at one concurrent execution; every scheduled job runs one at a time', () => {
-    for (const name of ['dispatch-reminders', 'plan-schedule', 'sweep-adherence', 'weekly-digest'] as const) {
+    for (const name of ['dispatch-reminders', 'plan-schedule', 'sweep-adherence', 'weekly-digest', 'daily-summary'] as const) {
       expect(fnProps(name).ReservedConcurrentExecutions, name).toBe(1);
     }
     expect(fnProps('inbound-sms').ReservedConcurrentExecutions).toBe(dev.config.concurrency.inboundSms);
@@ -196,8 +198,14 @@ describe('least privilege', () => {
     const digest = topicsOf('weekly-digest');
     expect(digest).toHaveLength(1);
     expect(importOf('AlertTopic')(digest[0]!.Resource)).toBe(true);
-    expect(statementsOf('weekly-digest').some((s) => s.NotResource !== undefined)).toBe(false);
-    expect(actionsOf('weekly-digest')).not.toContain('sns:CheckIfPhoneNumberIsOptedOut');
+    // The daily worklist summary is routine: the coordinators' topic, never the investigator's escalation topic.
+    const summary = topicsOf('daily-summary');
+    expect(summary).toHaveLength(1);
+    expect(importOf('AlertTopic')(summary[0]!.Resource)).toBe(true);
+    for (const name of ['weekly-digest', 'daily-summary'] as const) {
+      expect(statementsOf(name).some((s) => s.NotResource !== undefined), name).toBe(false);
+      expect(actionsOf(name), name).not.toContain('sns:CheckIfPhoneNumberIsOptedOut');
+    }
   });
 
   it('plan-schedule and the coordinator API have no SNS permission at all (the API cannot text a phone number)', () => {
@@ -239,12 +247,14 @@ describe('schedules (EventBridge Scheduler)', () => {
     return found[0]!.Properties as { ScheduleExpression: string; ScheduleExpressionTimezone: string; Target: Record<string, unknown>; FlexibleTimeWindow: unknown };
   };
 
-  it('dispatch every minute, plan daily 02:00, sweep every 15 minutes, digest Monday 08:00 — in the study time zone', () => {
+  it('dispatch every minute, plan daily 02:00, sweep every 15 minutes, digest Monday 08:00, worklist summary daily at the protocol time — in the study time zone', () => {
     expect(scheduleFor('dispatch-reminders').ScheduleExpression).toBe('rate(1 minute)');
     const zoned = {
       'plan-schedule': 'cron(0 2 * * ? *)',
       'sweep-adherence': 'cron(0/15 * * * ? *)',
       'weekly-digest': 'cron(0 8 ? * MON *)',
+      // Every day: the function skips weekends and protocol holidays and runs on make-up working days.
+      'daily-summary': 'cron(0 9 * * ? *)',
     } as const;
     for (const [name, expression] of Object.entries(zoned) as [FunctionName, string][]) {
       const s = scheduleFor(name);
@@ -254,7 +264,7 @@ describe('schedules (EventBridge Scheduler)', () => {
   });
 
   it('each schedule has a bounded retry policy, a dead-letter queue and no flexible window', () => {
-    for (const name of ['dispatch-reminders', 'plan-schedule', 'sweep-adherence', 'weekly-digest'] as const) {
+    for (const name of ['dispatch-reminders', 'plan-schedule', 'sweep-adherence', 'weekly-digest', 'daily-summary'] as const) {
       const s = scheduleFor(name);
       expect(s.FlexibleTimeWindow).toEqual({ Mode: 'OFF' });
       expect(s.Target.RetryPolicy, name).toEqual({ MaximumRetryAttempts: expect.any(Number), MaximumEventAgeInSeconds: expect.any(Number) });

@@ -1,6 +1,6 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
-import { alertIdFor } from '#app/alerts.ts';
+import { alertIdFor, raiseAlert } from '#app/alerts.ts';
 import { parseCsv } from '#domain/csv.ts';
 import type { WeeklyDigest } from '#domain/digest.ts';
 import { API_ROUTES } from '#functions/coordinator-api/handler.ts';
@@ -127,13 +127,16 @@ describe('patients routes', () => {
     expect(unscheduled.json.visitKey).toBe('unscheduled_20270301');
     clock.advanceMinutes(1);
     const done = await call('POST', `/api/patients/${p.id}/visits`, {
-      body: { kind: 'completed', visitKey: 'unscheduled_20270301', date: '2027-03-01', riTotal: 6, response: 'partial', relapse: { decision: true, organs: ['pancreas'] } },
+      body: {
+        kind: 'completed', visitKey: 'unscheduled_20270301', date: '2027-03-01', worksheet: { sites: [{ site: 'pancreas', score: 3 }], serumIgG4: 3 }, response: 'partial',
+        relapse: { decision: true, organs: ['pancreas'], reason: 'first RI in the system; imaging shows a new pancreatic mass' },
+      },
     });
     expect(done.status).toBe(200);
-    expect(done.json.record).toMatchObject({ relapse: true, relapseOrgans: ['pancreas'], riTotal: 6, scheduled: false, recordedBy: 'local:coordinator' });
+    expect(done.json.record).toMatchObject({ relapse: true, relapseOrgans: ['pancreas'], riTotal: 6, scheduled: false, recordedBy: 'local:coordinator', criterion: { met: false, reference: null } });
     clock.advanceMinutes(1);
     const correction = await call('POST', `/api/patients/${p.id}/visits`, {
-      body: { kind: 'completed', visitKey: 'unscheduled_20270301', date: '2027-03-01', riTotal: 5, response: 'partial', relapse: { decision: true, organs: ['pancreas'] } },
+      body: { kind: 'completed', visitKey: 'unscheduled_20270301', date: '2027-03-01', worksheet: { sites: [{ site: 'pancreas', score: 2 }], serumIgG4: 3 }, response: 'partial', relapse: { decision: true, organs: ['pancreas'], reason: 'as before' } },
     });
     expect(correction.json.record.version).toBe(2);
     expect((await call('POST', `/api/patients/${p.id}/visits`, { body: { kind: 'completed', visitKey: 'm99', date: '2027-03-01', relapse: { decision: false } } })).json.errors).toEqual([
@@ -194,6 +197,45 @@ describe('review queue and alerts', () => {
   });
 });
 
+describe('Today: the worklist', () => {
+  it('GET /api/worklist: urgent first, then one row per patient with its problems; acknowledge with an outcome; snooze', async () => {
+    const { call, enroll, deps, clock } = await api.setup();
+    const a = await enroll();
+    const b = await enroll({ studyId: 'IGG4-002', phone: '+8613800138002' });
+    const now = clock.now();
+    const alerting = { alerts: deps.alerts, publisher: { publish: async () => {}, publishText: async () => {} }, audit: deps.audit, protocol: deps.protocol };
+    const raise = (kind: 'missed_dose' | 'supply' | 'red_flag' | 'no_reply', patient: typeof a, key: string, minutes: number) =>
+      raiseAlert(alerting, { kind, episodeKey: key, patientId: patient.id, studyId: patient.studyId, title: `${patient.studyId}: ${kind}`, details: {}, now: new Date(Date.parse(now) + minutes * 60_000).toISOString(), actor: 'test' });
+    const itemA = (await raise('missed_dose', a, 'k1', 1)).alert;
+    await raise('supply', a, 'k2', 2);
+    const itemB = (await raise('no_reply', b, 'k3', 3)).alert;
+    const urgent = (await raise('red_flag', b, 'k4', 4)).alert;
+
+    const today = await call('GET', '/api/worklist');
+    expect(today.status).toBe(200);
+    expect(today.json.items.map((r: { id: string; kinds: string[]; urgent: boolean }) => [r.id, r.urgent, r.kinds])).toEqual([
+      [urgent.id, true, ['red_flag']],
+      [itemA.id, false, ['missed_dose', 'supply']],
+      [itemB.id, false, ['no_reply']],
+    ]);
+    expect(today.json.items[1]).toMatchObject({ studyId: a.studyId, adherence14d: expect.objectContaining({ reportedMissed: 0, unanswered: 0 }), lastReplyAt: null });
+    // The open list keeps its contract: each item with kind, urgent, studyId (grouped episodes are not listed on their own).
+    expect((await call('GET', '/api/alerts', { query: { status: 'open' } })).json.items.map((x: Alert) => [x.kind, x.urgent, x.studyId]).sort()).toEqual(
+      [['missed_dose', false, a.studyId], ['no_reply', false, b.studyId], ['red_flag', true, b.studyId]].sort(),
+    );
+
+    expect((await call('POST', `/api/alerts/${itemA.id}/acknowledge`, { body: { note: 'called', outcome: 'maybe' } })).status).toBe(400);
+    const acked = await call('POST', `/api/alerts/${itemA.id}/acknowledge`, { body: { note: 'called; refill tomorrow', outcome: 'called' } });
+    expect(acked.json).toMatchObject({ status: 'acknowledged', ackOutcome: 'called' });
+    expect((await call('POST', `/api/alerts/${urgent.id}/snooze`, { body: { until: '2099-01-01' } })).status).toBe(409);
+    expect((await call('POST', `/api/alerts/${itemB.id}/snooze`, { body: { until: '2000-01-01' } })).status).toBe(400);
+    expect((await call('POST', `/api/alerts/${itemB.id}/snooze`, { body: { until: '2099-01-01' } })).json).toMatchObject({ snoozedUntil: '2099-01-01', status: 'open' });
+    expect((await call('GET', '/api/worklist')).json.items.map((r: { id: string }) => r.id)).toEqual([urgent.id]);
+    expect((await call('GET', '/api/worklist', { query: { includeSnoozed: 'true' } })).json.items.map((r: { id: string }) => r.id)).toEqual([urgent.id, itemB.id]);
+    expect((await call('POST', `/api/alerts/${itemB.id}/snooze`, { body: { until: null } })).json.snoozedUntil).toBeUndefined();
+  });
+});
+
 describe('digests', () => {
   it('GET /api/digests newest first, GET /api/digests/{week}; a malformed week is 400', async () => {
     const { call, deps } = await api.setup();
@@ -229,11 +271,13 @@ describe('exports (CSV parsed back)', () => {
     await call('POST', '/api/reports/r1/review', { body: { outcome: 'adverse_event_recorded', confirmedItems: [{ term: 'Fever', grade: 1 }, { term: 'Chills', grade: 1 }] } });
     // Visits: a relapses at m3; b withdraws after m1.
     clock.set('2027-04-10T02:00:00Z');
-    await call('POST', `/api/patients/${a.id}/visits`, { body: { kind: 'completed', visitKey: 'm1', date: '2027-02-03', riTotal: 2, response: 'partial', relapse: { decision: false } } });
+    await call('POST', `/api/patients/${a.id}/visits`, { body: { kind: 'completed', visitKey: 'm1', date: '2027-02-03', worksheet: { sites: [{ site: 'pancreas', score: 1 }], serumIgG4: 1 }, response: 'partial', relapse: { decision: false } } });
     clock.advanceMinutes(1);
-    await call('POST', `/api/patients/${a.id}/visits`, { body: { kind: 'completed', visitKey: 'm3', date: '2027-04-05', riTotal: 5, response: 'none', relapse: { decision: true, organs: ['pancreas', 'bile duct'] } } });
+    await call('POST', `/api/patients/${a.id}/visits`, {
+      body: { kind: 'completed', visitKey: 'm3', date: '2027-04-05', worksheet: { sites: [{ site: 'pancreas', score: 3 }, { site: 'bile_ducts', score: 1 }], serumIgG4: 1 }, response: 'none', relapse: { decision: true, organs: ['pancreas', 'bile duct'] } },
+    });
     clock.advanceMinutes(1);
-    await call('POST', `/api/patients/${b.id}/visits`, { body: { kind: 'completed', visitKey: 'm1', date: '2027-02-03', riTotal: 1, response: 'complete', relapse: { decision: false } } });
+    await call('POST', `/api/patients/${b.id}/visits`, { body: { kind: 'completed', visitKey: 'm1', date: '2027-02-03', worksheet: { sites: [], serumIgG4: 1 }, response: 'complete', relapse: { decision: false } } });
     clock.advanceMinutes(1);
     await call('POST', `/api/patients/${b.id}/status`, { body: { action: 'withdraw', reason: 'moved away' } });
     return { ...ctx, a, b };
@@ -276,6 +320,11 @@ describe('exports (CSV parsed back)', () => {
       ['m3', '91', '5', 'none', 'true', 'pancreas;bile duct'],
     ]);
     expect(a.every((r) => r.timeToFirstRelapseDays === '91' && r.relapseEvent === '1' && r.censorReason === 'relapse')).toBe(true);
+    // the worksheet, the computed criterion and the decision, per visit
+    expect(a.map((r) => [r.ri_pancreas, r.ri_bile_ducts, r.ri_kidney, r.riSerumIgG4, r.riReferenceVisit, r.riReference, r.riRise, r.criterionMet, r.criterionNewOrgans, r.decisionAgreesWithCriterion])).toEqual([
+      ['1', '0', '0', '1', '', '', '', 'false', '', 'true'],
+      ['3', '1', '0', '1', 'm1', '2', '3', 'true', 'bile_ducts', 'true'],
+    ]);
     const b = rows.filter((r) => r.studyId === 'IGG4-002');
     expect(b.map((r) => [r.timeToFirstRelapseDays, r.relapseEvent, r.censorReason])).toEqual([['96', '0', 'withdrawn']]);
   });
@@ -349,11 +398,14 @@ describe('GET /openapi.json', () => {
       'POST /api/patients/{id}/status',
       'POST /api/patients/{id}/randomization',
       'POST /api/patients/{id}/visits',
+      'POST /api/patients/{id}/visits/criterion',
       'GET /api/reports',
       'GET /api/reports/{id}',
       'POST /api/reports/{id}/review',
       'GET /api/alerts',
       'POST /api/alerts/{id}/acknowledge',
+      'POST /api/alerts/{id}/snooze',
+      'GET /api/worklist',
       'GET /api/digests',
       'GET /api/digests/{week}',
       'GET /api/exports/{dataset}.csv',

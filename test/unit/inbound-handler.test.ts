@@ -236,7 +236,9 @@ describe('inbound-sms handler: STOP / START / HELP in both languages', () => {
       const stored = await s.deps.patients.get(patient.id);
       if (expected === 'reply.stop_confirm') {
         expect(stored?.smsOptOut).toBe(true);
-        expect(alertsPublished()).toBe(1); // the coordinator learns of it; the patient stays in the trial
+        // The coordinator learns of it on the worklist (routine lane: not pushed); the patient stays in the trial.
+        expect(alertsPublished()).toBe(0);
+        expect((await s.deps.alerts.listByStatus('open')).items.map((a) => [a.kind, a.urgent])).toEqual([['opt_out', false]]);
         expect(stored?.status).toBe('active');
       }
       if (expected === 'reply.start_confirm') expect(stored?.smsOptOut).toBe(false);

@@ -6,7 +6,7 @@ import { advance } from './conversations.ts';
 import { recordDoseAnswer, sameDayDoseAt } from './dose-answers.ts';
 import { renderReply, renderConversationReply, sendReply, type ReplyRequest } from './replies.ts';
 import { reportIdFor, type Run } from './run.ts';
-import { fileReport, raiseRedFlag, raiseRelapseSignal } from './triage.ts';
+import { fileReport, raiseRedFlag, raiseRelapseSignal, raiseSupply } from './triage.ts';
 
 /** A text from an enrolled patient: command, dose answer, conversation step, report and alerts, one reply at most. */
 export async function fromPatient(run: Run, patient: Patient): Promise<Interpretation> {
@@ -89,6 +89,8 @@ export async function fromPatient(run: Run, patient: Patient): Promise<Interpret
   } else if (interpretation.relapseSignal && reportId) {
     await raiseRelapseSignal(run, patient, interpretation, reportId);
   }
+  // A supply problem is neither "taken" nor simply "missed": its own item (urgent for a taper drug during the taper).
+  if (interpretation.intent === 'supply' && inTrial) await raiseSupply(run, patient, interpretation, reportId ?? reportIdFor(message.inboundMessageId));
 
   if (!reply && mayReply) {
     if (interpretation.intent === 'side_effect' || interpretation.intent === 'symptom') reply = { purpose: 'thanks', ...renderReply(deps.protocol, patient.language, 'checkin.thanks') };

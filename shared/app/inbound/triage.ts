@@ -1,4 +1,6 @@
 import type { Patient } from '#domain/patient.ts';
+import { prednisoneDoseMg } from '#domain/protocol.ts';
+import { studyDayOf, utcToLocal } from '#domain/schedule.ts';
 import type { Interpretation } from '#domain/replies/interpretation.ts';
 import type { Report } from '#ports/reports.ts';
 import { raiseAlert } from '../alerts.ts';
@@ -101,4 +103,35 @@ export async function createReportAudited(deps: Pick<InboundSmsDeps, 'reports' |
     },
   });
   return stored;
+}
+
+/**
+ * A supply problem (ran out, no refill, no appointment to get one, the pharmacy had none): a
+ * routine `supply` item — unless it concerns a drug the protocol lists in
+ * `alerts.supply.urgentDuringTaper` (prednisone) on a day the patient's taper is active, when it is
+ * an abrupt steroid withdrawal: `steroid_withdrawal`, urgent by default. A supply problem that names
+ * no drug during the taper counts as one with prednisone (the patient takes it every day then; a
+ * call too many costs less than a missed adrenal crisis).
+ */
+export async function raiseSupply(run: Run, patient: Patient, interpretation: Interpretation, reportId: string): Promise<void> {
+  const { protocol } = run.deps;
+  const named = interpretation.supplyDrugs ?? [];
+  const localDate = utcToLocal(run.now, patient.timeZone).localDate;
+  const taperActive = prednisoneDoseMg(protocol, patient.parameters.prednisoneStartMg, studyDayOf(patient.enrolledOn, localDate)) > 0;
+  const taperDrugs = protocol.alerts.supply.urgentDuringTaper as readonly string[];
+  const withdrawal = taperActive && (named.length === 0 ? taperDrugs.length > 0 : named.some((d) => taperDrugs.includes(d)));
+  const drugs = named.map((d) => protocol.drugs[d as keyof typeof protocol.drugs]?.name.en ?? d).join(', ') || 'medicine not named';
+  const { alert } = await raiseAlert(alerting(run.deps), {
+    kind: withdrawal ? 'steroid_withdrawal' : 'supply',
+    urgent: withdrawal,
+    episodeKey: `supply:${run.message.inboundMessageId}`,
+    patientId: patient.id,
+    studyId: patient.studyId,
+    title: withdrawal ? `${patient.studyId}: reports a supply problem during the taper (${drugs})` : `${patient.studyId}: reports a medicine supply problem (${drugs})`,
+    details: { studyId: patient.studyId, cause: 'supply', drugs: named, taperActive, reportId },
+    sourceId: reportId,
+    now: run.now,
+    actor: PATIENT_ACTOR,
+  });
+  run.result.alertIds.push(alert.id);
 }

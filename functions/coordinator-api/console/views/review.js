@@ -4,6 +4,7 @@ import { api, itemsOf } from '../lib/api.js';
 import { append, flash, h, refreshBadges, setView } from '../lib/dom.js';
 import { fmtTime } from '../lib/format.js';
 import { t } from '../lib/i18n.js';
+import { drugLabel, intentLabel } from '../lib/intents.js';
 
 const OUTCOMES = ['no_action', 'contacted_patient', 'adverse_event_recorded', 'possible_relapse_visit_scheduled'];
 let reviewKeys = null;
@@ -35,7 +36,7 @@ export async function renderReview() {
   cards.forEach((card, i) => card.addEventListener('focusin', () => select(i, false)));
   if (reviewKeys) document.removeEventListener('keydown', reviewKeys);
   reviewKeys = (event) => {
-    if (!location.hash.startsWith('#/review') && location.hash !== '') return;
+    if (!location.hash.startsWith('#/review')) return;
     const tag = event.target?.tagName;
     if (['INPUT', 'TEXTAREA', 'SELECT'].includes(tag) || event.ctrlKey || event.metaKey || event.altKey) return;
     if (event.key === 'j' || event.key === 'ArrowDown') { event.preventDefault(); select(selected + 1); }
@@ -98,7 +99,9 @@ function reportCard(report, index) {
       h('div', {}, h('h3', {}, t('review.raw')), h('p', { class: 'raw-text', lang: 'zh-CN' }, report.text ?? '')),
       h('div', {}, h('h3', {}, t('review.interpretation')),
         h('dl', { class: 'kv' },
-          h('dt', {}, t('review.intent')), h('dd', {}, String(interp.intent ?? '—')),
+          h('dt', {}, t('review.intent')), h('dd', { dataset: { intent: String(interp.intent ?? '') } }, intentLabel(interp.intent)),
+          interp.supplyDrugs?.length ? [h('dt', {}, t('review.supplyDrugs')), h('dd', {}, interp.supplyDrugs.map(drugLabel).join(', '))] : null,
+          interp.resolved?.length ? [h('dt', {}, t('review.resolved')), h('dd', {}, interp.resolved.join(', '))] : null,
           report.answersCheckInId || interp.answers ? [h('dt', {}, t('review.answers')), h('dd', {}, String(report.answersCheckInId ?? interp.answers))] : null),
         gradeSelects.length
           ? h('fieldset', {}, h('legend', {}, t('review.items')),
