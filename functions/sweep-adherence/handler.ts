@@ -12,7 +12,7 @@ import { DynamoReportRepository } from '#adapters/dynamo/report-repository.ts';
 import { createLogger, createMetrics, MetricUnit, safeError } from '#adapters/observability.ts';
 import { SnsAlertPublisher } from '#adapters/sns/sns-alert-publisher.ts';
 import { DynamoMessageLog } from '#adapters/dynamo/message-log.ts';
-import { SnsSmsSender } from '#adapters/sns/sns-sms-sender.ts';
+import { smsSenderFromEnv, smsSignatureFromEnv } from '#adapters/sms-sender-from-env.ts';
 import { maintainAuditTrail } from '#app/audit/maintain-audit-trail.ts';
 import { expireConversations, retryUnprocessedInbound, type RetryUnprocessedResult } from '#app/inbound/index.ts';
 import { sweepAdherence, type SweepDeps, type SweepResult } from '#app/sweep-adherence.ts';
@@ -67,6 +67,9 @@ const sns = new SNSClient({});
 const conversations = new DynamoConversationRepository(doc, env.TABLE_NAME);
 const reports = new DynamoReportRepository(doc, env.TABLE_NAME, protocol.studyTimeZone);
 const audit = new DynamoAuditLog(doc, env.TABLE_NAME);
+// SNS or Alibaba Cloud per SMS_PROVIDER: built once per cold start, not per run.
+const sms = smsSenderFromEnv(env, protocol);
+const smsSignature = smsSignatureFromEnv(env, protocol);
 
 export const handler = createSweepHandler({
   reminders: new DynamoReminderRepository(doc, env.TABLE_NAME, protocol.studyTimeZone),
@@ -88,15 +91,10 @@ export const handler = createSweepHandler({
         alerts: new DynamoAlertRepository(doc, env.TABLE_NAME, protocol.studyTimeZone),
         publisher: new SnsAlertPublisher(sns, { coordinators: env.ALERT_TOPIC_ARN }, env.CONSOLE_URL),
         audit,
-        sms: new SnsSmsSender(new SNSClient({ maxAttempts: 1 }), {
-          ...(env.SMS_SENDER_ID ? { senderId: env.SMS_SENDER_ID } : {}),
-          ...(env.SMS_ORIGINATION_NUMBER ? { originationNumber: env.SMS_ORIGINATION_NUMBER } : {}),
-          ...(env.SMS_MAX_PRICE_USD ? { maxPriceUsd: env.SMS_MAX_PRICE_USD } : {}),
-          ...(env.SMS_SIGNATURE ? { signature: env.SMS_SIGNATURE } : {}),
-        }),
+        sms,
         clock: systemClock,
         protocol,
-        ...(env.SMS_SIGNATURE ? { smsSignature: env.SMS_SIGNATURE } : {}),
+        ...(smsSignature ? { smsSignature } : {}),
       },
       now,
       // The sweep runs for up to 2 minutes: a text it processes is leased for that long and a margin.

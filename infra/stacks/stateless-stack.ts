@@ -185,7 +185,7 @@ export class StatelessStack extends Stack {
           )
         : undefined;
 
-    const sweep = new TrialFunction(this, 'SweepAdherence', {
+    const sweep = bindSms(new TrialFunction(this, 'SweepAdherence', {
       ...common,
       name: 'sweep-adherence',
       ...entry('sweep-adherence'),
@@ -197,9 +197,8 @@ export class StatelessStack extends Stack {
     })
       .bindTable(s.table, s.dataKey, 'readWrite')
       .allowPublishTo(s.alertTopic, s.messagingKey, 'ALERT_TOPIC_ARN')
-      .allowPublishTo(s.escalationTopic, s.messagingKey, 'ESCALATION_TOPIC_ARN')
-      // It retries inbound texts no delivery processed (shared/app/inbound/retry-unprocessed.ts), which may answer them.
-      .allowSendSms(config.sms);
+      .allowPublishTo(s.escalationTopic, s.messagingKey, 'ESCALATION_TOPIC_ARN'));
+    // It retries inbound texts no delivery processed (shared/app/inbound/retry-unprocessed.ts), which may answer them.
 
     const digest = new TrialFunction(this, 'WeeklyDigest', {
       ...common,

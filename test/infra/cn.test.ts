@@ -69,7 +69,7 @@ describe('env=cn (aws-cn partition)', () => {
     const [secret] = ofType('AWS::SecretsManager::Secret');
     expect(secret?.Properties.KmsKeyId).toBeDefined();
     const readers = ofType('AWS::IAM::Policy').filter((p) => JSON.stringify(p.Properties.PolicyDocument).includes('secretsmanager:GetSecretValue'));
-    expect(readers).toHaveLength(2); // dispatch-reminders (reminders) and pull-sms (replies it answers)
+    expect(readers).toHaveLength(3); // dispatch-reminders (reminders), pull-sms and sweep-adherence (replies they answer)
     expect(envOf('dispatch-reminders').SMS_PROVIDER).toBe('aliyun');
     expect(() => parseEnv(dispatchRemindersEnvSchema, envOf('dispatch-reminders'))).not.toThrow();
   });
