@@ -2,7 +2,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import type { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { acknowledgeBody, enrollBody, patchPatientBody, randomizationBody, reviewBody, statusBody, visitBody } from '#functions/coordinator-api/schemas.ts';
+import { acknowledgeBody, enrollBody, patchPatientBody, randomizationBody, reviewBody, snoozeBody, statusBody, visitBody } from '#functions/coordinator-api/schemas.ts';
 import { ENROLL_BODY, useApi } from '../support/api-harness.ts';
 
 /**
@@ -30,7 +30,8 @@ const ROUTES: BodyRoute[] = [
   { name: 'randomization', method: 'POST', path: ({ patientId }) => `/api/patients/${patientId}/randomization`, schema: randomizationBody, valid: { method: 'external', arm: 'MMF', reason: 'allocated by phone' }, discriminators: ['method'] },
   { name: 'visit', method: 'POST', path: ({ patientId }) => `/api/patients/${patientId}/visits`, schema: visitBody, valid: { kind: 'appointment', visitKey: 'm6', date: '2027-07-05', reason: 'booked' }, discriminators: ['kind'] },
   { name: 'review report', method: 'POST', path: () => '/api/reports/rpt-0000000000000000/review', schema: reviewBody, valid: { outcome: 'no_action', note: 'ok', confirmedItems: [{ term: 'Nausea', grade: 1 }] } },
-  { name: 'acknowledge alert', method: 'POST', path: () => '/api/alerts/alert-0000000000000000/acknowledge', schema: acknowledgeBody, valid: { note: 'called the patient' } },
+  { name: 'acknowledge alert', method: 'POST', path: () => '/api/alerts/alert-0000000000000000/acknowledge', schema: acknowledgeBody, valid: { note: 'called the patient', outcome: 'called' } },
+  { name: 'snooze alert', method: 'POST', path: () => '/api/alerts/alert-0000000000000000/snooze', schema: snoozeBody, valid: { until: '2099-01-05' } },
 ];
 
 type Mutation =
