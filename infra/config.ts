@@ -27,6 +27,7 @@ const hhmm = z.object({ hour: z.number().int().min(0).max(23), minute: z.number(
 
 export const environmentConfigSchema = z
   .object({
+    $comment: z.string().optional(),
     /** Optional: pin the account; otherwise the CLI's credentials decide at deploy time. */
     account: z.string().regex(/^\d{12}$/, '12 digits').optional(),
     /** Any AWS region, including the China partition (cn-north-1, cn-northwest-1). */
@@ -71,14 +72,77 @@ export const environmentConfigSchema = z
         sweepEveryMinutes: z.number().int().min(5).max(60).default(15),
       })
       .prefault({}),
-    cognito: z.object({
-      /** Prefix of the hosted sign-in domain (<prefix>.auth.<region>.amazoncognito.com); globally unique. */
-      domainPrefix: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'lower-case letters, digits and hyphens'),
-      /** PLUS enables threat protection (enforced); ESSENTIALS where PLUS is not offered. */
-      featurePlan: z.enum(['PLUS', 'ESSENTIALS']).default('PLUS'),
-    }),
+    cognito: z
+      .object({
+        /** Prefix of the hosted sign-in domain (<prefix>.auth.<region>.amazoncognito.com); globally unique. */
+        domainPrefix: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'lower-case letters, digits and hyphens'),
+        /** PLUS enables threat protection (enforced); ESSENTIALS where PLUS is not offered. */
+        featurePlan: z.enum(['PLUS', 'ESSENTIALS']).default('PLUS'),
+      })
+      .optional(),
+    /**
+     * Who signs coordinators in: the stack's own Cognito user pool, or any OpenID Connect provider
+     * (Keycloak, Authing, Alibaba IDaaS …) where Cognito does not exist (the China regions).
+     */
+    auth: z
+      .discriminatedUnion('mode', [
+        z.object({ mode: z.literal('cognito') }).strict(),
+        z
+          .object({
+            mode: z.literal('oidc'),
+            /** The issuer exactly as its tokens' `iss` (https, no trailing slash); discovery at <issuer>/.well-known/openid-configuration. */
+            issuer: z.url({ protocol: /^https$/ }).refine((u) => !u.endsWith('/'), 'no trailing slash'),
+            /** The console's client id at the provider: the tokens' `aud` (or `client_id`). */
+            clientId: z.string().min(1),
+            /** Accepted audiences; default [clientId]. */
+            audience: z.array(z.string().min(1)).min(1).optional(),
+            /** Claim holding the user's roles or groups ("groups", "roles", "realm_access.roles" …). */
+            rolesClaim: z.string().regex(/^[A-Za-z0-9_:/.-]+$/),
+            scopes: z.array(z.string().regex(/^[\x21-\x7e]+$/)).default(['openid', 'profile', 'email']),
+          })
+          .strict(),
+      ])
+      .default({ mode: 'cognito' }),
+    /** Which provider sends SMS: SNS (global regions) or Alibaba Cloud SMS (mainland China). */
+    smsProvider: z.enum(['sns', 'aliyun']).default('sns'),
+    /** Alibaba Cloud SMS: the queue names the SMS console shows (通用设置 → 回执配置), optional endpoints. */
+    aliyun: z
+      .object({
+        queues: z.object({
+          smsUp: z.string().regex(/^Alicom-Queue-\d+-SmsUp$/),
+          smsReport: z.string().regex(/^Alicom-Queue-\d+-SmsReport$/),
+        }),
+        smsEndpoint: z.string().regex(/^[a-z0-9.-]+$/).optional(),
+        mnsEndpoint: z.url({ protocol: /^https$/ }).optional(),
+      })
+      .strict()
+      .optional(),
+    /** X-Ray active tracing on the functions (not integrated with Lambda in the China regions). */
+    tracing: z.boolean().default(true),
     api: z
-      .object({ throttleRateLimit: z.number().int().min(1).default(20), throttleBurstLimit: z.number().int().min(1).default(40) })
+      .object({
+        throttleRateLimit: z.number().int().min(1).default(20),
+        throttleBurstLimit: z.number().int().min(1).default(40),
+        /**
+         * The front door with a per-client-IP rate limit (docs/security.md, "Rate limiting per
+         * client"): CloudFront with a WAF WebACL (in us-east-1) in front of the HTTP API, whose
+         * execute-api endpoint is then disabled. Needs a domain and two ACM certificates.
+         */
+        edge: z
+          .strictObject({
+            /** What coordinators open, e.g. trial.example.org (CloudFront alias). */
+            domainName: z.string().regex(/^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/, 'a DNS name such as trial.example.org'),
+            /** ACM certificate for domainName, in us-east-1 (CloudFront's region). */
+            certificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/.+$/, 'an ACM certificate ARN in us-east-1'),
+            /** The API's own custom domain CloudFront forwards to, e.g. api-origin.trial.example.org. */
+            originDomainName: z.string().regex(/^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/, 'a DNS name'),
+            /** ACM certificate for originDomainName, in the deployment region. */
+            originCertificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/.+$/, 'an ACM certificate ARN'),
+            /** Requests per client IP per 5 minutes before WAF blocks that IP (WAF's minimum is 10). */
+            ratePerFiveMinutes: z.number().int().min(10).max(2_000_000_000).default(300),
+          })
+          .optional(),
+      })
       .prefault({}),
     /** Reserved concurrency of the request-driven functions (the scheduled ones are fixed at 1). */
     concurrency: z
@@ -92,7 +156,15 @@ export const environmentConfigSchema = z
       })
       .prefault({}),
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.auth.mode === 'cognito' && !c.cognito) ctx.addIssue({ code: 'custom', path: ['cognito'], message: 'required when auth.mode is cognito' });
+    if (c.auth.mode === 'oidc' && c.cognito) ctx.addIssue({ code: 'custom', path: ['cognito'], message: 'not used with auth.mode oidc: remove it' });
+    if (c.smsProvider === 'aliyun' && !c.aliyun) ctx.addIssue({ code: 'custom', path: ['aliyun'], message: 'required when smsProvider is aliyun' });
+    if (c.region.startsWith('cn-') && c.smsProvider === 'sns') ctx.addIssue({ code: 'custom', path: ['smsProvider'], message: 'SNS sends no SMS in the China regions: use aliyun' });
+    if (c.region.startsWith('cn-') && c.auth.mode === 'cognito') ctx.addIssue({ code: 'custom', path: ['auth', 'mode'], message: 'Cognito user pools do not exist in the China regions: use oidc' });
+    if (c.region.startsWith('cn-') && c.tracing) ctx.addIssue({ code: 'custom', path: ['tracing'], message: 'X-Ray is not integrated with Lambda in the China regions: set false' });
+  });
 
 export type EnvironmentConfig = z.infer<typeof environmentConfigSchema>;
 

@@ -26,7 +26,7 @@ import { coordinatorApiEnvSchema, parseEnv } from '#config/env.ts';
 import { bundledProtocol } from '#config/protocol.ts';
 import { systemClock } from '#ports/clock.ts';
 import { ConflictError, NotFoundError, StaleWriteError } from '#ports/patients.ts';
-import { bearerToken, cognitoVerifier, localTokenVerifier, type AuthVerifier, type Principal } from './auth.ts';
+import { bearerToken, cognitoVerifier, localTokenVerifier, oidcVerifier, type AuthVerifier, type Principal } from './auth.ts';
 import { consoleConfigResponse, consolePaths, consoleResponse, type ConsoleConfig } from './console/serve.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import { ForbiddenError, RequestValidationError, UnauthorizedError } from './routes/errors.ts';
@@ -213,6 +213,9 @@ export function depsFromEnv(env: Record<string, string | undefined> = process.en
   if (config.AUTH_MODE === 'cognito') {
     if (!config.COGNITO_USER_POOL_ID || !config.COGNITO_CLIENT_ID) throw new Error('Invalid function configuration: AUTH_MODE=cognito needs COGNITO_USER_POOL_ID and COGNITO_CLIENT_ID');
     auth = cognitoVerifier({ userPoolId: config.COGNITO_USER_POOL_ID, clientId: config.COGNITO_CLIENT_ID });
+  } else if (config.AUTH_MODE === 'oidc') {
+    if (!config.OIDC_ISSUER || !config.OIDC_AUDIENCE || !config.OIDC_ROLES_CLAIM) throw new Error('Invalid function configuration: AUTH_MODE=oidc needs OIDC_ISSUER, OIDC_AUDIENCE and OIDC_ROLES_CLAIM');
+    auth = oidcVerifier({ issuer: config.OIDC_ISSUER, audience: config.OIDC_AUDIENCE.split(','), rolesClaim: config.OIDC_ROLES_CLAIM });
   } else {
     if (!config.LOCAL_API_TOKEN) throw new Error('Invalid function configuration: AUTH_MODE=local-token needs LOCAL_API_TOKEN');
     auth = localTokenVerifier({ coordinatorToken: config.LOCAL_API_TOKEN, monitorToken: config.LOCAL_MONITOR_TOKEN });
@@ -255,6 +258,12 @@ export function consoleFromEnv(env: Record<string, string | undefined> = process
   if (config.AUTH_MODE === 'cognito' && config.COGNITO_DOMAIN && config.COGNITO_CLIENT_ID) {
     const domain = config.COGNITO_DOMAIN.startsWith('https://') ? config.COGNITO_DOMAIN : `https://${config.COGNITO_DOMAIN}`;
     return { config: { auth: 'cognito', cognito: { domain, clientId: config.COGNITO_CLIENT_ID, tokenUse: 'access' }, studyTimeZone: protocol.studyTimeZone }, cognitoDomain: domain };
+  }
+  if (config.AUTH_MODE === 'oidc' && config.OIDC_ISSUER && config.OIDC_CLIENT_ID) {
+    const issuer = config.OIDC_ISSUER;
+    const oidc = { issuer, clientId: config.OIDC_CLIENT_ID, scopes: (config.OIDC_SCOPES ?? 'openid profile email').split(' ') };
+    // The page talks to the issuer's origin (discovery, token endpoint): allowed in its CSP like the Cognito domain.
+    return { config: { auth: 'oidc', oidc, studyTimeZone: protocol.studyTimeZone }, cognitoDomain: new URL(issuer).origin };
   }
   return { config: { auth: config.AUTH_MODE, studyTimeZone: protocol.studyTimeZone } };
 }

@@ -4,6 +4,7 @@ import { decodeCursor } from '#adapters/dynamo/keys.ts';
 import { EXPORT_DATASETS } from '#app/coordinator/exports.ts';
 import { doseTimesSchema, e164Schema, patientSchema, PATIENT_STATUSES, studyIdSchema } from '#domain/patient.ts';
 import { armSchema, languageSchema, localDateSchema, timeZoneSchema } from '#domain/protocol.ts';
+import { riWorksheetSchema } from '#domain/responder-index.ts';
 import { checkMobileNumber } from '#domain/phone.ts';
 import { ACK_OUTCOMES, ALERT_KINDS, ALERT_STATUSES } from '#ports/alerts.ts';
 import { REVIEW_OUTCOMES } from '#ports/reports.ts';
@@ -143,9 +144,16 @@ export const visitBody = z
       kind: z.literal('completed'),
       visitKey,
       date: localDateSchema,
-      riTotal: z.number().int().min(0).max(300).nullable().optional().meta({ description: 'IgG4-RD Responder Index total' }),
+      worksheet: riWorksheetSchema.nullable().optional().meta({ description: 'IgG4-RD Responder Index worksheet: sites scored above 0 (0-3, urgent doubles) and the serum IgG4 item. The total is computed from it.' }),
+      riTotal: z.never({ error: 'the RI total is computed from the worksheet: send `worksheet`, not a total' }).optional(),
       response: z.enum(VISIT_RESPONSES).nullable().optional(),
-      relapse: z.strictObject({ decision: z.boolean(), organs: z.array(z.string().trim().min(1).max(80)).max(20).optional() }).meta({ description: "The physician's decision." }),
+      relapse: z
+        .strictObject({
+          decision: z.boolean(),
+          organs: z.array(z.string().trim().min(1).max(80)).max(20).optional(),
+          reason: z.string().trim().min(1).max(1000).optional().meta({ description: 'Required when the decision differs from the computed relapse criterion (an audited overrule).' }),
+        })
+        .meta({ description: "The physician's decision." }),
       note: note(2000).optional(),
     }),
   ])
@@ -233,6 +241,24 @@ export const auditEntryResponse = z
     hash: z.string().optional().meta({ description: 'SHA-256 of the previous hash and this entry (docs/security.md).' }),
   })
   .meta({ id: 'AuditEntry' });
+const relapseCriterionResponse = z
+  .object({
+    met: z.boolean(),
+    total: z.number(),
+    referenceRule: z.enum(['lowest_since_remission', 'previous_visit']),
+    reference: z.object({ visitKey: z.string(), date: z.string(), total: z.number() }).nullable(),
+    rise: z.number().nullable(),
+    minRise: z.number(),
+    newOrgans: z.array(z.string()),
+    recurrentOrgans: z.array(z.string()),
+    baselineOrgans: z.array(z.string()),
+    text: z.object({ en: z.string(), 'zh-CN': z.string() }),
+  })
+  .meta({ id: 'RelapseCriterion' });
+export const criterionPreviewBody = z
+  .strictObject({ visitKey, date: localDateSchema, worksheet: riWorksheetSchema, response: z.enum(VISIT_RESPONSES).nullable().optional() })
+  .meta({ id: 'RelapseCriterionPreview' });
+export const criterionPreviewResponse = relapseCriterionResponse;
 export const auditVerificationResponse = z
   .object({
     chains: z.number().int(),
@@ -256,9 +282,13 @@ const visitRecordResponse = z
     scheduled: z.boolean(),
     date: z.string(),
     riTotal: z.number().nullable(),
+    worksheet: riWorksheetSchema.optional(),
+    riInstrument: z.string().optional(),
+    criterion: relapseCriterionResponse.optional(),
     response: z.enum(VISIT_RESPONSES).nullable(),
     relapse: z.boolean(),
     relapseOrgans: z.array(z.string()),
+    overruleReason: z.string().optional(),
     note: z.string().optional(),
     recordedBy: z.string(),
     recordedAt: z.string(),
@@ -288,6 +318,14 @@ export const patientDetailResponse = z
     visits: z.array(z.object({ key: z.string(), date: z.string(), scheduled: z.boolean(), record: visitRecordResponse.nullable() })),
     openReports: z.array(reportResponse),
     openAlerts: z.array(alertResponse),
+    responderIndex: z
+      .looseObject({
+        instrument: z.string(),
+        urgentMultiplier: z.number(),
+        serumIgG4: z.boolean(),
+        sites: z.array(z.object({ key: z.string(), label: z.object({ en: z.string(), 'zh-CN': z.string() }), organ: z.boolean() })),
+      })
+      .meta({ description: "The protocol's RI instrument: the worksheet's site rows, the urgent weight and whether serum IgG4 is scored." }),
   })
   .meta({ id: 'PatientDetail' });
 export const patientWriteResponse = patientResponse;

@@ -12,7 +12,7 @@ import { DynamoPatientRepository } from '#adapters/dynamo/patient-repository.ts'
 import { DynamoReminderRepository } from '#adapters/dynamo/reminder-repository.ts';
 import { createLogger, createMetrics, MetricUnit, safeError } from '#adapters/observability.ts';
 import { SnsAlertPublisher } from '#adapters/sns/sns-alert-publisher.ts';
-import { SnsSmsSender } from '#adapters/sns/sns-sms-sender.ts';
+import { dailyCapFromEnv, smsSenderFromEnv, smsSignatureFromEnv } from '#adapters/sms-sender-from-env.ts';
 import { dispatchReminders, type DispatchDeps, type DispatchResult } from '#app/dispatch-reminders.ts';
 import { dispatchRemindersEnvSchema, parseEnv } from '#config/env.ts';
 import { bundledProtocol } from '#config/protocol.ts';
@@ -27,6 +27,8 @@ export interface DispatchConfig {
   catchUpMinutes: number;
   signature?: string;
   concurrency?: number;
+  /** Lower reminder cap per patient and day (the mainland provider's per-number limit). */
+  dailyCap?: number;
 }
 
 const DEFAULT_CONFIG: DispatchConfig = { leaseSeconds: 120, catchUpMinutes: 60 };
@@ -47,6 +49,7 @@ export function createDispatchHandler(deps: DispatchDeps, config: Partial<Dispat
         catchUpMinutes: settings.catchUpMinutes,
         ...(settings.signature ? { signature: settings.signature } : {}),
         ...(settings.concurrency ? { concurrency: settings.concurrency } : {}),
+        ...(settings.dailyCap !== undefined ? { dailyCap: settings.dailyCap } : {}),
         ...(typeof context?.getRemainingTimeInMillis === 'function' ? { remainingMs: () => context.getRemainingTimeInMillis() } : {}),
         onItemError: (studyId, error) => logger.error('reminder left for the next run', { studyId, error: safeError(error) }),
       });
@@ -73,20 +76,16 @@ if (env.SMS_SIGNATURE) withSignature('', env.SMS_SIGNATURE);
 const protocol = bundledProtocol();
 const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
 const alertSns = new SNSClient({});
-// The sender retries itself (throttling vs. ambiguous timeouts): the SDK must not retry a Publish behind its back.
-const smsSns = new SNSClient({ maxAttempts: 1 });
+// SNS or Alibaba Cloud per SMS_PROVIDER; each sender retries itself (throttling vs. ambiguous timeouts).
+const signature = smsSignatureFromEnv(env, protocol);
+const dailyCap = dailyCapFromEnv(env, protocol);
 
 export const handler = createDispatchHandler(
   {
     reminders: new DynamoReminderRepository(doc, env.TABLE_NAME, protocol.studyTimeZone),
     patients: new DynamoPatientRepository(doc, env.TABLE_NAME),
     messages: new DynamoMessageLog(doc, env.TABLE_NAME, protocol.studyTimeZone),
-    sms: new SnsSmsSender(smsSns, {
-      ...(env.SMS_SENDER_ID ? { senderId: env.SMS_SENDER_ID } : {}),
-      ...(env.SMS_ORIGINATION_NUMBER ? { originationNumber: env.SMS_ORIGINATION_NUMBER } : {}),
-      ...(env.SMS_MAX_PRICE_USD ? { maxPriceUsd: env.SMS_MAX_PRICE_USD } : {}),
-      ...(env.SMS_SIGNATURE ? { signature: env.SMS_SIGNATURE } : {}),
-    }),
+    sms: smsSenderFromEnv(env, protocol),
     protocol,
     alerting: {
       alerts: new DynamoAlertRepository(doc, env.TABLE_NAME, protocol.studyTimeZone),
@@ -99,6 +98,7 @@ export const handler = createDispatchHandler(
   {
     leaseSeconds: env.DISPATCH_LEASE_SECONDS,
     catchUpMinutes: env.DISPATCH_CATCH_UP_MINUTES,
-    ...(env.SMS_SIGNATURE ? { signature: env.SMS_SIGNATURE } : {}),
+    ...(signature ? { signature } : {}),
+    ...(dailyCap !== undefined ? { dailyCap } : {}),
   },
 );

@@ -14,7 +14,7 @@ import { DynamoReportRepository } from '#adapters/dynamo/report-repository.ts';
 import { createLogger, createMetrics, MetricUnit, safeError } from '#adapters/observability.ts';
 import { parseInboundRecord, snsEventSchema } from '#adapters/sns/inbound-payload.ts';
 import { SnsAlertPublisher } from '#adapters/sns/sns-alert-publisher.ts';
-import { SnsSmsSender } from '#adapters/sns/sns-sms-sender.ts';
+import { smsSenderFromEnv, smsSignatureFromEnv } from '#adapters/sms-sender-from-env.ts';
 import { handleInboundSms, type InboundResult, type InboundSmsDeps } from '#app/inbound/index.ts';
 import { inboundSmsEnvSchema, parseEnv } from '#config/env.ts';
 import { bundledProtocol } from '#config/protocol.ts';
@@ -139,8 +139,8 @@ export function createInboundHandler(deps: InboundSmsDeps, options: InboundHandl
 const env = parseEnv(inboundSmsEnvSchema);
 const protocol = bundledProtocol();
 const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
-// SMS retries live in SnsSmsSender (throttling vs. ambiguous timeouts); alerts use the SDK's retries.
-const smsClient = new SNSClient({ maxAttempts: 1 });
+// SMS retries live in the sender (throttling vs. ambiguous timeouts); alerts use the SDK's retries.
+const smsSignature = smsSignatureFromEnv(env, protocol);
 const alertClient = new SNSClient({});
 
 export const handler = createInboundHandler({
@@ -152,13 +152,8 @@ export const handler = createInboundHandler({
   alerts: new DynamoAlertRepository(doc, env.TABLE_NAME, protocol.studyTimeZone),
   publisher: new SnsAlertPublisher(alertClient, { coordinators: env.ALERT_TOPIC_ARN }, env.CONSOLE_URL),
   audit: new DynamoAuditLog(doc, env.TABLE_NAME),
-  sms: new SnsSmsSender(smsClient, {
-    ...(env.SMS_SENDER_ID ? { senderId: env.SMS_SENDER_ID } : {}),
-    ...(env.SMS_ORIGINATION_NUMBER ? { originationNumber: env.SMS_ORIGINATION_NUMBER } : {}),
-    ...(env.SMS_MAX_PRICE_USD ? { maxPriceUsd: env.SMS_MAX_PRICE_USD } : {}),
-    ...(env.SMS_SIGNATURE ? { signature: env.SMS_SIGNATURE } : {}),
-  }),
+  sms: smsSenderFromEnv(env, protocol),
   clock: systemClock,
   protocol,
-  ...(env.SMS_SIGNATURE ? { smsSignature: env.SMS_SIGNATURE } : {}),
+  ...(smsSignature ? { smsSignature } : {}),
 });

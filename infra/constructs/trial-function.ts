@@ -8,6 +8,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { Charset, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -29,6 +30,9 @@ export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** The functions of the system; each has its entry at functions/<name>/handler.ts. */
 export const FUNCTION_NAMES = ['dispatch-reminders', 'plan-schedule', 'inbound-sms', 'sweep-adherence', 'weekly-digest', 'daily-summary', 'coordinator-api'] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
+/** Functions only the mainland (aliyun) environment has: the provider's queues are pulled, not pushed. */
+export const MAINLAND_FUNCTION_NAMES = ['pull-sms'] as const;
+export type AnyFunctionName = FunctionName | (typeof MAINLAND_FUNCTION_NAMES)[number];
 
 /**
  * What a function may do with the table. Only these DynamoDB actions exist in the adapters
@@ -56,7 +60,9 @@ const KEY_ACTIONS: Record<TableAccess, readonly string[]> = {
 };
 
 export interface TrialFunctionProps {
-  readonly name: FunctionName;
+  readonly name: AnyFunctionName;
+  /** X-Ray active tracing (default true; not integrated with Lambda in the China regions). */
+  readonly tracing?: boolean;
   readonly description: string;
   /** Defaults to functions/<name>/handler.ts. */
   readonly entry?: string;
@@ -86,7 +92,7 @@ export interface TrialFunctionProps {
  * helper adds exactly the actions the function needs and sets the matching env variable.
  */
 export class TrialFunction extends Construct {
-  readonly name: FunctionName;
+  readonly name: AnyFunctionName;
   readonly fn: NodejsFunction;
   readonly role: Role;
   readonly logGroup: LogGroup;
@@ -138,7 +144,7 @@ export class TrialFunction extends Construct {
       timeout: props.timeout,
       role: this.role,
       logGroup: this.logGroup,
-      tracing: Tracing.ACTIVE,
+      tracing: props.tracing === false ? Tracing.DISABLED : Tracing.ACTIVE,
       reservedConcurrentExecutions: props.reservedConcurrency,
       ...(props.async
         ? {
@@ -167,10 +173,12 @@ export class TrialFunction extends Construct {
     });
 
     // Lambda adds X-Ray write actions on '*' to the role's default policy.
-    Validations.of(this.role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.',
-    });
+    if (props.tracing !== false) {
+      Validations.of(this.role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.',
+      });
+    }
     Validations.of(this.fn).acknowledge({
       id: 'HIPAA.Security-LambdaInsideVPC',
       reason: 'The function reaches only DynamoDB, SNS and KMS over TLS with IAM auth; a VPC would add NAT cost and no isolation for these public endpoints.',
@@ -294,6 +302,14 @@ export class TrialFunction extends Construct {
       SMS_MAX_PRICE_USD: sms.maxPriceUsd,
     };
     for (const [name, value] of Object.entries(env)) if (value !== undefined) this.fn.addEnvironment(name, value);
+    return this;
+  }
+
+  /** Sets `envVar` to the secret's ARN and allows reading that secret only (and decrypting it with its key). */
+  allowReadSecret(secret: ISecret, key: IKey, envVar: string): this {
+    this.fn.addEnvironment(envVar, secret.secretArn);
+    this.role.addToPolicy(new PolicyStatement({ sid: 'ReadProviderSecret', actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }));
+    this.role.addToPolicy(new PolicyStatement({ sid: 'ProviderSecretKey', actions: ['kms:Decrypt'], resources: [key.keyArn] }));
     return this;
   }
 

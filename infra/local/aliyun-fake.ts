@@ -241,7 +241,7 @@ export class AliyunFake {
       const handles = [...body.matchAll(/<ReceiptHandle>([^<]*)<\/ReceiptHandle>/g)].map((m) => m[1] as string);
       const errors: string[] = [];
       for (const handle of handles) {
-        const index = queue.findIndex((m) => m.handle === handle && m.visibleAt > now);
+        const index = queue.findIndex((m) => m.handle === handle);
         if (index < 0) errors.push(`<DeleteMessageErrorItem><ErrorCode>ReceiptHandleError</ErrorCode><ReceiptHandle>${handle}</ReceiptHandle></DeleteMessageErrorItem>`);
         else queue.splice(index, 1);
       }

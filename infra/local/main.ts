@@ -8,6 +8,7 @@ import { startLocalStack } from './stack.ts';
  * `npm start`: the whole system on one machine. Contract (README, "Local stack"):
  *   PORT (default 3000) · LOCAL_API_TOKEN (else generated once and kept in the data dir) ·
  *   LOCAL_DATA_DIR (default .local-data) · --virtual-clock=<ISO instant> · --demo ·
+ *   --sms=local|aliyun-fake (aliyun-fake: SMS through the Alibaba Cloud adapter to a provider fake on 127.0.0.1, replies and receipts pulled as in env=cn) ·
  *   --host=<address> (default 127.0.0.1: only this machine can reach the stack; the HOST
  *   environment variable is deliberately ignored — zsh sets it to the machine's name)
  */
@@ -17,6 +18,7 @@ async function main(): Promise<void> {
       'virtual-clock': { type: 'string' },
       demo: { type: 'boolean', default: false },
       host: { type: 'string' },
+      sms: { type: 'string', default: 'local' },
     },
     strict: true,
   });
@@ -26,7 +28,9 @@ async function main(): Promise<void> {
   if (token !== undefined && token.length < 16) throw new Error('LOCAL_API_TOKEN must be at least 16 characters');
   const dataDir = resolve(process.env.LOCAL_DATA_DIR || '.local-data');
 
+  if (values.sms !== 'local' && values.sms !== 'aliyun-fake') throw new Error(`--sms must be local or aliyun-fake, got ${values.sms}`);
   const stack = await startLocalStack({
+    sms: values.sms,
     dataDir,
     port,
     host: values.host ?? '127.0.0.1',
@@ -49,6 +53,7 @@ async function main(): Promise<void> {
     console.warn(`warning: listening on ${values.host}: other machines on that network can reach the stack (its API still needs the token)`);
   }
   console.log(`local API token: ${stack.token}`);
+  if (values.sms === 'aliyun-fake') console.log('SMS: Alibaba Cloud SMS adapter → provider fake on 127.0.0.1 (text from +86 numbers to see the pull path)');
   console.log(`console: ${stack.url}`);
 
   let stopping = false;

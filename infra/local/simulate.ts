@@ -307,9 +307,12 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
           kind: 'completed',
           visitKey: visit.key,
           date: visit.date,
-          riTotal: relapse ? 3 + Math.floor(rng() * 6) : Math.floor(rng() * 2),
+          // RI worksheet (the total is computed): quiet visits score only serum IgG4; a relapse is a new organ scored 3
+          worksheet: relapse
+            ? { sites: [{ site: pick(rng, ['submandibular_glands', 'pancreas', 'lacrimal_glands', 'retroperitoneum']), score: 3 }], serumIgG4: 2 }
+            : { sites: [], serumIgG4: rng() < 0.5 ? 0 : 1 },
           response: relapse ? 'none' : rng() < 0.7 ? 'complete' : 'partial',
-          relapse: { decision: relapse, ...(relapse ? { organs: [pick(rng, ['submandibular gland', 'pancreas', 'lacrimal gland', 'retroperitoneum'])] } : {}) },
+          relapse: { decision: relapse, ...(relapse ? { reason: 'physician judgement (simulated)' } : {}) },
         });
       });
     }

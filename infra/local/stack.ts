@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { networkInterfaces, tmpdir } from 'node:os';
 import type { Server } from 'node:http';
@@ -29,6 +29,13 @@ import { earliestQueued } from './queue-probe.ts';
 import { dailyAt, everyMinutes, LocalScheduler, weeklyAt, type JobRun, type ScheduledJob } from './scheduler.ts';
 import { createLocalServer, listen } from './server.ts';
 import { LocalSmsGateway, type OutboxEntry } from './sms-gateway.ts';
+import { AliyunFake } from './aliyun-fake.ts';
+import { AliyunSmsSender, mainlandNumber } from '#adapters/aliyun/aliyun-sms-sender.ts';
+import { createDybaseapiClient, createDysmsapiClient } from '#adapters/aliyun/client.ts';
+import { MnsUpstream } from '#adapters/aliyun/mns-upstream.ts';
+import { pullSmsUpstream } from '#app/pull-sms-upstream.ts';
+import { mainlandDailyCap } from '#domain/mainland-sms.ts';
+import type { OutboundSms, SmsSender } from '#ports/sms.ts';
 
 /**
  * The whole system in one process: dynalite, the same Lambda handlers as on AWS (built through
@@ -56,6 +63,30 @@ export interface LocalStackOptions {
   /** Plan all active patients once at start (as `npm start` does). Default true. */
   planAtStart?: boolean;
   onJobRun?: (run: JobRun) => void;
+  /**
+   * 'aliyun-fake': SMS go through the Alibaba Cloud SMS adapter (official SDK) to the provider fake on
+   * 127.0.0.1, replies from +86 numbers and delivery receipts come back through the pull (every
+   * minute), as in env=cn. The outbox still shows what each handset shows. Default 'local'.
+   */
+  sms?: 'local' | 'aliyun-fake';
+}
+
+/** The provider sends; the local outbox records what the handset shows, so the console's phone view works the same. */
+class MirroredSmsSender implements SmsSender {
+  constructor(
+    private readonly provider: SmsSender,
+    private readonly gateway: LocalSmsGateway,
+    private readonly fake: AliyunFake,
+  ) {}
+  async send(message: OutboundSms): Promise<{ messageId: string }> {
+    const sent = await this.provider.send(message);
+    const shown = this.fake.sent.find((m) => m.bizId === sent.messageId)?.text ?? message.body;
+    await this.gateway.send({ to: message.to, body: shown });
+    return sent;
+  }
+  isOptedOut(phone: string): Promise<boolean> {
+    return this.provider.isOptedOut(phone);
+  }
 }
 
 export interface ApiAnswer {
@@ -157,6 +188,23 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   await ensureTable(db.client, tableName);
   const clock = options.virtualClock ? virtualClock(options.virtualClock) : realClock();
   const gateway = new LocalSmsGateway(clock, dataDir);
+  let fake: AliyunFake | null = null;
+  let sms: SmsSender = gateway;
+  let upstream: MnsUpstream | null = null;
+  if (options.sms === 'aliyun-fake') {
+    const section = protocol.mainlandSms;
+    if (!section) throw new Error('--sms=aliyun-fake needs the protocol mainlandSms section');
+    fake = AliyunFake.fromProtocol(protocol, { now: () => Date.parse(clock.now()), visibilityTimeoutMs: 30_000 });
+    const host = await fake.start();
+    const credentials = { accessKeyId: 'LTAI-local-fake', accessKeySecret: 'local-fake-secret' };
+    sms = new MirroredSmsSender(new AliyunSmsSender(createDysmsapiClient(credentials, { endpoint: host, protocol: 'http' }), section), gateway, fake);
+    upstream = new MnsUpstream(createDybaseapiClient(credentials, { endpoint: host, protocol: 'http' }), {
+      queues: { reply: fake.queueNames.SmsUp, receipt: fake.queueNames.SmsReport },
+      mnsEndpoint: `http://${host}`,
+      waitSeconds: 0,
+      now: () => Date.parse(clock.now()),
+    });
+  }
   const inbox = new LocalAlertInbox(clock, dataDir);
   const repos = repositories(db, tableName, protocol);
 
@@ -232,15 +280,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const alerting = { alerts: repos.alerts, publisher: inbox, audit: repos.audit, protocol };
 
   const plan = createPlanHandler({ patients: repos.patients, reminders: repos.reminders, audit: repos.audit, protocol, clock });
-  const dispatch = createDispatchHandler({ reminders: repos.reminders, patients: repos.patients, messages: repos.messages, sms: gateway, protocol, alerting, clock });
-  const inbound = createInboundHandler({ ...repos, publisher: inbox, sms: gateway, clock, protocol });
+  const mainland = options.sms === 'aliyun-fake' && protocol.mainlandSms ? { signature: protocol.mainlandSms.signName, dailyCap: mainlandDailyCap(protocol, protocol.mainlandSms) } : null;
+  const dispatch = createDispatchHandler({ reminders: repos.reminders, patients: repos.patients, messages: repos.messages, sms, protocol, alerting, clock }, mainland ?? {});
+  const inbound = createInboundHandler({ ...repos, publisher: inbox, sms, clock, protocol, ...(mainland ? { smsSignature: mainland.signature } : {}) });
+  const pull = async (owner: string) =>
+    upstream ? pullSmsUpstream({ upstream, receipts: repos.messages, inbound: { ...repos, publisher: inbox, sms, clock, protocol, ...(mainland ? { smsSignature: mainland.signature } : {}) } }, { owner }) : null;
   const sweep = createSweepHandler({
     ...repos,
     publisher: inbox,
     protocol,
     clock,
     expireConversations: (now: string) => expireConversations({ conversations: repos.conversations, reports: repos.reports, audit: repos.audit, protocol }, now),
-    retryInbound: (now: string, remainingMs: () => number) => retryUnprocessedInbound({ ...repos, publisher: inbox, sms: gateway, clock, protocol }, now, { remainingMs, leaseSeconds: 150 }),
+    retryInbound: (now: string, remainingMs: () => number) => retryUnprocessedInbound({ ...repos, publisher: inbox, sms, clock, protocol }, now, { remainingMs, leaseSeconds: 150 }),
   });
   const digest = createDigestHandler({
     ...repos,
@@ -299,6 +350,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         await dispatch(scheduledEvent('dispatch-reminders', now), lambdaContext('dispatch-reminders'));
       },
     },
+    ...(fake
+      ? [
+          {
+            name: 'pull-sms',
+            cadence: everyMinutes(1),
+            workFrom: async () => (fake && fake.pending('SmsUp') + fake.pending('SmsReport') > 0 ? clock.now() : null),
+            run: async (now: string) => {
+              await pull(`pull:${now}`);
+              invalidate('all');
+            },
+          } satisfies ScheduledJob,
+        ]
+      : []),
     {
       name: 'sweep-adherence',
       cadence: everyMinutes(15),
@@ -384,12 +448,23 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     async textIn(input) {
       const payload = twoWayPayload(input, newInboundId);
       const before = gateway.list().length;
+      const domestic = mainlandNumber(payload.originationNumber);
+      if (fake && domestic) {
+        // As on the mainland: the reply reaches the provider's SmsUp queue and is pulled.
+        const sequenceId = Number(BigInt(`0x${createHash('sha256').update(payload.inboundMessageId).digest('hex').slice(0, 12)}`));
+        fake.reply(domestic, payload.messageBody, { sequenceId });
+        await scheduler.exclusive(() => pull(`pull:${payload.inboundMessageId}`));
+        const inboundMessageId = `aliyun-up:${sequenceId}`;
+        await afterInbound(inboundMessageId);
+        return { inboundMessageId, replies: gateway.list().slice(before).filter((m) => m.to === payload.originationNumber) };
+      }
       await scheduler.exclusive(() => handlers.inbound!(snsEvent(payload, clock.now())));
       await afterInbound(payload.inboundMessageId);
       return { inboundMessageId: payload.inboundMessageId, replies: gateway.list().slice(before).filter((m) => m.to === payload.originationNumber) };
     },
     async close() {
       await scheduler.stop();
+      await fake?.stop();
       if (server) {
         server.closeAllConnections?.();
         await new Promise<void>((done) => server!.close(() => done()));

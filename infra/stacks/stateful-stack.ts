@@ -5,6 +5,7 @@ import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } fr
 import { Schedule } from 'aws-cdk-lib/aws-events';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -41,18 +42,21 @@ export class StatefulStack extends Stack {
   readonly table: Table;
   /** CSV exports: private, SSE-KMS with the data key, deleted after a day; read through presigned links. */
   readonly exportBucket: Bucket;
-  /** End User Messaging two-way SMS publishes patients' replies here. */
-  readonly inboundSmsTopic: Topic;
+  /** End User Messaging two-way SMS publishes patients' replies here (SNS environments only). */
+  readonly inboundSmsTopic?: Topic;
+  /** Alibaba Cloud SMS AccessKey pair, KMS-encrypted (aliyun environments only); its value is set by hand. */
+  readonly providerSecret?: Secret;
   /** Coordinators: missed-dose and red-flag alerts, the weekly digest. */
   readonly alertTopic: Topic;
   /** Investigators: alerts nobody acknowledged in time. */
   readonly escalationTopic: Topic;
   /** IT operations: CloudWatch alarms. */
   readonly opsTopic: Topic;
-  readonly userPool: UserPool;
-  readonly userPoolDomain: UserPoolDomain;
-  /** Role End User Messaging assumes to publish inbound SMS to the encrypted inbound topic. */
-  readonly inboundSmsPublisherRole: Role;
+  /** Cognito environments only (there are no user pools in the China regions: OIDC there). */
+  readonly userPool?: UserPool;
+  readonly userPoolDomain?: UserPoolDomain;
+  /** Role End User Messaging assumes to publish inbound SMS to the encrypted inbound topic (SNS environments only). */
+  readonly inboundSmsPublisherRole?: Role;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -176,65 +180,87 @@ export class StatefulStack extends Stack {
       for (const address of emails) t.addSubscription(new EmailSubscription(address));
       return t;
     };
-    this.inboundSmsTopic = topic('InboundSmsTopic', 'Trial SMS inbound (two-way SMS)', []);
     this.alertTopic = topic('AlertTopic', 'Trial SMS coordinator alerts', config.alertEmails);
     this.escalationTopic = topic('EscalationTopic', 'Trial SMS escalations', config.escalationEmails);
     this.opsTopic = topic('OpsTopic', 'Trial SMS operations alarms', config.opsEmails);
 
-    this.inboundSmsPublisherRole = new Role(this, 'InboundSmsPublisherRole', {
-      description: 'Assumed by AWS End User Messaging SMS to publish two-way SMS replies to the inbound topic',
-      assumedBy: new ServicePrincipal('sms-voice.amazonaws.com', { conditions: accountCondition }),
-    });
-    this.inboundSmsPublisherRole.addToPolicy(
-      new PolicyStatement({ effect: Effect.ALLOW, actions: ['sns:Publish'], resources: [this.inboundSmsTopic.topicArn] }),
-    );
-    this.inboundSmsPublisherRole.addToPolicy(
-      new PolicyStatement({ effect: Effect.ALLOW, actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [this.messagingKey.keyArn] }),
-    );
-
-    const plus = config.cognito.featurePlan === 'PLUS';
-    this.userPool = new UserPool(this, 'CoordinatorUserPool', {
-      userPoolName: `trial-sms-${envName}-coordinators`,
-      selfSignUpEnabled: false,
-      signInAliases: { email: true },
-      autoVerify: { email: true },
-      standardAttributes: { email: { required: true, mutable: true } },
-      mfa: Mfa.REQUIRED,
-      mfaSecondFactor: { otp: true, sms: false },
-      passwordPolicy: {
-        minLength: 14,
-        requireDigits: true,
-        requireLowercase: true,
-        requireUppercase: true,
-        requireSymbols: true,
-        tempPasswordValidity: Duration.days(3),
-      },
-      accountRecovery: AccountRecovery.EMAIL_ONLY,
-      featurePlan: plus ? FeaturePlan.PLUS : FeaturePlan.ESSENTIALS,
-      ...(plus ? { standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION } : {}),
-      deletionProtection: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    if (!plus) {
-      Validations.of(this.userPool).acknowledge({
-        id: 'AwsSolutions-COG8',
-        reason: 'The Plus feature plan (threat protection) is not offered in this region; MFA is required for every user instead.',
+    if (config.smsProvider === 'sns') {
+      this.inboundSmsTopic = topic('InboundSmsTopic', 'Trial SMS inbound (two-way SMS)', []);
+      const inboundTopic = this.inboundSmsTopic;
+      this.inboundSmsPublisherRole = new Role(this, 'InboundSmsPublisherRole', {
+        description: 'Assumed by AWS End User Messaging SMS to publish two-way SMS replies to the inbound topic',
+        assumedBy: new ServicePrincipal('sms-voice.amazonaws.com', { conditions: accountCondition }),
       });
+      this.inboundSmsPublisherRole.addToPolicy(
+        new PolicyStatement({ effect: Effect.ALLOW, actions: ['sns:Publish'], resources: [inboundTopic.topicArn] }),
+      );
+      this.inboundSmsPublisherRole.addToPolicy(
+        new PolicyStatement({ effect: Effect.ALLOW, actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [this.messagingKey.keyArn] }),
+      );
+      Validations.of(this.inboundSmsPublisherRole).acknowledge({
+        id: 'HIPAA.Security-IAMNoInlinePolicy',
+        reason: 'The role has one inline policy (publish to the inbound topic, use its key), created and deleted with the role.',
+      });
+      new CfnOutput(this, 'InboundSmsTopicArn', { value: inboundTopic.topicArn, description: 'Two-way SMS destination (End User Messaging)' });
+      new CfnOutput(this, 'InboundSmsPublisherRoleArn', { value: this.inboundSmsPublisherRole.roleArn, description: 'Two-way channel role' });
+    } else {
+      this.providerSecret = new Secret(this, 'SmsProviderCredentials', {
+        description: `trial-sms ${envName}: Alibaba Cloud SMS AccessKey of a RAM user limited to SMS, as {"accessKeyId","accessKeySecret"}; set by hand after deploy`,
+        encryptionKey: this.dataKey,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      Validations.of(this.providerSecret).acknowledge(
+        {
+          id: 'AwsSolutions-SMG4',
+          reason: 'An Alibaba Cloud AccessKey cannot be rotated from AWS: it is created in the Alibaba RAM console; docs/deploy-china.md gives the 90-day manual rotation.',
+        },
+        {
+          id: 'HIPAA.Security-SecretsManagerRotationEnabled',
+          reason: 'An Alibaba Cloud AccessKey cannot be rotated from AWS: it is created in the Alibaba RAM console; docs/deploy-china.md gives the 90-day manual rotation.',
+        },
+      );
+      new CfnOutput(this, 'SmsProviderSecretArn', { value: this.providerSecret.secretArn, description: 'Put the Alibaba Cloud AccessKey pair here' });
     }
-    this.userPool.addGroup('CoordinatorGroup', { groupName: 'coordinator', description: 'Research coordinators: enroll, review, acknowledge' });
-    this.userPool.addGroup('MonitorGroup', { groupName: 'monitor', description: 'Data/safety monitors: read-only, digests and exports' });
-    this.userPoolDomain = this.userPool.addDomain('HostedDomain', { cognitoDomain: { domainPrefix: config.cognito.domainPrefix } });
 
-    Validations.of(this.inboundSmsPublisherRole).acknowledge({
-      id: 'HIPAA.Security-IAMNoInlinePolicy',
-      reason: 'The role has one inline policy (publish to the inbound topic, use its key), created and deleted with the role.',
-    });
+    if (config.auth.mode === 'cognito' && config.cognito) {
+      const cognito = config.cognito;
+      const plus = cognito.featurePlan === 'PLUS';
+      this.userPool = new UserPool(this, 'CoordinatorUserPool', {
+        userPoolName: `trial-sms-${envName}-coordinators`,
+        selfSignUpEnabled: false,
+        signInAliases: { email: true },
+        autoVerify: { email: true },
+        standardAttributes: { email: { required: true, mutable: true } },
+        mfa: Mfa.REQUIRED,
+        mfaSecondFactor: { otp: true, sms: false },
+        passwordPolicy: {
+          minLength: 14,
+          requireDigits: true,
+          requireLowercase: true,
+          requireUppercase: true,
+          requireSymbols: true,
+          tempPasswordValidity: Duration.days(3),
+        },
+        accountRecovery: AccountRecovery.EMAIL_ONLY,
+        featurePlan: plus ? FeaturePlan.PLUS : FeaturePlan.ESSENTIALS,
+        ...(plus ? { standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION } : {}),
+        deletionProtection: true,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      if (!plus) {
+        Validations.of(this.userPool).acknowledge({
+          id: 'AwsSolutions-COG8',
+          reason: 'The Plus feature plan (threat protection) is not offered in this region; MFA is required for every user instead.',
+        });
+      }
+      this.userPool.addGroup('CoordinatorGroup', { groupName: 'coordinator', description: 'Research coordinators: enroll, review, acknowledge' });
+      this.userPool.addGroup('MonitorGroup', { groupName: 'monitor', description: 'Data/safety monitors: read-only, digests and exports' });
+      this.userPoolDomain = this.userPool.addDomain('HostedDomain', { cognitoDomain: { domainPrefix: cognito.domainPrefix } });
+      new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
+      new CfnOutput(this, 'CognitoDomain', { value: this.userPoolDomain.baseUrl() });
+    }
 
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'ExportBucketName', { value: this.exportBucket.bucketName });
-    new CfnOutput(this, 'InboundSmsTopicArn', { value: this.inboundSmsTopic.topicArn, description: 'Two-way SMS destination (End User Messaging)' });
-    new CfnOutput(this, 'InboundSmsPublisherRoleArn', { value: this.inboundSmsPublisherRole.roleArn, description: 'Two-way channel role' });
-    new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
-    new CfnOutput(this, 'CognitoDomain', { value: this.userPoolDomain.baseUrl() });
   }
 }

@@ -1,6 +1,7 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, TimeZone, Validations, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, LogGroupLogDestination, type HttpRoute } from 'aws-cdk-lib/aws-apigatewayv2';
+import { ApiMapping, DomainName, HttpApi, HttpMethod, LogGroupLogDestination, type HttpRoute } from 'aws-cdk-lib/aws-apigatewayv2';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Alarm, ComparisonOperator, MathExpression, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
@@ -13,6 +14,7 @@ import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -20,7 +22,7 @@ import type { Construct } from 'constructs';
 import { bundledProtocol } from '#config/protocol.ts';
 import type { EnvironmentConfig } from '../config.ts';
 import { exportBucketName } from './stateful-stack.ts';
-import { TrialFunction, type FunctionName, type TrialFunctionProps } from '../constructs/trial-function.ts';
+import { TrialFunction, type AnyFunctionName, type TrialFunctionProps } from '../constructs/trial-function.ts';
 
 /** What the stateless stack takes from the stateful one. */
 export interface StatefulResources {
@@ -28,12 +30,16 @@ export interface StatefulResources {
   readonly dataKey: IKey;
   readonly messagingKey: IKey;
   readonly logsKey: IKey;
-  readonly inboundSmsTopic: ITopic;
+  /** SNS environments: End User Messaging publishes replies here. */
+  readonly inboundSmsTopic?: ITopic | undefined;
+  /** aliyun environments: the provider's AccessKey pair. */
+  readonly providerSecret?: ISecret | undefined;
   readonly alertTopic: ITopic;
   readonly escalationTopic: ITopic;
   readonly opsTopic: ITopic;
-  readonly userPool: IUserPool;
-  readonly userPoolDomain: UserPoolDomain;
+  /** Cognito environments only. */
+  readonly userPool?: IUserPool | undefined;
+  readonly userPoolDomain?: UserPoolDomain | undefined;
 }
 
 export interface StatelessStackProps extends StackProps {
@@ -41,7 +47,7 @@ export interface StatelessStackProps extends StackProps {
   readonly config: EnvironmentConfig;
   readonly stateful: StatefulResources;
   /** Entry file per function; defaults to functions/<name>/handler.ts. */
-  readonly entryFor?: (name: FunctionName) => string | undefined;
+  readonly entryFor?: (name: AnyFunctionName) => string | undefined;
 }
 
 /** The dispatcher reports how late each reminder went out (Powertools metric, `service` dimension). */
@@ -60,9 +66,11 @@ export const PUBLIC_PATHS = ['/', '/index.html', '/app.js', '/styles.css', '/lib
  * Safe to destroy and redeploy: every byte of state lives in the stateful stack.
  */
 export class StatelessStack extends Stack {
-  readonly functions: Record<FunctionName, TrialFunction>;
+  /** The functions of this environment: inbound-sms where SNS delivers replies, pull-sms where the provider is pulled. */
+  readonly functions: Partial<Record<AnyFunctionName, TrialFunction>>;
   readonly api: HttpApi;
-  readonly consoleClient: UserPoolClient;
+  /** Cognito environments: the console's app client. */
+  readonly consoleClient?: UserPoolClient;
   /** Routes of the coordinator API under /api (all behind the JWT authorizer). */
   readonly apiRoutes: HttpRoute[];
   readonly publicRoutes: HttpRoute[];
@@ -72,16 +80,33 @@ export class StatelessStack extends Stack {
     const { config, stateful: s } = props;
     const opsAction = new SnsAction(s.opsTopic);
     const logRetention = config.logRetentionDays as RetentionDays;
-    const common = { logRetention, logsKey: s.logsKey, queueKey: s.messagingKey, alarmTopic: s.opsTopic } satisfies Partial<TrialFunctionProps>;
-    const entry = (name: FunctionName) => {
+    const common = { logRetention, logsKey: s.logsKey, queueKey: s.messagingKey, alarmTopic: s.opsTopic, tracing: config.tracing } satisfies Partial<TrialFunctionProps>;
+    const entry = (name: AnyFunctionName) => {
       const file = props.entryFor?.(name);
       return file === undefined ? {} : { entry: file };
     };
     const studyZone = TimeZone.of(config.studyTimeZone);
+    // SMS per environment: SNS Publish to phone numbers, or Alibaba Cloud SMS with its AccessKey from Secrets Manager.
+    const providerSecret = s.providerSecret;
+    const bindSms = (fn: TrialFunction): TrialFunction => {
+      if (config.smsProvider === 'sns') return fn.allowSendSms(config.sms);
+      if (!providerSecret) throw new Error('smsProvider aliyun needs the stateful stack provider secret');
+      fn.addEnvironment('SMS_PROVIDER', 'aliyun').allowReadSecret(providerSecret, s.dataKey, 'ALIYUN_CREDENTIALS_SECRET_ARN');
+      if (config.aliyun?.smsEndpoint) fn.addEnvironment('ALIYUN_SMS_ENDPOINT', config.aliyun.smsEndpoint);
+      return fn;
+    };
 
     // The API comes first: its URL is the console's address (sweep links, Cognito callback).
-    this.api = new HttpApi(this, 'Api', { apiName: `trial-sms-${props.envName}`, description: 'Coordinator API and console', createDefaultStage: false });
-    const consoleUrl = `${this.api.apiEndpoint}/`;
+    // With `api.edge` the only way in is CloudFront + WAF (edge-stack.ts): the execute-api
+    // endpoint is disabled and the API answers on its custom domain, CloudFront's origin.
+    const edge = config.api.edge;
+    this.api = new HttpApi(this, 'Api', {
+      apiName: `trial-sms-${props.envName}`,
+      description: 'Coordinator API and console',
+      createDefaultStage: false,
+      ...(edge ? { disableExecuteApiEndpoint: true } : {}),
+    });
+    const consoleUrl = edge ? `https://${edge.domainName}/` : `${this.api.apiEndpoint}/`;
 
     // Functions. Reserved concurrency 1 for the scheduled jobs: one run at a time. The due queue
     // is sharded 4 ways to spread partition load, but one dispatcher per minute drains all
@@ -103,8 +128,8 @@ export class StatelessStack extends Stack {
       },
     })
       .bindTable(s.table, s.dataKey, 'readWrite')
-      .allowPublishTo(s.alertTopic, s.messagingKey, 'ALERT_TOPIC_ARN')
-      .allowSendSms(config.sms);
+      .allowPublishTo(s.alertTopic, s.messagingKey, 'ALERT_TOPIC_ARN');
+    bindSms(dispatch);
 
     const plan = new TrialFunction(this, 'PlanSchedule', {
       ...common,
@@ -118,20 +143,47 @@ export class StatelessStack extends Stack {
       environment: { PLAN_DAYS: String(config.planDays) },
     }).bindTable(s.table, s.dataKey, 'readWrite');
 
-    const inbound = new TrialFunction(this, 'InboundSms', {
-      ...common,
-      name: 'inbound-sms',
-      ...entry('inbound-sms'),
-      description: 'Stores, interprets and answers a patient reply; raises alerts',
-      memorySize: 512,
-      timeout: Duration.seconds(30),
-      reservedConcurrency: config.concurrency.inboundSms,
-      async: { retryAttempts: 2, maxEventAge: Duration.hours(6) },
-      environment: { CONSOLE_URL: consoleUrl },
-    })
-      .bindTable(s.table, s.dataKey, 'readWrite')
-      .allowPublishTo(s.alertTopic, s.messagingKey, 'ALERT_TOPIC_ARN')
-      .allowSendSms(config.sms);
+    // Replies: pushed by SNS (End User Messaging two-way) or pulled from the provider's queues every minute.
+    const inbound = s.inboundSmsTopic
+      ? bindSms(
+          new TrialFunction(this, 'InboundSms', {
+            ...common,
+            name: 'inbound-sms',
+            ...entry('inbound-sms'),
+            description: 'Stores, interprets and answers a patient reply; raises alerts',
+            memorySize: 512,
+            timeout: Duration.seconds(30),
+            reservedConcurrency: config.concurrency.inboundSms,
+            async: { retryAttempts: 2, maxEventAge: Duration.hours(6) },
+            environment: { CONSOLE_URL: consoleUrl },
+          })
+            .bindTable(s.table, s.dataKey, 'readWrite')
+            .allowPublishTo(s.alertTopic, s.messagingKey, 'ALERT_TOPIC_ARN'),
+        )
+      : undefined;
+    const pull =
+      config.smsProvider === 'aliyun' && config.aliyun
+        ? bindSms(
+            new TrialFunction(this, 'PullSms', {
+              ...common,
+              name: 'pull-sms',
+              ...entry('pull-sms'),
+              description: "Pulls patients' replies and delivery receipts from the SMS provider's queues",
+              memorySize: 512,
+              timeout: Duration.seconds(55),
+              reservedConcurrency: 1,
+              async: { retryAttempts: 0, maxEventAge: Duration.minutes(1) },
+              environment: {
+                CONSOLE_URL: consoleUrl,
+                ALIYUN_QUEUE_SMSUP: config.aliyun.queues.smsUp,
+                ALIYUN_QUEUE_SMSREPORT: config.aliyun.queues.smsReport,
+                ...(config.aliyun.mnsEndpoint ? { ALIYUN_MNS_ENDPOINT: config.aliyun.mnsEndpoint } : {}),
+              },
+            })
+              .bindTable(s.table, s.dataKey, 'readWrite')
+              .allowPublishTo(s.alertTopic, s.messagingKey, 'ALERT_TOPIC_ARN'),
+          )
+        : undefined;
 
     const sweep = new TrialFunction(this, 'SweepAdherence', {
       ...common,
@@ -192,41 +244,65 @@ export class StatelessStack extends Stack {
     this.functions = {
       'dispatch-reminders': dispatch,
       'plan-schedule': plan,
-      'inbound-sms': inbound,
+      ...(inbound ? { 'inbound-sms': inbound } : {}),
+      ...(pull ? { 'pull-sms': pull } : {}),
       'sweep-adherence': sweep,
       'weekly-digest': digest,
       'daily-summary': summary,
       'coordinator-api': api,
     };
 
-    // Coordinator console: Cognito hosted sign-in, authorization code + PKCE (public client, no secret).
-    this.consoleClient = new UserPoolClient(this, 'ConsoleClient', {
-      userPool: s.userPool,
-      userPoolClientName: 'coordinator-console',
-      generateSecret: false,
-      preventUserExistenceErrors: true,
-      enableTokenRevocation: true,
-      authFlows: { userSrp: true },
-      supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
-      oAuth: {
-        flows: { authorizationCodeGrant: true },
-        scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
-        callbackUrls: [consoleUrl],
-        logoutUrls: [consoleUrl],
-      },
-      accessTokenValidity: Duration.hours(1),
-      idTokenValidity: Duration.hours(1),
-      refreshTokenValidity: Duration.hours(12),
-    });
-    api
-      .addEnvironment('AUTH_MODE', 'cognito')
-      .addEnvironment('COGNITO_USER_POOL_ID', s.userPool.userPoolId)
-      .addEnvironment('COGNITO_CLIENT_ID', this.consoleClient.userPoolClientId)
-      .addEnvironment('COGNITO_DOMAIN', s.userPoolDomain.baseUrl());
+    // Coordinator console sign-in: the stack's Cognito pool (hosted sign-in), or any OIDC provider
+    // (China): authorization code + PKCE either way (public client, no secret).
+    const auth = config.auth;
+    const userPool = s.userPool;
+    const userPoolDomain = s.userPoolDomain;
+    let issuer: string;
+    let audience: string[];
+    if (auth.mode === 'cognito') {
+      if (!userPool || !userPoolDomain) throw new Error('auth.mode cognito needs the stateful stack user pool');
+      const client = new UserPoolClient(this, 'ConsoleClient', {
+        userPool,
+        userPoolClientName: 'coordinator-console',
+        generateSecret: false,
+        preventUserExistenceErrors: true,
+        enableTokenRevocation: true,
+        authFlows: { userSrp: true },
+        supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
+        oAuth: {
+          flows: { authorizationCodeGrant: true },
+          scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
+          callbackUrls: [consoleUrl],
+          logoutUrls: [consoleUrl],
+        },
+        accessTokenValidity: Duration.hours(1),
+        idTokenValidity: Duration.hours(1),
+        refreshTokenValidity: Duration.hours(12),
+      });
+      api
+        .addEnvironment('AUTH_MODE', 'cognito')
+        .addEnvironment('COGNITO_USER_POOL_ID', userPool.userPoolId)
+        .addEnvironment('COGNITO_CLIENT_ID', client.userPoolClientId)
+        .addEnvironment('COGNITO_DOMAIN', userPoolDomain.baseUrl());
+      this.consoleClient = client;
+      issuer = `https://cognito-idp.${this.region}.${this.urlSuffix}/${userPool.userPoolId}`;
+      audience = [client.userPoolClientId];
+      new CfnOutput(this, 'ConsoleClientId', { value: client.userPoolClientId });
+    } else {
+      issuer = auth.issuer;
+      audience = auth.audience ?? [auth.clientId];
+      api
+        .addEnvironment('AUTH_MODE', 'oidc')
+        .addEnvironment('OIDC_ISSUER', auth.issuer)
+        .addEnvironment('OIDC_AUDIENCE', audience.join(','))
+        .addEnvironment('OIDC_CLIENT_ID', auth.clientId)
+        .addEnvironment('OIDC_ROLES_CLAIM', auth.rolesClaim)
+        .addEnvironment('OIDC_SCOPES', auth.scopes.join(' '));
+    }
 
     // HTTP API: throttled $default stage with JSON access logs (no paths or bodies: route keys only).
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: logRetention, encryptionKey: s.logsKey, removalPolicy: RemovalPolicy.RETAIN });
-    this.api.addStage('DefaultStage', {
+    const stage = this.api.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,
       throttle: { rateLimit: config.api.throttleRateLimit, burstLimit: config.api.throttleBurstLimit },
@@ -247,9 +323,16 @@ export class StatelessStack extends Stack {
         ),
       },
     });
-    const issuer = `https://cognito-idp.${this.region}.${this.urlSuffix}/${s.userPool.userPoolId}`;
-    const authorizer = new HttpJwtAuthorizer('CognitoAuthorizer', issuer, {
-      jwtAudience: [this.consoleClient.userPoolClientId],
+    if (edge) {
+      const originDomain = new DomainName(this, 'ApiOriginDomain', {
+        domainName: edge.originDomainName,
+        certificate: Certificate.fromCertificateArn(this, 'ApiOriginCertificate', edge.originCertificateArn),
+      });
+      new ApiMapping(this, 'ApiOriginMapping', { api: this.api, domainName: originDomain, stage });
+      new CfnOutput(this, 'ApiOriginTarget', { value: originDomain.regionalDomainName, description: `Point ${edge.originDomainName} (CNAME/alias) here` });
+    }
+    const authorizer = new HttpJwtAuthorizer(auth.mode === 'cognito' ? 'CognitoAuthorizer' : 'OidcAuthorizer', issuer, {
+      jwtAudience: audience,
       identitySource: ['$request.header.Authorization'],
     });
     const integration = new HttpLambdaIntegration('CoordinatorApiIntegration', api.fn);
@@ -293,6 +376,7 @@ export class StatelessStack extends Stack {
       });
     const sched = config.schedules;
     schedule('DispatchEveryMinute', dispatch, ScheduleExpression.rate(Duration.minutes(1)), 1, Duration.minutes(1));
+    if (pull) schedule('PullSmsEveryMinute', pull, ScheduleExpression.rate(Duration.minutes(1)), 0, Duration.minutes(1));
     schedule(
       'PlanDaily',
       plan,
@@ -326,7 +410,7 @@ export class StatelessStack extends Stack {
       Duration.hours(2),
     );
 
-    for (const fn of [dispatch, plan, sweep, digest, summary]) {
+    for (const fn of [dispatch, plan, sweep, digest, summary, ...(pull ? [pull] : [])]) {
       Validations.of(schedulerRole).acknowledge({
         id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(fn.fn.node.defaultChild as CfnFunction)}.Arn>:*]`,
         reason: `Scheduler's Lambda target grants invoke on ${fn.name} and its versions (<arn>:*); no other function.`,
@@ -344,7 +428,7 @@ export class StatelessStack extends Stack {
       id: 'AwsSolutions-SQS3',
       reason: 'This queue is itself the dead-letter queue of the inbound SMS subscription; its depth raises an alarm.',
     });
-    s.inboundSmsTopic.addSubscription(new LambdaSubscription(inbound.fn, { deadLetterQueue: inboundDeliveryDlq }));
+    if (s.inboundSmsTopic && inbound) s.inboundSmsTopic.addSubscription(new LambdaSubscription(inbound.fn, { deadLetterQueue: inboundDeliveryDlq }));
 
     // Alarms beyond the per-function ones (errors, DLQ depth) that TrialFunction adds.
     const alarm = (id: string, description: string, props: Omit<ConstructorParameters<typeof Alarm>[2], 'alarmDescription'>) => {
@@ -387,28 +471,46 @@ export class StatelessStack extends Stack {
       comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
       treatMissingData: TreatMissingData.BREACHING,
     });
-    // Direct-to-phone SMS metrics carry the dimension PhoneNumber=PhoneNumberDirect.
-    const smsMetric = (metricName: string) =>
-      new Metric({ namespace: 'AWS/SNS', metricName, dimensionsMap: { PhoneNumber: 'PhoneNumberDirect' }, statistic: 'Sum', period: Duration.hours(1) });
-    alarm('SmsFailureRateAlarm', 'More than 10 % of SMS failed to deliver in the last hour', {
-      metric: new MathExpression({
-        label: 'SMS failure rate (%)',
-        expression: 'IF((delivered + failed) >= 5, 100 * failed / (delivered + failed), 0)',
-        usingMetrics: { delivered: smsMetric('NumberOfNotificationsDelivered'), failed: smsMetric('NumberOfNotificationsFailed') },
-        period: Duration.hours(1),
-      }),
-      threshold: 10,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-    alarm('SmsSpendAlarm', `SMS spend this month passed ${config.sms.monthlySpendAlarmUsd} USD`, {
-      metric: new Metric({ namespace: 'AWS/SNS', metricName: 'SMSMonthToDateSpentUSD', statistic: 'Maximum', period: Duration.hours(1) }),
-      threshold: config.sms.monthlySpendAlarmUsd,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
+    if (config.smsProvider === 'sns') {
+      // Direct-to-phone SMS metrics carry the dimension PhoneNumber=PhoneNumberDirect.
+      const smsMetric = (metricName: string) =>
+        new Metric({ namespace: 'AWS/SNS', metricName, dimensionsMap: { PhoneNumber: 'PhoneNumberDirect' }, statistic: 'Sum', period: Duration.hours(1) });
+      alarm('SmsFailureRateAlarm', 'More than 10 % of SMS failed to deliver in the last hour', {
+        metric: new MathExpression({
+          label: 'SMS failure rate (%)',
+          expression: 'IF((delivered + failed) >= 5, 100 * failed / (delivered + failed), 0)',
+          usingMetrics: { delivered: smsMetric('NumberOfNotificationsDelivered'), failed: smsMetric('NumberOfNotificationsFailed') },
+          period: Duration.hours(1),
+        }),
+        threshold: 10,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+      alarm('SmsSpendAlarm', `SMS spend this month passed ${config.sms.monthlySpendAlarmUsd} USD`, {
+        metric: new Metric({ namespace: 'AWS/SNS', metricName: 'SMSMonthToDateSpentUSD', statistic: 'Maximum', period: Duration.hours(1) }),
+        threshold: config.sms.monthlySpendAlarmUsd,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+    }
+    if (pull) {
+      alarm('PullSmsNotRunningAlarm', "The provider pull has not run for 10 minutes: patients' replies are not being read", {
+        metric: pull.fn.metricInvocations({ period: Duration.minutes(10), statistic: 'Sum' }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+        treatMissingData: TreatMissingData.BREACHING,
+      });
+      alarm('PullSmsPoisonAlarm', 'The provider queues held messages that could not be read or handled (see the pull-sms log by queue message id)', {
+        metric: new Metric({ namespace: 'TrialSms', metricName: 'PulledPoison', dimensionsMap: { service: 'pull-sms' }, statistic: 'Sum', period: Duration.minutes(15) }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+    }
 
     Validations.of(this).acknowledge({
       id: 'HIPAA.Security-IAMNoInlinePolicy',
@@ -416,6 +518,5 @@ export class StatelessStack extends Stack {
     });
 
     new CfnOutput(this, 'ConsoleUrl', { value: consoleUrl });
-    new CfnOutput(this, 'ConsoleClientId', { value: this.consoleClient.userPoolClientId });
   }
 }

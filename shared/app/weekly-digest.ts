@@ -186,6 +186,7 @@ export async function gatherDigestInput(deps: WeeklyDigestDeps, week: string, no
     })),
     visitsDueNextWeek,
     visitsMissed,
+    relapseOverrules: relapseOverrules(deps, audit, patientById),
     sms: {
       sent: messages.outbound.length,
       parts: messages.outbound.reduce((sum, m) => sum + (m.parts || 1), 0),
@@ -193,6 +194,40 @@ export async function gatherDigestInput(deps: WeeklyDigestDeps, week: string, no
       costPerPartUsd: deps.smsCostPerPartUsd,
     },
   };
+}
+
+/**
+ * Relapse decisions recorded this week that differ from the computed RI criterion, from the
+ * week's audit entries (visit.record / visit.correct carry the criterion and the decision), so no
+ * extra read. The latest entry per visit counts (a correction that agrees clears it).
+ */
+function relapseOverrules(
+  deps: Pick<WeeklyDigestDeps, 'protocol' | 'language'>,
+  audit: readonly { action: string; entityId: string; at: string; after?: unknown }[],
+  patientById: ReadonlyMap<string, { studyId: string }>,
+): DigestInput['relapseOverrules'] {
+  const label = new Map(deps.protocol.visits.map((v) => [v.key, v.label[deps.language]]));
+  const latest = new Map<string, Record<string, unknown>>();
+  for (const e of [...audit].sort((a, b) => a.at.localeCompare(b.at))) {
+    if (e.action !== 'visit.record' && e.action !== 'visit.correct') continue;
+    const after = (e.after ?? {}) as Record<string, unknown>;
+    if (typeof after.visitKey === 'string') latest.set(`${e.entityId}\u0000${after.visitKey}`, { ...after, patientId: e.entityId });
+  }
+  const out: NonNullable<DigestInput['relapseOverrules']> = [];
+  for (const a of latest.values()) {
+    const studyId = patientById.get(String(a.patientId))?.studyId;
+    if (!studyId || typeof a.criterionMet !== 'boolean' || typeof a.relapse !== 'boolean' || a.criterionMet === a.relapse) continue;
+    out.push({
+      studyId,
+      visit: label.get(String(a.visitKey)) ?? String(a.visitKey),
+      date: String(a.date),
+      criterionMet: a.criterionMet,
+      decision: a.relapse,
+      reason: typeof a.overruleReason === 'string' ? a.overruleReason : null,
+      criterion: typeof a.criterion === 'string' ? a.criterion : null,
+    });
+  }
+  return out;
 }
 
 /**

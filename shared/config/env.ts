@@ -15,6 +15,12 @@ export const smsEnvSchema = z.object({
   /** China: the registered signature, e.g. 【协和医院】, prepended to every SMS. */
   SMS_SIGNATURE: optionalText,
   SMS_MAX_PRICE_USD: z.string().regex(/^\d+(\.\d+)?$/).optional(),
+  /** Which provider sends: Amazon SNS (global regions) or Alibaba Cloud SMS (mainland China, env=cn). */
+  SMS_PROVIDER: z.enum(['sns', 'aliyun']).default('sns'),
+  /** aliyun: Secrets Manager secret holding {"accessKeyId","accessKeySecret"} of a RAM user limited to SMS. */
+  ALIYUN_CREDENTIALS_SECRET_ARN: arn.optional(),
+  /** aliyun: SendSms endpoint host (default dysmsapi.aliyuncs.com). */
+  ALIYUN_SMS_ENDPOINT: z.string().regex(/^[a-z0-9.-]+(:\d+)?$/).optional(),
 });
 
 export const planScheduleEnvSchema = z.object({
@@ -36,6 +42,23 @@ export const dispatchRemindersEnvSchema = z
 export const inboundSmsEnvSchema = z
   .object({ TABLE_NAME: tableName, ALERT_TOPIC_ARN: arn, CONSOLE_URL: z.url() })
   .extend(smsEnvSchema.shape);
+
+/** pull-sms (env=cn): replies and delivery receipts from the provider's queues, every minute. */
+export const pullSmsEnvSchema = z
+  .object({
+    TABLE_NAME: tableName,
+    ALERT_TOPIC_ARN: arn,
+    CONSOLE_URL: z.url(),
+    ALIYUN_QUEUE_SMSUP: z.string().regex(/^Alicom-Queue-\d+-SmsUp$/, 'the SmsUp queue name shown in the SMS console'),
+    ALIYUN_QUEUE_SMSREPORT: z.string().regex(/^Alicom-Queue-\d+-SmsReport$/, 'the SmsReport queue name shown in the SMS console'),
+    /** MNS endpoint of the provider's queues (default Alibaba's queue account in cn-hangzhou). */
+    ALIYUN_MNS_ENDPOINT: z.url().optional(),
+  })
+  .extend(smsEnvSchema.shape)
+  .refine((e) => e.SMS_PROVIDER === 'aliyun' && e.ALIYUN_CREDENTIALS_SECRET_ARN !== undefined, {
+    message: 'pull-sms needs SMS_PROVIDER=aliyun and ALIYUN_CREDENTIALS_SECRET_ARN',
+    path: ['ALIYUN_CREDENTIALS_SECRET_ARN'],
+  });
 
 export const sweepAdherenceEnvSchema = z
   .object({
@@ -68,7 +91,13 @@ export const dailySummaryEnvSchema = z.object({
 
 export const coordinatorApiEnvSchema = z.object({
   TABLE_NAME: tableName,
-  AUTH_MODE: z.enum(['cognito', 'local-token']),
+  AUTH_MODE: z.enum(['cognito', 'oidc', 'local-token']),
+  /** oidc: the issuer (iss), accepted audiences (comma-separated), the console's client id, the roles claim, the scopes asked for. */
+  OIDC_ISSUER: z.url().optional(),
+  OIDC_AUDIENCE: optionalText,
+  OIDC_CLIENT_ID: optionalText,
+  OIDC_ROLES_CLAIM: optionalText,
+  OIDC_SCOPES: optionalText,
   COGNITO_USER_POOL_ID: optionalText,
   COGNITO_CLIENT_ID: optionalText,
   COGNITO_DOMAIN: optionalText,

@@ -73,6 +73,10 @@ export const digestInputSchema = z.object({
   ),
   visitsDueNextWeek: z.array(visitSchema),
   visitsMissed: z.array(visitSchema),
+  /** Visits recorded this week whose relapse decision differs from the computed RI criterion (issue 17). */
+  relapseOverrules: z
+    .array(z.object({ studyId, visit: z.string().min(1), date: localDate, criterionMet: z.boolean(), decision: z.boolean(), reason: z.string().nullable(), criterion: z.string().nullable() }))
+    .default([]),
   sms: z.object({
     sent: z.number().int().min(0),
     parts: z.number().int().min(0),
@@ -159,6 +163,18 @@ export interface DigestSection {
   unreviewedOver48h: DigestReportRef[];
   visitsDueNextWeek: DigestVisit[];
   visitsMissed: DigestVisit[];
+  /** This week's visits where the physician's relapse decision differs from the computed RI criterion. */
+  relapseOverrules: DigestRelapseOverrule[];
+}
+export interface DigestRelapseOverrule {
+  studyId: string;
+  arm: ArmKey | null;
+  visit: string;
+  date: string;
+  criterionMet: boolean;
+  decision: boolean;
+  reason: string | null;
+  criterion: string | null;
 }
 export interface WeeklyDigest {
   week: string;
@@ -262,6 +278,7 @@ export function buildWeeklyDigest(rawInput: DigestInput): WeeklyDigest {
       .map(reportRef),
     visitsDue: input.visitsDueNextWeek.map(visit).sort(byTarget),
     visitsMissed: input.visitsMissed.map(visit).sort(byTarget),
+    overrules: input.relapseOverrules.map((v) => ({ ...v, arm: arm(v.studyId) })).sort((a, b) => a.date.localeCompare(b.date) || a.studyId.localeCompare(b.studyId)),
   };
 
   const adherence = adherenceByArm(input.doseOutcomes, { from: fromUtc, to: toUtc });
@@ -311,6 +328,7 @@ export function buildWeeklyDigest(rawInput: DigestInput): WeeklyDigest {
       unreviewedOver48h: mine(all.unreviewed),
       visitsDueNextWeek: mine(all.visitsDue),
       visitsMissed: mine(all.visitsMissed),
+      relapseOverrules: mine(all.overrules),
     };
   };
 
@@ -366,6 +384,8 @@ interface Words {
   grade3: string;
   redFlags: string;
   relapse: string;
+  overrules: string;
+  overrule: (o: DigestRelapseOverrule) => string;
   unreviewed: string;
   reviewed: (r: boolean) => string;
   hours: (h: number) => string;
@@ -409,6 +429,8 @@ const EN: Words = {
   grade3: 'New grade 3 or higher:',
   redFlags: 'RED FLAGS',
   relapse: 'POSSIBLE RELAPSE',
+  overrules: 'RELAPSE DECISIONS THAT DIFFER FROM THE RI CRITERION',
+  overrule: (o) => `criterion ${o.criterionMet ? 'met' : 'not met'}, physician decided ${o.decision ? 'relapse' : 'no relapse'}; reason: ${o.reason ?? 'none given'}`,
   unreviewed: 'REPORTS UNREVIEWED FOR MORE THAN 48 H',
   reviewed: (r) => (r ? 'reviewed' : 'NOT REVIEWED'),
   hours: (h) => `${h} h`,
@@ -451,6 +473,8 @@ const ZH: Words = {
   grade3: '新出现 3 级及以上：',
   redFlags: '【红旗症状】',
   relapse: '【疑似复发】',
+  overrules: '【复发判断与 RI 标准不一致】',
+  overrule: (o) => `${o.criterionMet ? '符合' : '不符合'}复发标准，医生判断为${o.decision ? '复发' : '未复发'}；理由：${o.reason ?? '未填写'}`,
   unreviewed: '【超过 48 小时未审核的报告】',
   reviewed: (r) => (r ? '已审核' : '未审核'),
   hours: (h) => `${h} 小时`,
@@ -532,6 +556,9 @@ export function renderDigestText(digest: WeeklyDigest, language: DigestLanguage)
   };
   reportList(w.redFlags, o.redFlags, false);
   reportList(w.relapse, o.relapseSignals, false);
+  lines.push(w.overrules);
+  lines.push(...list(o.relapseOverrules.map((v) => `${who(v)} ${v.visit}${w.sep}${v.date}${w.sep}${w.overrule(v)}`)));
+  lines.push('');
   reportList(w.unreviewed, o.unreviewedOver48h, true);
 
   lines.push(w.visits);

@@ -209,6 +209,38 @@ export const protocolSchema = z
           .strict(),
       )
       .min(1),
+    /**
+     * The IgG4-RD Responder Index as scored at visits (shared/domain/responder-index.ts): the
+     * organ/site list of the instrument the study uses, the urgent weight, the serum IgG4 item and
+     * the relapse criterion's rule (docs/responder-index.md).
+     */
+    responderIndex: z
+      .object({
+        $comment: z.string().optional(),
+        instrument: z.string().min(1),
+        urgentMultiplier: z.number().int().min(1).max(4),
+        serumIgG4: z.boolean(),
+        sites: z
+          .array(
+            z
+              .object({
+                key: z.string().regex(/^[a-z0-9_]{1,40}$/, 'RI site keys are lower-case letters, digits and _'),
+                label: localized,
+                /** false for the constitutional-symptoms domain: scored, but not an organ for "new organ". */
+                organ: z.boolean(),
+              })
+              .strict(),
+          )
+          .min(1),
+        relapse: z
+          .object({
+            minRise: z.number().int().min(1).max(20),
+            reference: z.enum(['lowest_since_remission', 'previous_visit']),
+            remissionMaxTotal: z.number().int().min(0).max(20),
+          })
+          .strict(),
+      })
+      .strict(),
     labMonitoring: z
       .object({
         LEF: z
@@ -357,6 +389,11 @@ export const protocolSchema = z
       if (!p.drugs[drug]) ctx.addIssue({ code: 'custom', path: ['drugs', drug], message: `drug "${drug}" needs a name in every language` });
     }
     const keys = new Set<string>();
+    const riSites = new Set<string>();
+    p.responderIndex.sites.forEach((site, i) => {
+      if (riSites.has(site.key)) ctx.addIssue({ code: 'custom', path: ['responderIndex', 'sites', i, 'key'], message: `duplicate RI site "${site.key}"` });
+      riSites.add(site.key);
+    });
     p.visits.forEach((v, i) => {
       if (keys.has(v.key)) ctx.addIssue({ code: 'custom', path: ['visits', i, 'key'], message: `duplicate visit key "${v.key}"` });
       keys.add(v.key);

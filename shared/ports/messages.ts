@@ -67,6 +67,8 @@ export interface OutboundMessage {
   reminderId?: string;
   reminderDueAt?: string;
   inReplyTo?: string;
+  /** The carrier's delivery report, where the provider sends one (Alibaba Cloud SmsReport). */
+  delivery?: { status: 'delivered' | 'failed'; reason?: string; reportedAt: string };
 }
 
 export interface MessageLog {

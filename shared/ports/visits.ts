@@ -1,3 +1,4 @@
+import type { RelapseCriterion, RiWorksheet } from '#domain/responder-index.ts';
 import type { PendingAudit } from './audit.ts';
 
 export const VISIT_RESPONSES = ['complete', 'partial', 'none'] as const;
@@ -11,11 +12,20 @@ export interface VisitRecord {
   scheduled: boolean;
   /** The local date the visit took place. */
   date: string;
-  /** IgG4-RD Responder Index total, when assessed. */
+  /** IgG4-RD Responder Index total: computed from `worksheet` (never typed); null when the RI was not assessed. */
   riTotal: number | null;
+  /** The RI worksheet as scored at this visit (absent: RI not assessed, or a record from before the worksheet). */
+  worksheet?: RiWorksheet;
+  /** protocol.responderIndex.instrument the worksheet was scored with. */
+  riInstrument?: string;
+  /** The relapse criterion computed when this version was recorded (what the physician saw). */
+  criterion?: RelapseCriterion;
   response: VisitResponse | null;
+  /** The physician's relapse decision (the system never decides). */
   relapse: boolean;
   relapseOrgans: string[];
+  /** Why the decision differs from the computed criterion (required then). */
+  overruleReason?: string;
   note?: string;
   recordedBy: string;
   recordedAt: string;

@@ -95,7 +95,7 @@ const alertInput: RaiseAlertInput = {
 const raiseDeps = (deps: CoordinatorDeps) => ({ alerts: deps.alerts, publisher: silentPublisher, audit: deps.audit, protocol });
 
 const visit = (input: VisitInput) => (deps: CoordinatorDeps, ctx: Ctx) => recordVisit(deps, ctx.patientId!, input, ACTOR, NOW);
-const completedM1: VisitInput = { kind: 'completed', visitKey: 'm1', date: '2027-02-03', riTotal: 2, response: 'partial', relapse: { decision: false } };
+const completedM1: VisitInput = { kind: 'completed', visitKey: 'm1', date: '2027-02-03', worksheet: { sites: [{ site: 'pancreas', score: 1, urgent: false }], serumIgG4: 1 }, response: 'partial', relapse: { decision: false } };
 
 const scenarios: Scenario[] = [
   {
@@ -236,7 +236,7 @@ const scenarios: Scenario[] = [
       await recordVisit(deps, ctx.patientId!, completedM1, ACTOR, '2027-01-04T01:30:00.000Z');
       return ctx;
     },
-    run: visit({ ...completedM1, riTotal: 5, note: 'RI re-scored' } as VisitInput),
+    run: visit({ ...completedM1, worksheet: { sites: [{ site: 'pancreas', score: 2, urgent: false }], serumIgG4: 3 }, note: 'RI re-scored' } as VisitInput),
     carriers: async (deps, ctx) => {
       const v = await deps.visits.get(ctx.patientId!, 'm1');
       return [

@@ -172,7 +172,7 @@ describe('stateful stack: coordinator user pool', () => {
   it('has exactly the coordinator and monitor groups and the configured hosted domain', () => {
     const groups = resourcesOf(template, 'AWS::Cognito::UserPoolGroup').map(([, g]) => g.Properties.GroupName);
     expect(groups.sort()).toEqual(['coordinator', 'monitor']);
-    template.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: dev.config.cognito.domainPrefix });
+    template.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: dev.config.cognito!.domainPrefix });
   });
 });
 

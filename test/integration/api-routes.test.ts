@@ -127,13 +127,16 @@ describe('patients routes', () => {
     expect(unscheduled.json.visitKey).toBe('unscheduled_20270301');
     clock.advanceMinutes(1);
     const done = await call('POST', `/api/patients/${p.id}/visits`, {
-      body: { kind: 'completed', visitKey: 'unscheduled_20270301', date: '2027-03-01', riTotal: 6, response: 'partial', relapse: { decision: true, organs: ['pancreas'] } },
+      body: {
+        kind: 'completed', visitKey: 'unscheduled_20270301', date: '2027-03-01', worksheet: { sites: [{ site: 'pancreas', score: 3 }], serumIgG4: 3 }, response: 'partial',
+        relapse: { decision: true, organs: ['pancreas'], reason: 'first RI in the system; imaging shows a new pancreatic mass' },
+      },
     });
     expect(done.status).toBe(200);
-    expect(done.json.record).toMatchObject({ relapse: true, relapseOrgans: ['pancreas'], riTotal: 6, scheduled: false, recordedBy: 'local:coordinator' });
+    expect(done.json.record).toMatchObject({ relapse: true, relapseOrgans: ['pancreas'], riTotal: 6, scheduled: false, recordedBy: 'local:coordinator', criterion: { met: false, reference: null } });
     clock.advanceMinutes(1);
     const correction = await call('POST', `/api/patients/${p.id}/visits`, {
-      body: { kind: 'completed', visitKey: 'unscheduled_20270301', date: '2027-03-01', riTotal: 5, response: 'partial', relapse: { decision: true, organs: ['pancreas'] } },
+      body: { kind: 'completed', visitKey: 'unscheduled_20270301', date: '2027-03-01', worksheet: { sites: [{ site: 'pancreas', score: 2 }], serumIgG4: 3 }, response: 'partial', relapse: { decision: true, organs: ['pancreas'], reason: 'as before' } },
     });
     expect(correction.json.record.version).toBe(2);
     expect((await call('POST', `/api/patients/${p.id}/visits`, { body: { kind: 'completed', visitKey: 'm99', date: '2027-03-01', relapse: { decision: false } } })).json.errors).toEqual([
@@ -268,11 +271,13 @@ describe('exports (CSV parsed back)', () => {
     await call('POST', '/api/reports/r1/review', { body: { outcome: 'adverse_event_recorded', confirmedItems: [{ term: 'Fever', grade: 1 }, { term: 'Chills', grade: 1 }] } });
     // Visits: a relapses at m3; b withdraws after m1.
     clock.set('2027-04-10T02:00:00Z');
-    await call('POST', `/api/patients/${a.id}/visits`, { body: { kind: 'completed', visitKey: 'm1', date: '2027-02-03', riTotal: 2, response: 'partial', relapse: { decision: false } } });
+    await call('POST', `/api/patients/${a.id}/visits`, { body: { kind: 'completed', visitKey: 'm1', date: '2027-02-03', worksheet: { sites: [{ site: 'pancreas', score: 1 }], serumIgG4: 1 }, response: 'partial', relapse: { decision: false } } });
     clock.advanceMinutes(1);
-    await call('POST', `/api/patients/${a.id}/visits`, { body: { kind: 'completed', visitKey: 'm3', date: '2027-04-05', riTotal: 5, response: 'none', relapse: { decision: true, organs: ['pancreas', 'bile duct'] } } });
+    await call('POST', `/api/patients/${a.id}/visits`, {
+      body: { kind: 'completed', visitKey: 'm3', date: '2027-04-05', worksheet: { sites: [{ site: 'pancreas', score: 3 }, { site: 'bile_ducts', score: 1 }], serumIgG4: 1 }, response: 'none', relapse: { decision: true, organs: ['pancreas', 'bile duct'] } },
+    });
     clock.advanceMinutes(1);
-    await call('POST', `/api/patients/${b.id}/visits`, { body: { kind: 'completed', visitKey: 'm1', date: '2027-02-03', riTotal: 1, response: 'complete', relapse: { decision: false } } });
+    await call('POST', `/api/patients/${b.id}/visits`, { body: { kind: 'completed', visitKey: 'm1', date: '2027-02-03', worksheet: { sites: [], serumIgG4: 1 }, response: 'complete', relapse: { decision: false } } });
     clock.advanceMinutes(1);
     await call('POST', `/api/patients/${b.id}/status`, { body: { action: 'withdraw', reason: 'moved away' } });
     return { ...ctx, a, b };
@@ -315,6 +320,11 @@ describe('exports (CSV parsed back)', () => {
       ['m3', '91', '5', 'none', 'true', 'pancreas;bile duct'],
     ]);
     expect(a.every((r) => r.timeToFirstRelapseDays === '91' && r.relapseEvent === '1' && r.censorReason === 'relapse')).toBe(true);
+    // the worksheet, the computed criterion and the decision, per visit
+    expect(a.map((r) => [r.ri_pancreas, r.ri_bile_ducts, r.ri_kidney, r.riSerumIgG4, r.riReferenceVisit, r.riReference, r.riRise, r.criterionMet, r.criterionNewOrgans, r.decisionAgreesWithCriterion])).toEqual([
+      ['1', '0', '0', '1', '', '', '', 'false', '', 'true'],
+      ['3', '1', '0', '1', 'm1', '2', '3', 'true', 'bile_ducts', 'true'],
+    ]);
     const b = rows.filter((r) => r.studyId === 'IGG4-002');
     expect(b.map((r) => [r.timeToFirstRelapseDays, r.relapseEvent, r.censorReason])).toEqual([['96', '0', 'withdrawn']]);
   });
@@ -388,6 +398,7 @@ describe('GET /openapi.json', () => {
       'POST /api/patients/{id}/status',
       'POST /api/patients/{id}/randomization',
       'POST /api/patients/{id}/visits',
+      'POST /api/patients/{id}/visits/criterion',
       'GET /api/reports',
       'GET /api/reports/{id}',
       'POST /api/reports/{id}/review',

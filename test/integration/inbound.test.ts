@@ -36,7 +36,7 @@ class RecordingSms implements SmsSender {
     const failure = this.failures.shift();
     if (failure) throw failure;
     const messageId = `prov-out-${this.sent.length + 1}`;
-    this.sent.push({ ...message, messageId });
+    this.sent.push({ to: message.to, body: message.body, messageId });
     return { messageId };
   }
   async isOptedOut(): Promise<boolean> {

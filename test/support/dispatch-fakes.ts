@@ -24,7 +24,7 @@ export class RecordingSmsSender implements SmsSender {
     const failure = this.failures.shift();
     if (failure) throw failure;
     const messageId = `local-${++this.counter}`;
-    this.sent.push({ ...message, messageId });
+    this.sent.push({ to: message.to, body: message.body, messageId });
     return { messageId };
   }
 

@@ -80,6 +80,9 @@ function syntheticWeek(): DigestInput {
       { studyId: 'IGG-001', visit: 'month 12', targetDate: '2027-01-19' },
     ],
     visitsMissed: [{ studyId: 'IGG-004', visit: 'month 3', targetDate: '2027-01-12' }],
+    relapseOverrules: [
+      { studyId: 'IGG-003', visit: 'month 9', date: '2027-01-13', criterionMet: true, decision: false, reason: 'chalazion, not dacryoadenitis', criterion: 'criterion met: RI +3 since month 6 visit (1 → 4)' },
+    ],
     sms: { sent: 150, parts: 210, failed: 3, costPerPartUsd: 0.0316 },
   };
 }
@@ -210,6 +213,9 @@ describe('buildWeeklyDigest on a fixed synthetic week', () => {
         '  - IGG-004 (LEF) 2027-01-02 11:00, NOT REVIEWED',
         '  - IGG-005 (not randomized) 2027-01-16 20:00, NOT REVIEWED',
         '',
+        'RELAPSE DECISIONS THAT DIFFER FROM THE RI CRITERION',
+        '  - IGG-003 (LEF) month 9, 2027-01-13, criterion met, physician decided no relapse; reason: chalazion, not dacryoadenitis',
+        '',
         'REPORTS UNREVIEWED FOR MORE THAN 48 H',
         '  - IGG-004 (LEF) 2027-01-02 11:00, 381 h',
         '  - IGG-002 (MMF) 2027-01-13 09:00, 119 h',
@@ -243,6 +249,7 @@ describe('buildWeeklyDigest on a fixed synthetic week', () => {
     expect(zh).toContain('    - IGG-003（LEF组）：Fever 3级，2027-01-14 10:00，未审核');
     expect(zh).toContain('  - IGG-005（未随机） 2027-01-16 20:00，未审核');
     expect(zh).toContain('  - IGG-004（LEF组） 2027-01-02 11:00，381 小时');
+    expect(zh).toContain('【复发判断与 RI 标准不一致】\n  - IGG-003（LEF组） month 9，2027-01-13，符合复发标准，医生判断为未复发；理由：chalazion, not dacryoadenitis');
     expect(zh).toContain('  发送 150 条，计费 210 段，失败 3 条；估计费用 6.64 美元');
   });
 

@@ -3,7 +3,7 @@
  * in views/, shared pieces in lib/. Rule: every piece of data (above all, patient text) reaches the
  * page through text nodes (textContent / createTextNode); no module assigns innerHTML. */
 import { api, ApiError, itemsOf, loadConfig, state } from './lib/api.js';
-import { cognito, showTokenForm } from './lib/auth.js';
+import { cognito, oidcSignIn, showTokenForm } from './lib/auth.js';
 import { refreshClock } from './lib/clock.js';
 import { flash, h, setView, view } from './lib/dom.js';
 import { getLang, setLang, t } from './lib/i18n.js';
@@ -40,7 +40,7 @@ async function render() {
   try {
     await route.render(hash);
   } catch (error) {
-    if (error instanceof ApiError && error.status === 401 && state.config?.auth !== 'cognito') {
+    if (error instanceof ApiError && error.status === 401 && !state.signIn) {
       localStorage.removeItem('trial.token');
       state.token = null;
       return showTokenForm(error.message);
@@ -75,13 +75,16 @@ async function start() {
   });
   document.addEventListener('console:render', () => render());
   document.addEventListener('console:counts', () => refreshCounts());
-  if (state.config.auth === 'cognito') {
-    const cfg = state.config.cognito;
+  if (state.config.auth === 'cognito' || state.config.auth === 'oidc') {
+    let cfg = state.config.cognito;
     try {
+      if (state.config.auth === 'oidc') cfg = await oidcSignIn(state.config.oidc);
+      state.signIn = cfg;
       state.token = (await cognito.complete(cfg)) ?? cognito.stored();
     } catch {
       flash(t('auth.failed'), 'error');
     }
+    if (!state.signIn) return; // the provider's discovery failed: nothing to sign in with
     if (!state.token) return cognito.begin(cfg);
     const signOut = document.getElementById('sign-out');
     signOut.hidden = false;

@@ -14,9 +14,11 @@ export interface ConsoleHttpResponse {
 
 /** What the page reads from `GET /config.json`. */
 export interface ConsoleConfig {
-  auth: 'cognito' | 'local-token';
+  auth: 'cognito' | 'oidc' | 'local-token';
   /** Cognito hosted sign-in (authorization code + PKCE). `domain` is the full https origin of the hosted UI. */
   cognito?: { domain: string; clientId: string; scopes?: string[]; tokenUse?: 'access' | 'id' };
+  /** Any OpenID Connect provider (China): the page reads <issuer>/.well-known/openid-configuration, then code + PKCE. */
+  oidc?: { issuer: string; clientId: string; scopes: string[] };
   studyTimeZone?: string;
   /** Local stack only: shows the phone simulator and the virtual clock. */
   local?: boolean;

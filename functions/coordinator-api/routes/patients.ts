@@ -2,7 +2,7 @@ import { recordAccess, recordPatientRead } from '#app/audit/record-read.ts';
 import { changePatientStatus, enrollPatient, updatePatient, type PatientWriteResult } from '#app/coordinator/patients.ts';
 import { randomizePatient } from '#app/coordinator/randomize.ts';
 import { DEFAULT_THREAD_LIMIT, patientDetail, patientMessages } from '#app/coordinator/read-models.ts';
-import { recordVisit } from '#app/coordinator/visits.ts';
+import { previewCriterion, recordVisit } from '#app/coordinator/visits.ts';
 import {
   enrollBody,
   idParams,
@@ -18,6 +18,8 @@ import {
   statusResponse,
   visitBody,
   visitResponse,
+  criterionPreviewBody,
+  criterionPreviewResponse,
 } from '../schemas.ts';
 import { COORDINATOR, defineRoute, type ApiDeps, type AnyRoute } from './types.ts';
 
@@ -141,6 +143,19 @@ export const patientRoutes: AnyRoute[] = [
       const result = await recordVisit(deps, params.id, body, principal.subject, now);
       warnIfNotPlanned(deps, result);
       return { status: 200, json: { patient: result.patient, visitKey: result.visitKey, record: result.record } };
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/api/patients/{id}/visits/criterion',
+    operationId: 'previewRelapseCriterion',
+    summary: 'The RI total and relapse criterion a worksheet would give at this visit, against the patient\'s other scored visits (nothing is stored).',
+    roles: COORDINATOR,
+    params: idParams,
+    body: criterionPreviewBody,
+    responses: { 200: { description: 'Computed', schema: criterionPreviewResponse } },
+    async handle({ deps, params, body }) {
+      return { status: 200, json: await previewCriterion(deps, params.id, body) };
     },
   }),
 ];

@@ -6,6 +6,13 @@ import { auditList, auditQuery, auditVerificationResponse, datasetParams, digest
 import { ANY_ROLE, COORDINATOR, defineRoute, type AnyRoute } from './types.ts';
 import { ForbiddenError, RequestValidationError } from './errors.ts';
 
+/** Which stored file an export link names (its key or name, never the signed URL). */
+function exportFileOf(link: unknown): string | null {
+  const l = (link ?? {}) as Record<string, unknown>;
+  const value = l.key ?? l.fileName ?? l.filename ?? l.name ?? l.id;
+  return typeof value === 'string' ? value : null;
+}
+
 /** Digests, exports and the audit trail: read-only. */
 export const recordRoutes: AnyRoute[] = [
   defineRoute({
@@ -58,7 +65,13 @@ export const recordRoutes: AnyRoute[] = [
         ...(query.to ? { to: new Date(query.to).toISOString() } : {}),
         now,
       });
-      await recordAccess(deps.audit, { actor: principal.subject, at: now, requestId }, 'export', { dataset: params.dataset, includeBodies: query.includeBodies ?? false, from: query.from ?? null, to: query.to ?? null });
+      await recordAccess(deps.audit, { actor: principal.subject, at: now, requestId }, 'export', {
+        dataset: params.dataset,
+        includeBodies: query.includeBodies ?? false,
+        from: query.from ?? null,
+        to: query.to ?? null,
+        file: exportFileOf(link),
+      });
       return { status: 200, json: link };
     },
   }),

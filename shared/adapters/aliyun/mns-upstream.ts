@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import type { SmsUpstream, UpstreamKind, UpstreamMessage } from '#ports/sms-upstream.ts';
 import { $OpenApi, runtimeOptions, type OpenApiClient } from './client.ts';
+import { parseUpstreamBody } from './upstream-payload.ts';
 
 /**
  * Alibaba Cloud SMS delivers replies (SmsUp) and delivery receipts (SmsReport) to message
@@ -106,14 +107,12 @@ export class MnsUpstream implements SmsUpstream {
       const handle = field(block, 'ReceiptHandle');
       const body = field(block, 'MessageBody');
       if (!id || !handle || body === undefined) continue; // not a message: nothing to hand on or delete
-      const enqueued = Number(field(block, 'EnqueueTime'));
       messages.push({
         kind,
-        providerMessageId: id,
+        queueMessageId: id,
         handle,
         deliveryCount: Number(field(block, 'DequeueCount') ?? '1') || 1,
-        enqueuedAt: new Date(Number.isFinite(enqueued) && enqueued > 0 ? enqueued : this.now()).toISOString(),
-        body: decodeBody(body),
+        content: parseUpstreamBody(kind, decodeBody(body)),
       });
     }
     return messages;

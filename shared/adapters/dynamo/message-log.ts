@@ -2,6 +2,7 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocum
 import { senderRef } from '#domain/inbound-guards.ts';
 import { isoWeekOfInstant } from '#domain/week.ts';
 import type { InboundMessage, MessageLog, OutboundMessage, UnknownSenderTally } from '#ports/messages.ts';
+import type { DeliveryReceipt, DeliveryReceiptLog } from '#ports/sms-upstream.ts';
 import { ALL_SHARDS, isConditionalFailure, keys, queueShard, stripKeys, ttlOf } from './keys.ts';
 import { queryAll } from './query.ts';
 
@@ -22,7 +23,7 @@ function inboxKeys(inboundMessageId: string, retryAt: string) {
   return { gsi4pk: keys.inbox(queueShard(inboundMessageId)), gsi4sk: `${retryAt}#${inboundMessageId}` };
 }
 
-export class DynamoMessageLog implements MessageLog {
+export class DynamoMessageLog implements MessageLog, DeliveryReceiptLog {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -302,6 +303,28 @@ export class DynamoMessageLog implements MessageLog {
     const stored = await this.getInbound(inboundMessageId);
     if (!stored) return 'missing';
     return stored.processedAt ? 'processed' : 'busy';
+  }
+
+  /** The latest report wins (receipts arrive in any order and more than once). */
+  async recordDelivery(receipt: DeliveryReceipt): Promise<'recorded' | 'unchanged' | 'unknown_message'> {
+    const { Item: ptr } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: `PROVIDERMSG#${receipt.providerMessageId}`, sk: 'PTR' }, ConsistentRead: true }));
+    if (!ptr?.outboundId) return 'unknown_message';
+    const delivery = { status: receipt.status, reportedAt: receipt.reportedAt, ...(receipt.reason ? { reason: receipt.reason } : {}) };
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: `OUTBOUND#${String(ptr.outboundId)}`, sk: 'MSG' },
+          UpdateExpression: 'SET delivery = :d',
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(delivery) OR delivery.reportedAt < :at)',
+          ExpressionAttributeValues: { ':d': delivery, ':at': receipt.reportedAt },
+        }),
+      );
+      return 'recorded';
+    } catch (error) {
+      if (isConditionalFailure(error)) return 'unchanged';
+      throw error;
+    }
   }
 
   async getOutbound(id: string): Promise<OutboundMessage | null> {

@@ -168,21 +168,41 @@ async function* sideEffectRows(deps: CoordinatorDeps, patients: Patient[]): Asyn
   }
 }
 
+/**
+ * One row per visit: the RI worksheet (one column per protocol site: the 0-3 activity score,
+ * blank when the RI was not assessed), the urgent sites, the serum IgG4 item, the computed total,
+ * the relapse criterion as computed when the visit was recorded (reference, rise, new and
+ * recurrent organs), the physician's decision and whether it agrees (an overrule carries its
+ * reason), then the patient's time to first relapse (censoring as in relapseEndpoint).
+ */
 async function visitsTable(deps: CoordinatorDeps, patients: Patient[]): Promise<ExportTable> {
-  const headers = [
-    'studyId', 'arm', 'visitKey', 'scheduled', 'visitDate', 'studyDay', 'riTotal', 'response', 'relapse', 'relapseOrgans',
-    'timeToFirstRelapseDays', 'relapseEvent', 'censorReason', 'relapseByEndOfStudy',
+  const sites = deps.protocol.responderIndex.sites.map((s) => s.key);
+  const visitCols = [
+    'studyId', 'arm', 'visitKey', 'scheduled', 'visitDate', 'studyDay',
+    ...sites.map((k) => `ri_${k}`), 'riUrgentSites', 'riSerumIgG4', 'riTotal', 'riInstrument',
+    'riReferenceRule', 'riReferenceVisit', 'riReference', 'riRise', 'criterionMet', 'criterionNewOrgans', 'criterionRecurrentOrgans',
+    'response', 'relapse', 'decisionAgreesWithCriterion', 'overruleReason', 'relapseOrgans',
   ];
+  const headers = [...visitCols, 'timeToFirstRelapseDays', 'relapseEvent', 'censorReason', 'relapseByEndOfStudy'];
   const rows: CsvCell[][] = [];
   for (const patient of patients) {
     const records = await deps.visits.listForPatient(patient.id);
     const endpoint = relapseEndpoint(deps.protocol, patient, records);
     const tail: CsvCell[] = [endpoint.timeDays, endpoint.event ? 1 : 0, endpoint.censorReason, endpoint.relapseByEndOfStudy];
-    if (records.length === 0) rows.push([patient.studyId, patient.arm ?? 'unrandomized', null, null, null, null, null, null, null, null, ...tail]);
+    if (records.length === 0) rows.push([patient.studyId, patient.arm ?? 'unrandomized', ...visitCols.slice(2).map(() => null), ...tail]);
     for (const r of records) {
+      const ws = r.worksheet;
+      const c = r.criterion;
       rows.push([
-        patient.studyId, armOn(patient, r.date), r.visitKey, r.scheduled, r.date, studyDayOf(patient.enrolledOn, r.date), r.riTotal, r.response,
-        r.relapse, r.relapseOrgans.join(';'), ...tail,
+        patient.studyId, armOn(patient, r.date), r.visitKey, r.scheduled, r.date, studyDayOf(patient.enrolledOn, r.date),
+        ...sites.map((k) => (ws ? (ws.sites.find((x) => x.site === k)?.score ?? 0) : null)),
+        ws ? ws.sites.filter((x) => x.urgent).map((x) => x.site).join(';') : null,
+        ws ? ws.serumIgG4 : null,
+        r.riTotal, r.riInstrument ?? null,
+        c?.referenceRule ?? null, c?.reference?.visitKey ?? null, c?.reference?.total ?? null, c?.rise ?? null,
+        c ? c.met : null, c ? c.newOrgans.join(';') : null, c ? c.recurrentOrgans.join(';') : null,
+        r.response, r.relapse, c ? r.relapse === c.met : null, r.overruleReason ?? null, r.relapseOrgans.join(';'),
+        ...tail,
       ]);
     }
   }
@@ -238,7 +258,20 @@ async function* auditRows(deps: CoordinatorDeps, from: string, to: string, role:
     const entries = (await deps.audit.listBetween(start, end)).sort((a, b) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id));
     for (const entry of entries) {
       const e = role === 'coordinator' ? entry : forMonitor(entry);
-      yield [e.at, e.actor, e.action, e.entityType, e.entityId, JSON.stringify(e.before ?? null), JSON.stringify(e.after ?? null), e.reason ?? null, e.id, e.kind ?? 'write', e.seq ?? null, e.hash ?? null];
+      yield [
+        e.at,
+        e.actor,
+        e.action,
+        e.entityType,
+        e.entityId,
+        JSON.stringify(e.before ?? null),
+        JSON.stringify(e.after ?? null),
+        e.reason ?? null,
+        e.id,
+        e.kind ?? 'write',
+        e.seq ?? null,
+        e.hash ?? null,
+      ];
     }
   }
 }

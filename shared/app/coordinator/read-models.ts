@@ -1,3 +1,4 @@
+import type { Protocol } from '#domain/protocol.ts';
 import { computeAdherence, dailyAdherenceSeries, type AdherenceCounts, type AdherenceSummary, type DoseOutcome } from '#domain/adherence.ts';
 import type { Patient } from '#domain/patient.ts';
 import { localToUtc, visitDates } from '#domain/schedule.ts';
@@ -56,6 +57,8 @@ export interface PatientDetail {
   visits: { key: string; date: string; scheduled: boolean; record: VisitRecord | null }[];
   openReports: Report[];
   openAlerts: Alert[];
+  /** The protocol's RI instrument, for the visit worksheet. */
+  responderIndex: Protocol['responderIndex'];
 }
 
 /** The patient page: profile, status, arm, the next 14 days of reminders, adherence, visits, open reports and alerts. */
@@ -98,6 +101,7 @@ export async function patientDetail(deps: CoordinatorDeps, id: string, now: stri
       .sort((a, b) => a.date.localeCompare(b.date)),
     openReports: reports.filter((r) => r.status === 'open'),
     openAlerts: openAlerts.filter((a) => a.patientId === id),
+    responderIndex: deps.protocol.responderIndex,
   };
 }
 

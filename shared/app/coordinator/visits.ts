@@ -1,9 +1,10 @@
 import type { Patient } from '#domain/patient.ts';
+import { checkWorksheet, relapseCriterion, type RelapseCriterion, type RiVisit, type RiWorksheet } from '#domain/responder-index.ts';
 import { visitDates } from '#domain/schedule.ts';
 import type { VisitRecord, VisitResponse } from '#ports/visits.ts';
 import { InvalidInputError, replan, StateConflictError, type CoordinatorDeps } from './deps.ts';
 import { auditedWrite, patientCarrier, visitCarrier } from '../audit/audited-write.ts';
-import { getPatientForWrite } from './patients.ts';
+import { getPatientForWrite, getPatientOrThrow } from './patients.ts';
 
 export type VisitInput =
   | { kind: 'appointment'; visitKey: string; date: string; reason?: string }
@@ -12,9 +13,11 @@ export type VisitInput =
       kind: 'completed';
       visitKey: string;
       date: string;
-      riTotal?: number | null;
+      /** The RI worksheet; the total is computed from it. Absent: RI not assessed at this visit. */
+      worksheet?: RiWorksheet | null;
       response?: VisitResponse | null;
-      relapse: { decision: boolean; organs?: string[] };
+      /** The physician's decision; `reason` is required when it differs from the computed criterion. */
+      relapse: { decision: boolean; organs?: string[]; reason?: string };
       note?: string;
     };
 
@@ -54,15 +57,22 @@ export async function recordVisit(deps: CoordinatorDeps, patientId: string, inpu
     const existing = await deps.visits.get(patientId, visitKey);
     await deps.audit.settle(visitCarrier(patientId, visitKey));
     const protocolKeys = new Set(deps.protocol.visits.map((v) => v.key));
+    const criterion = input.worksheet ? await criterionFor(deps, patientId, { visitKey, date: input.date, worksheet: input.worksheet, response: input.response ?? null }) : null;
+    const reason = input.relapse.reason?.trim();
+    if (criterion && input.relapse.decision !== criterion.met && !reason) {
+      throw new InvalidInputError([{ path: 'relapse.reason', message: `the computed ${criterion.text.en}; a decision of ${input.relapse.decision ? 'relapse' : 'no relapse'} overrules it and needs a reason` }]);
+    }
     const candidate: VisitRecord = {
       patientId,
       visitKey,
       scheduled: protocolKeys.has(visitKey),
       date: input.date,
-      riTotal: input.riTotal ?? null,
+      riTotal: criterion ? criterion.total : null,
+      ...(input.worksheet && criterion ? { worksheet: input.worksheet, riInstrument: deps.protocol.responderIndex.instrument, criterion } : {}),
       response: input.response ?? null,
       relapse: input.relapse.decision,
       relapseOrgans: input.relapse.organs ?? [],
+      ...(criterion && input.relapse.decision !== criterion.met && reason ? { overruleReason: reason } : {}),
       ...(input.note ? { note: input.note } : {}),
       recordedBy: actor,
       recordedAt: now,
@@ -82,6 +92,7 @@ export async function recordVisit(deps: CoordinatorDeps, patientId: string, inpu
           entityId: patientId,
           before: existing ? visitSnapshot(existing) : null,
           after: visitSnapshot(candidate),
+          ...(candidate.overruleReason ? { reason: `relapse criterion overruled: ${candidate.overruleReason}` } : {}),
         },
         { carrier: visitCarrier(patientId, visitKey), version: (existing?.version ?? 0) + 1 },
         (pending) => deps.visits.put(candidate, existing ? existing.version : null, pending),
@@ -113,5 +124,43 @@ export async function recordVisit(deps: CoordinatorDeps, patientId: string, inpu
 }
 
 function visitSnapshot(r: VisitRecord): Record<string, unknown> {
-  return { visitKey: r.visitKey, date: r.date, riTotal: r.riTotal, response: r.response, relapse: r.relapse, relapseOrgans: r.relapseOrgans, note: r.note ?? null };
+  return {
+    visitKey: r.visitKey,
+    date: r.date,
+    riTotal: r.riTotal,
+    worksheet: r.worksheet ?? null,
+    criterionMet: r.criterion?.met ?? null,
+    criterion: r.criterion?.text.en ?? null,
+    response: r.response,
+    relapse: r.relapse,
+    relapseOrgans: r.relapseOrgans,
+    overruleReason: r.overruleReason ?? null,
+    note: r.note ?? null,
+  };
+}
+
+/** The patient's other scored visits, as the criterion reads them. */
+async function riHistory(deps: Pick<CoordinatorDeps, 'visits'>, patientId: string): Promise<RiVisit[]> {
+  const records = await deps.visits.listForPatient(patientId);
+  return records.flatMap((r) => (r.worksheet ? [{ visitKey: r.visitKey, date: r.date, worksheet: r.worksheet, response: r.response }] : []));
+}
+
+async function criterionFor(deps: Pick<CoordinatorDeps, 'visits' | 'protocol'>, patientId: string, current: RiVisit): Promise<RelapseCriterion> {
+  const issues = checkWorksheet(current.worksheet, deps.protocol.responderIndex);
+  if (issues.length > 0) throw new InvalidInputError(issues);
+  return relapseCriterion(current, await riHistory(deps, patientId), deps.protocol);
+}
+
+/**
+ * The criterion a worksheet would give at this visit, before it is recorded: the console shows it
+ * live so the physician decides with it in view. Nothing is stored.
+ */
+export async function previewCriterion(
+  deps: CoordinatorDeps,
+  patientId: string,
+  input: { visitKey: string; date: string; worksheet: RiWorksheet; response?: VisitResponse | null },
+): Promise<RelapseCriterion> {
+  const patient = await getPatientOrThrow(deps, patientId);
+  if (!knownVisitKeys(deps, patient).has(input.visitKey)) throw new InvalidInputError([{ path: 'visitKey', message: `unknown visit "${input.visitKey}"` }]);
+  return criterionFor(deps, patientId, { visitKey: input.visitKey, date: input.date, worksheet: input.worksheet, response: input.response ?? null });
 }

@@ -6,7 +6,7 @@ import { raiseAlert } from '../alerts.ts';
 import { planPatient } from '../plan-schedule.ts';
 import type { OpenContext } from './context.ts';
 import { closeConversation, proItemsOf } from './conversations.ts';
-import { render, sendReply } from './replies.ts';
+import { renderReply, sendReply } from './replies.ts';
 import { alerting, appendAuditOnce, PATIENT_ACTOR, reportIdFor, SAVE_ATTEMPTS, type Run } from './run.ts';
 import { fileReport } from './triage.ts';
 
@@ -53,7 +53,7 @@ export async function optOut(run: Run, patient: Patient, interpretation: Interpr
     actor: PATIENT_ACTOR,
   });
   run.result.alertIds.push(alert.id);
-  await sendReply(run, patient, { purpose: 'stop_confirm', text: render(deps.protocol, patient.language, 'reply.stop_confirm') });
+  await sendReply(run, patient, { purpose: 'stop_confirm', ...renderReply(deps.protocol, patient.language, 'reply.stop_confirm') });
 }
 
 export async function optIn(run: Run, patient: Patient, interpretation: Interpretation): Promise<void> {
@@ -76,10 +76,10 @@ export async function optIn(run: Run, patient: Patient, interpretation: Interpre
   await fileReport(run, { id: reportIdFor(message.inboundMessageId), patient, interpretation, source: 'sms' });
   if (current.status === 'active') {
     await planPatient({ reminders: deps.reminders, protocol: deps.protocol }, current, run.now);
-    await sendReply(run, current, { purpose: 'start_confirm', text: render(deps.protocol, current.language, 'reply.start_confirm') });
+    await sendReply(run, current, { purpose: 'start_confirm', ...renderReply(deps.protocol, current.language, 'reply.start_confirm') });
   } else {
     // Withdrawn, completed or paused: no texts resume, so the answer is the study contact, not "resumed".
-    await sendReply(run, current, { purpose: 'help', text: render(deps.protocol, current.language, 'reply.help') });
+    await sendReply(run, current, { purpose: 'help', ...renderReply(deps.protocol, current.language, 'reply.help') });
   }
 }
 

@@ -4,7 +4,7 @@ import { optIn, optOut } from './commands.ts';
 import { interpret, resolveContext } from './context.ts';
 import { advance } from './conversations.ts';
 import { recordDoseAnswer, sameDayDoseAt } from './dose-answers.ts';
-import { render, renderConversation, sendReply, type ReplyRequest } from './replies.ts';
+import { renderReply, renderConversationReply, sendReply, type ReplyRequest } from './replies.ts';
 import { reportIdFor, type Run } from './run.ts';
 import { fileReport, raiseRedFlag, raiseRelapseSignal, raiseSupply } from './triage.ts';
 
@@ -24,7 +24,7 @@ export async function fromPatient(run: Run, patient: Patient): Promise<Interpret
       return interpretation;
     case 'help':
       await fileReport(run, { id: reportIdFor(message.inboundMessageId), patient, interpretation, source: 'sms' });
-      await sendReply(run, patient, { purpose: 'help', text: render(deps.protocol, patient.language, 'reply.help') });
+      await sendReply(run, patient, { purpose: 'help', ...renderReply(deps.protocol, patient.language, 'reply.help') });
       return interpretation;
     default:
       break;
@@ -48,7 +48,7 @@ export async function fromPatient(run: Run, patient: Patient): Promise<Interpret
     await recordDoseAnswer(run, doseCheckIn, interpretation);
     doseRecorded = true;
     run.result.doseCheckInId = doseCheckIn.id;
-    if (interpretation.doseAnswer === 'missed' && mayReply) reply = { purpose: 'dose_missed', text: render(deps.protocol, patient.language, 'reply.dose_missed') };
+    if (interpretation.doseAnswer === 'missed' && mayReply) reply = { purpose: 'dose_missed', ...renderReply(deps.protocol, patient.language, 'reply.dose_missed') };
   }
 
   // Weekly check-in conversation.
@@ -65,7 +65,7 @@ export async function fromPatient(run: Run, patient: Patient): Promise<Interpret
     if (prompt && mayReply) {
       reply = {
         purpose: 'conversation',
-        text: renderConversation(deps.protocol, patient.language, prompt),
+        ...renderConversationReply(deps.protocol, patient.language, prompt),
         checkIn: { id: context.conversation.state.checkInId, dueAt: context.conversation.checkInDueAt },
         answersConversation: interpretation.intent !== 'unclear',
       };
@@ -85,7 +85,7 @@ export async function fromPatient(run: Run, patient: Patient): Promise<Interpret
   if (interpretation.redFlag) {
     await raiseRedFlag(run, patient, interpretation, reportId ?? reportIdFor(message.inboundMessageId));
     // Inside a conversation the next question goes out and its closing text is the urgent one.
-    if (!conversationReplied) reply = { purpose: 'urgent', text: render(deps.protocol, patient.language, 'reply.urgent') };
+    if (!conversationReplied) reply = { purpose: 'urgent', ...renderReply(deps.protocol, patient.language, 'reply.urgent') };
   } else if (interpretation.relapseSignal && reportId) {
     await raiseRelapseSignal(run, patient, interpretation, reportId);
   }
@@ -93,8 +93,8 @@ export async function fromPatient(run: Run, patient: Patient): Promise<Interpret
   if (interpretation.intent === 'supply' && inTrial) await raiseSupply(run, patient, interpretation, reportId ?? reportIdFor(message.inboundMessageId));
 
   if (!reply && mayReply) {
-    if (interpretation.intent === 'side_effect' || interpretation.intent === 'symptom') reply = { purpose: 'thanks', text: render(deps.protocol, patient.language, 'checkin.thanks') };
-    else if (interpretation.intent === 'unclear') reply = { purpose: 'unclear', text: render(deps.protocol, patient.language, 'reply.unclear') };
+    if (interpretation.intent === 'side_effect' || interpretation.intent === 'symptom') reply = { purpose: 'thanks', ...renderReply(deps.protocol, patient.language, 'checkin.thanks') };
+    else if (interpretation.intent === 'unclear') reply = { purpose: 'unclear', ...renderReply(deps.protocol, patient.language, 'reply.unclear') };
   }
   if (reply) await sendReply(run, patient, reply);
   return interpretation;

@@ -2,9 +2,9 @@ import type { Patient } from '#domain/patient.ts';
 import type { Language, Protocol, TemplateKey } from '#domain/protocol.ts';
 import type { TemplateReply } from '#domain/replies/conversation.ts';
 import { countSmsParts, withSignature } from '#domain/sms-parts.ts';
-import { renderTemplate } from '#domain/templates.ts';
+import { formatCheckInMenu, renderMessage, renderTemplate, type RenderedSms } from '#domain/templates.ts';
 import type { OutboundMessage } from '#ports/messages.ts';
-import { SmsSendError } from '#ports/sms.ts';
+import { SmsSendError, type SmsTemplateRef } from '#ports/sms.ts';
 import { senderRef } from '#domain/inbound-guards.ts';
 import { raiseAlert } from '../alerts.ts';
 import { replyGate } from './reply-budget.ts';
@@ -16,6 +16,8 @@ import { alerting, PATIENT_ACTOR, replyIdFor, reportIdFor, type Run } from './ru
 export interface ReplyRequest {
   purpose: string;
   text: string;
+  /** The template behind `text`, for providers that send approved templates only (mainland China). */
+  template?: SmsTemplateRef;
   checkIn?: { id: string; dueAt: string };
   /** A weekly check-in question that follows an answer (outside the budget; re-asks are inside). */
   answersConversation?: boolean;
@@ -45,7 +47,7 @@ export async function sendReply(run: Run, patient: Patient | null, reply: ReplyR
   }
   let providerMessageId: string;
   try {
-    ({ messageId: providerMessageId } = await deps.sms.send({ to: message.from, body: reply.text }));
+    ({ messageId: providerMessageId } = await deps.sms.send({ to: message.from, body: reply.text, ...(reply.template ? { template: reply.template } : {}) }));
   } catch (error) {
     if (error instanceof SmsSendError && error.kind === 'permanent') {
       run.result.replyFailures.push({ purpose: reply.purpose, reason: error.reason });
@@ -98,6 +100,11 @@ export function render(protocol: Protocol, language: Language, key: TemplateKey,
   return renderTemplate(protocol, language, key, { studyPhone: protocol.contacts.studyPhone, urgentPhone: protocol.contacts.urgentPhone, ...params });
 }
 
+/** `render` with the template behind the text, for providers that send approved templates only (mainland China). */
+export function renderReply(protocol: Protocol, language: Language, key: TemplateKey, params: Record<string, string> = {}): RenderedSms {
+  return renderMessage(protocol, language, key, { studyPhone: protocol.contacts.studyPhone, urgentPhone: protocol.contacts.urgentPhone, ...params });
+}
+
 /** Conversation templates the protocol may not define (re-asks, unreadable close) fall back to the base question. */
 const CONVERSATION_FALLBACK: Record<string, TemplateKey> = {
   'checkin.screen': 'checkin.screen',
@@ -113,11 +120,15 @@ const CONVERSATION_FALLBACK: Record<string, TemplateKey> = {
 
 /** Renders a conversation step: the numbered menu and item labels come from the protocol, in the patient's language. */
 export function renderConversation(protocol: Protocol, language: Language, prompt: TemplateReply): string {
+  return renderConversationReply(protocol, language, prompt).text;
+}
+
+/** renderConversation with the template behind the text. */
+export function renderConversationReply(protocol: Protocol, language: Language, prompt: TemplateReply): RenderedSms {
   const items = protocol.checkIns.proItems;
-  const separator = language === 'zh-CN' ? ' ' : ', ';
-  const menu = items.map((p, i) => `${i + 1}${language === 'zh-CN' ? '' : ' '}${p.label[language]}`).join(separator);
+  const menu = formatCheckInMenu(protocol, language);
   const item = items.find((p) => p.key === prompt.params.key)?.label[language] ?? prompt.params.term ?? '';
   const key = (prompt.templateKey in protocol.templates[language] ? prompt.templateKey : CONVERSATION_FALLBACK[prompt.templateKey]) as TemplateKey | undefined;
   if (!key) throw new Error(`no template for conversation step "${prompt.templateKey}"`);
-  return render(protocol, language, key, { ...prompt.params, items: menu, item });
+  return renderReply(protocol, language, key, { ...prompt.params, items: menu, item });
 }

@@ -6,7 +6,7 @@ import type { Interpretation } from '#domain/replies/interpretation.ts';
 import { utcToLocal } from '#domain/schedule.ts';
 import type { UnknownSenderTally } from '#ports/messages.ts';
 import { raiseAlert } from '../alerts.ts';
-import { render, sendReply } from './replies.ts';
+import { renderReply, sendReply } from './replies.ts';
 import { alerting, PATIENT_ACTOR, reportIdFor, replyIdFor, type Run } from './run.ts';
 import { fileReport } from './triage.ts';
 
@@ -35,7 +35,7 @@ export async function fromUnknownNumber(run: Run): Promise<Interpretation> {
   }
   const language: Language = interpretation.language === 'en' ? 'en' : 'zh-CN';
   const key: TemplateKey = interpretation.intent === 'help' ? 'reply.help' : interpretation.intent === 'opt_out' ? 'reply.stop_confirm' : 'reply.unknown_number';
-  await sendReply(run, null, { purpose: 'unknown_number', text: render(deps.protocol, language, key) }, { gated: false });
+  await sendReply(run, null, { purpose: 'unknown_number', ...renderReply(deps.protocol, language, key) }, { gated: false });
   return interpretation;
 }
 

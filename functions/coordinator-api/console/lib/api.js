@@ -2,7 +2,7 @@
  * Rule: data reaches the page through text nodes only; no innerHTML anywhere. */
 import { cognito } from './auth.js';
 
-export const state = { config: null, token: null, clock: null, patientsCache: null };
+export const state = { config: null, token: null, clock: null, patientsCache: null, signIn: null };
 
 export async function loadConfig() {
   try {
@@ -31,9 +31,9 @@ export async function api(path, options = {}) {
     headers['content-type'] = 'application/json';
   }
   const res = await fetch(path, { method: options.method ?? 'GET', headers, body });
-  if (res.status === 401 && state.config?.auth === 'cognito') {
+  if (res.status === 401 && state.signIn) {
     sessionStorage.removeItem('trial.token');
-    await cognito.begin(state.config.cognito);
+    await cognito.begin(state.signIn);
   }
   if (options.raw) {
     if (!res.ok) throw new ApiError(res.status, null);

@@ -10,7 +10,26 @@ function b64url(bytes) {
   return window.btoa(text).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
-/** Cognito hosted sign-in: authorization code + PKCE (S256); tokens kept for the tab only. */
+/**
+ * Any OpenID Connect provider (China: Keycloak, Authing, Alibaba IDaaS …): its endpoints from
+ * discovery, then the same authorization code + PKCE flow as Cognito's hosted sign-in.
+ */
+export async function oidcSignIn(oidc) {
+  const res = await fetch(`${oidc.issuer.replace(/\/$/, '')}/.well-known/openid-configuration`);
+  if (!res.ok) throw new Error(`discovery ${res.status}`);
+  const doc = await res.json();
+  if (doc.issuer !== oidc.issuer) throw new Error('issuer mismatch');
+  const back = new URLSearchParams({ client_id: oidc.clientId, post_logout_redirect_uri: `${location.origin}/` });
+  return {
+    clientId: oidc.clientId,
+    scopes: oidc.scopes,
+    authorizeUrl: doc.authorization_endpoint,
+    tokenUrl: doc.token_endpoint,
+    logoutUrl: doc.end_session_endpoint ? `${doc.end_session_endpoint}?${back}` : `${location.origin}/`,
+  };
+}
+
+/** Cognito hosted sign-in (or an OIDC provider's, with its discovered endpoints): authorization code + PKCE (S256); tokens kept for the tab only. */
 export const cognito = {
   redirectUri: () => `${location.origin}/`,
   async begin(cfg) {
@@ -23,7 +42,7 @@ export const cognito = {
       scope: (cfg.scopes ?? ['openid', 'email', 'profile']).join(' '), state: stateValue,
       code_challenge: challenge, code_challenge_method: 'S256',
     });
-    location.assign(`${cfg.domain.replace(/\/$/, '')}/oauth2/authorize?${params}`);
+    location.assign(`${cfg.authorizeUrl ?? `${cfg.domain.replace(/\/$/, '')}/oauth2/authorize`}?${params}`);
   },
   async complete(cfg) {
     const params = new URLSearchParams(location.search);
@@ -33,7 +52,7 @@ export const cognito = {
     sessionStorage.removeItem('trial.pkce');
     history.replaceState(null, '', `/${saved?.hash ?? ''}`);
     if (!saved || saved.state !== params.get('state')) throw new Error('state mismatch');
-    const res = await fetch(`${cfg.domain.replace(/\/$/, '')}/oauth2/token`, {
+    const res = await fetch(cfg.tokenUrl ?? `${cfg.domain.replace(/\/$/, '')}/oauth2/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ grant_type: 'authorization_code', client_id: cfg.clientId, code, redirect_uri: cognito.redirectUri(), code_verifier: saved.verifier }),
@@ -50,6 +69,7 @@ export const cognito = {
   },
   signOut(cfg) {
     sessionStorage.removeItem('trial.token');
+    if (cfg.logoutUrl) return location.assign(cfg.logoutUrl);
     const params = new URLSearchParams({ client_id: cfg.clientId, logout_uri: cognito.redirectUri() });
     location.assign(`${cfg.domain.replace(/\/$/, '')}/logout?${params}`);
   },

@@ -3,6 +3,7 @@
 import { h, s } from './dom.js';
 import { fmtTime, pct } from './format.js';
 import { t } from './i18n.js';
+import { intentLabel } from './intents.js';
 
 /** Weekly adherence bars (inline SVG, built node by node). */
 export function adherenceChart(series) {
@@ -46,7 +47,7 @@ export function messageThread(messages) {
   const thread = h('div', { class: 'thread', 'aria-label': t('patients.messages'), tabindex: 0 }, sorted.slice(-100).map((m) => {
     const inbound = m.direction === 'in';
     return h('div', { class: `bubble ${inbound ? 'in' : 'out'}` }, m.body ?? '',
-      h('span', { class: 'meta' }, `${inbound ? '←' : '→'} ${fmtTime(m.at ?? m.sentAt ?? m.receivedAt)}${m.parts ? ` · ${t('phone.parts', { n: m.parts })}` : ''}${inbound && typeof m.interpretation?.intent === 'string' ? ` · ${m.interpretation.intent}` : ''}`),
+      h('span', { class: 'meta' }, `${inbound ? '←' : '→'} ${fmtTime(m.at ?? m.sentAt ?? m.receivedAt)}${m.parts ? ` · ${t('phone.parts', { n: m.parts })}` : ''}${inbound && typeof m.interpretation?.intent === 'string' ? ` · ${intentLabel(m.interpretation.intent)}` : ''}`),
       inbound ? inboundFacts(m) : null);
   }));
   // Newest at the bottom, in view.

@@ -49,7 +49,7 @@ export async function renderPatient(id) {
     openReports.length || openAlerts.length ? h('section', { class: 'panel' },
       h('h2', {}, `${t('patients.openReports')}: ${openReports.length} · ${t('patients.openAlerts')}: ${openAlerts.length}`),
       h('ul', {}, openAlerts.map((a) => h('li', {}, a.title ?? a.kind)), openReports.map((r) => h('li', {}, r.text ?? '')))) : null,
-    h('div', { class: 'grid-2' }, randomizeForm(p), visitForm(p, detail.visits), statusForm(p)),
+    h('div', { class: 'grid-2' }, randomizeForm(p), visitForm(p, detail.visits, detail.responderIndex), statusForm(p)),
   );
 }
 

@@ -4,6 +4,7 @@ import { api, itemsOf, state } from '../lib/api.js';
 import { h, setView } from '../lib/dom.js';
 import { field, showErrors } from '../lib/forms.js';
 import { t } from '../lib/i18n.js';
+import { intentLabel } from '../lib/intents.js';
 import { messageThread } from '../lib/widgets.js';
 import { listPatients } from './patients.js';
 
@@ -37,7 +38,7 @@ export async function renderPhone() {
         const answer = await api('/local/sms/inbound', { method: 'POST', body: { from: number.value.trim(), body: body.value } });
         sentHere.push({ from: number.value.trim(), body: body.value, at: state.clock?.now ?? new Date().toISOString() });
         sessionStorage.setItem('trial.phone.sent', JSON.stringify(sentHere.slice(-200)));
-        result.textContent = t('phone.sent', { intent: answer?.interpretation?.intent ?? '—' });
+        result.textContent = t('phone.sent', { intent: intentLabel(answer?.interpretation?.intent) });
         body.value = '';
         await refresh();
         body.focus();

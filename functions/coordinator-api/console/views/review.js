@@ -4,6 +4,7 @@ import { api, itemsOf } from '../lib/api.js';
 import { append, flash, h, refreshBadges, setView } from '../lib/dom.js';
 import { fmtTime } from '../lib/format.js';
 import { t } from '../lib/i18n.js';
+import { drugLabel, intentLabel } from '../lib/intents.js';
 
 const OUTCOMES = ['no_action', 'contacted_patient', 'adverse_event_recorded', 'possible_relapse_visit_scheduled'];
 let reviewKeys = null;
@@ -98,7 +99,9 @@ function reportCard(report, index) {
       h('div', {}, h('h3', {}, t('review.raw')), h('p', { class: 'raw-text', lang: 'zh-CN' }, report.text ?? '')),
       h('div', {}, h('h3', {}, t('review.interpretation')),
         h('dl', { class: 'kv' },
-          h('dt', {}, t('review.intent')), h('dd', {}, String(interp.intent ?? '—')),
+          h('dt', {}, t('review.intent')), h('dd', { dataset: { intent: String(interp.intent ?? '') } }, intentLabel(interp.intent)),
+          interp.supplyDrugs?.length ? [h('dt', {}, t('review.supplyDrugs')), h('dd', {}, interp.supplyDrugs.map(drugLabel).join(', '))] : null,
+          interp.resolved?.length ? [h('dt', {}, t('review.resolved')), h('dd', {}, interp.resolved.join(', '))] : null,
           report.answersCheckInId || interp.answers ? [h('dt', {}, t('review.answers')), h('dd', {}, String(report.answersCheckInId ?? interp.answers))] : null),
         gradeSelects.length
           ? h('fieldset', {}, h('legend', {}, t('review.items')),
