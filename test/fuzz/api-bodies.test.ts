@@ -105,8 +105,11 @@ const ROUTES: BodyRoute[] = [
     name: 'acknowledge alert',
     method: 'POST',
     path: () => '/api/alerts/alert-0000000000000000/acknowledge',
-    valid: { note: 'called the patient' },
-    fields: { note: { type: 'string', required: true, invalid: ['', '   ', 'x'.repeat(2001)] } },
+    valid: { note: 'called the patient', outcome: 'called' },
+    fields: {
+      note: { type: 'string', required: true, invalid: ['', '   ', 'x'.repeat(2001)] },
+      outcome: { type: 'string', invalid: ['maybe', '', 'CALLED'] },
+    },
   },
 ];
 

@@ -178,6 +178,7 @@ describe('coordinator API: authentication (401) and roles (403)', () => {
       ['POST', `/api/patients/${patient.id}/visits`, { kind: 'unscheduled', date: '2027-02-01', reason: 'x' }],
       ['POST', '/api/reports/r1/review', { outcome: 'no_action' }],
       ['POST', '/api/alerts/a1/acknowledge', { note: 'seen' }],
+      ['POST', '/api/alerts/a1/snooze', { until: '2099-01-01' }],
       ['GET', `/api/audit`, undefined],
     ];
     for (const [method, path, body] of forbidden) {
