@@ -69,7 +69,7 @@ export function exportFixture(protocol: Protocol, size: ExportFixtureSize): Coor
     patients: { listAll: async () => patients },
     messages: { listForPatient: async (id: string) => messagesOf(patients.find((p) => p.id === id)!, size.days) },
     reports: { listByStatus: async () => ({ items: [] }) },
-    audit: { listBetween: async () => [] },
+    audit: { listBetween: async () => [], append: async () => undefined },
     visits: { listForPatient: async () => [] },
     reminders: new Proxy({}, { get: (_, name) => unused(`reminders.${String(name)}`) }),
     alerts: new Proxy({}, { get: (_, name) => unused(`alerts.${String(name)}`) }),

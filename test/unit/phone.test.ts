@@ -20,8 +20,8 @@ describe('checkMobileNumber (issue 17 part 3: numbers a phone company would acce
     ['US toll-free', '+1 800 555 0199', 'is a toll-free number'],
     ['CN number one digit short', '+86 138 0013 800', 'is not a valid phone number in CN'],
     ['US area code that does not exist', '+1 555 555 0101', 'is not a valid phone number'],
-    ['number without +', '13800138000', 'must be a mobile number with + and the country code'],
-    ['letters', '+86 138 abc', 'must be a mobile number with + and the country code'],
+    ['number without +', '13800138000', 'must be a mobile number in international (E.164) form: + and the country code'],
+    ['letters', '+86 138 abc', 'must be a mobile number in international (E.164) form: + and the country code'],
   ])('refuses a %s, saying why', (_label, input, message) => {
     const checked = checkMobileNumber(input);
     expect(checked.ok).toBe(false);
