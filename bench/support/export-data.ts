@@ -69,7 +69,8 @@ export function exportFixture(protocol: Protocol, size: ExportFixtureSize): Coor
     patients: { listAll: async () => patients },
     messages: { listForPatient: async (id: string) => messagesOf(patients.find((p) => p.id === id)!, size.days) },
     reports: { listByStatus: async () => ({ items: [] }) },
-    audit: { listBetween: async () => [], append: async () => undefined },
+    // The export route appends one read entry per export (shared/app/audit/record-read.ts): kept in memory here.
+    audit: { listBetween: async () => [], append: async (entry: { id?: string }) => ({ id: 'read-entry', ...entry }) },
     visits: { listForPatient: async () => [] },
     reminders: new Proxy({}, { get: (_, name) => unused(`reminders.${String(name)}`) }),
     alerts: new Proxy({}, { get: (_, name) => unused(`alerts.${String(name)}`) }),

@@ -26,7 +26,7 @@ describe('patient history tab in Chromium', () => {
     mkdirSync(SHOTS, { recursive: true });
     stack = await spawnStack({ args: ['--virtual-clock=2027-01-04T00:00:00Z'] });
     const enrolled = await stack.call('POST', '/api/patients', {
-      studyId: 'HIST-001', phone: '+15555550171', timeZone: 'Asia/Shanghai', language: 'zh-CN', enrolledOn: '2027-01-04',
+      studyId: 'HIST-001', phone: '+12015550171', timeZone: 'Asia/Shanghai', language: 'zh-CN', enrolledOn: '2027-01-04',
       doseTimes: { morning: '08:00', evening: '20:00' }, prednisoneStartMg: 40, discreet: false,
     });
     expect(enrolled.status).toBe(201);
