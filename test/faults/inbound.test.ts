@@ -342,7 +342,7 @@ describe('an inbound message is never lost (real retry timing)', () => {
       s.clock.advanceMinutes(SWEEP_EVERY_MINUTES);
       await retryUnprocessedInbound(poisoned, s.clock.now());
     }
-    const items = s.publisher.published.filter((a) => a.kind === 'inbound_unprocessed');
+    const items = (await s.deps.alerts.listByStatus('open')).items.filter((a) => a.kind === 'inbound_unprocessed');
     expect(items).toHaveLength(1);
     expect(items[0]).toMatchObject({ urgent: false, details: expect.objectContaining({ inboundMessageId: redFlag.id, lastFailure: 'TypeError' }) });
     expect(items[0]!.title).toContain(redFlag.id);
