@@ -31,8 +31,10 @@ export interface SimulationOptions {
   optOutRate?: number;
   /** Share of patients withdrawn by the coordinators. Default 0.05. */
   withdrawRate?: number;
-  /** A data dir to keep the run's store in; default (or null): dynalite in memory. */
+  /** A data dir to keep the run's store in; default (or null): in memory. */
   dataDir?: string | null;
+  /** 'memory' (default): the in-memory repositories; 'dynalite': the DynamoDB adapters on dynalite (slow, faithful). */
+  store?: 'memory' | 'dynalite';
   progress?: (line: string) => void;
   /** Called with the stack before it closes (tests check invariants against the store). */
   inspect?: (stack: LocalStack, run: SimulationRun) => Promise<void>;
@@ -147,6 +149,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   const stack = await startLocalStack({
     // Default: dynalite in memory (a fresh store every run; about 25 % faster than LevelDB on disk).
     dataDir: options.dataDir ?? null,
+    store: options.store ?? 'memory',
     virtualClock: options.start,
     listen: false,
     token: `sim-token-${options.seed}-0123456789`,

@@ -9,6 +9,7 @@ import { DynamoAuditLog } from '#adapters/dynamo/audit-log.ts';
 import { conversationQueue, DynamoConversationRepository } from '#adapters/dynamo/conversation-repository.ts';
 import { DynamoDigestRepository } from '#adapters/dynamo/digest-repository.ts';
 import { ALL_SHARDS, keys } from '#adapters/dynamo/keys.ts';
+import { memoryRepositories, type MemoryRepositories } from '#adapters/memory/index.ts';
 import { ensureTable, startLocalDynamo, type LocalDynamo } from '#adapters/dynamo/local-dynamo.ts';
 import { DynamoMessageLog } from '#adapters/dynamo/message-log.ts';
 import { DynamoPatientRepository } from '#adapters/dynamo/patient-repository.ts';
@@ -36,6 +37,12 @@ import { LocalSmsGateway, type OutboxEntry } from './sms-gateway.ts';
 export interface LocalStackOptions {
   /** Where dynalite, the outbox, the inbox and the token live; null = all in memory (simulations). */
   dataDir: string | null;
+  /**
+   * The store behind the repository ports: 'dynalite' (default; the DynamoDB adapters against a
+   * real DynamoDB API) or 'memory' (shared/adapters/memory: the same ports in memory, held to the
+   * same contract tests; the simulation's default, dataDir is then used for the outbox/inbox only).
+   */
+  store?: 'dynalite' | 'memory';
   /** Start a virtual clock at this instant (moves only through advance / POST /local/clock). */
   virtualClock?: string;
   /** HTTP port (0 = any free port); omit `listen` to run without an HTTP server. */
@@ -72,7 +79,7 @@ export interface LocalStack {
   inbox: LocalAlertInbox;
   dataDir: string | null;
   tableName: string;
-  repos: ReturnType<typeof repositories>;
+  repos: LocalRepositories;
   /** Calls the coordinator-api handler as API Gateway would (in process, no HTTP). */
   callApi(method: string, path: string, body?: unknown): Promise<ApiAnswer>;
   /** Texts the study as a patient: the two-way payload through SNS into the inbound handler. */
@@ -81,6 +88,7 @@ export interface LocalStack {
 }
 
 export const LOCAL_TABLE_NAME = 'trial-local';
+export type LocalRepositories = ReturnType<typeof repositories> | MemoryRepositories;
 const LOCAL_ARN = (name: string) => `arn:aws:sns:local:000000000000:${name}`;
 
 function repositories(db: LocalDynamo, tableName: string, protocol: Protocol) {
@@ -143,13 +151,21 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const token = resolveToken(dataDir, options.token);
   const protocol = loadProtocolFile(options.protocolPath);
-  const db = await startLocalDynamo(dataDir ? { path: join(dataDir, 'dynamo') } : {});
   const tableName = LOCAL_TABLE_NAME;
-  await ensureTable(db.client, tableName);
+  const memory = options.store === 'memory' ? memoryRepositories(protocol.studyTimeZone) : null;
+  const db = memory ? null : await startLocalDynamo(dataDir ? { path: join(dataDir, 'dynamo') } : {});
+  if (db) await ensureTable(db.client, tableName);
   const clock = options.virtualClock ? virtualClock(options.virtualClock) : realClock();
   const gateway = new LocalSmsGateway(clock, dataDir);
   const inbox = new LocalAlertInbox(clock, dataDir);
-  const repos = repositories(db, tableName, protocol);
+  const repos: LocalRepositories = memory ?? repositories(db!, tableName, protocol);
+  /** The earliest entry of the work queues a job reads (the scheduler skips instants with nothing to do). */
+  const earliestDue = memory
+    ? async () => memory.reminders.earliest('due')
+    : async () => earliestQueued(db!.doc, tableName, ALL_SHARDS.map(keys.dueQueue));
+  const earliestSweepWork = memory
+    ? async () => earliestOf([memory.reminders.earliest('await'), memory.conversations.earliestDeadline(), memory.alerts.earliestEscalation()])
+    : async () => earliestQueued(db!.doc, tableName, [...ALL_SHARDS.map(keys.awaitQueue), ...ALL_SHARDS.map(conversationQueue), 'ESCALATE']);
 
   let server: Server | null = null;
   let url: string | null = null;
@@ -265,7 +281,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     {
       name: 'dispatch-reminders',
       cadence: everyMinutes(1),
-      workFrom: async () => (probes.dispatch !== undefined ? probes.dispatch : (probes.dispatch = await earliestQueued(db.doc, tableName, ALL_SHARDS.map(keys.dueQueue)))),
+      workFrom: async () => (probes.dispatch !== undefined ? probes.dispatch : (probes.dispatch = await earliestDue())),
       run: async (now) => {
         invalidate('all');
         await dispatch(scheduledEvent('dispatch-reminders', now), lambdaContext('dispatch-reminders'));
@@ -279,7 +295,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       workFrom: async () => {
         if (sweepDirty) return clock.now();
         if (probes.sweep !== undefined) return probes.sweep;
-        return (probes.sweep = await earliestQueued(db.doc, tableName, [...ALL_SHARDS.map(keys.awaitQueue), ...ALL_SHARDS.map(conversationQueue), 'ESCALATE']));
+        return (probes.sweep = await earliestSweepWork());
       },
       run: async (now) => {
         sweepDirty = false;
@@ -347,8 +363,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         server.closeAllConnections?.();
         await new Promise<void>((done) => server!.close(() => done()));
       }
-      await db.close();
+      await db?.close();
     },
   };
   return stack;
+}
+
+function earliestOf(instants: (string | null)[]): string | null {
+  const present = instants.filter((i): i is string => i !== null).sort((a, b) => Date.parse(a) - Date.parse(b));
+  return present[0] ?? null;
 }

@@ -1,0 +1,121 @@
+import { isoWeekOfInstant } from '#domain/week.ts';
+import type { InboundMessage, MessageLog, OutboundMessage } from '#ports/messages.ts';
+import { byKey, copy } from './support.ts';
+
+type Listed = ({ direction: 'in' } & InboundMessage) | ({ direction: 'out' } & OutboundMessage);
+
+/**
+ * The message log in memory: raw inbound stored once (first write wins), the processing lease,
+ * outbound records with their provider-id pointer, a patient's messages newest first (both
+ * directions, in `receivedAt|sentAt` order as the index sorts them), the week index and the
+ * once-a-day claim for unknown senders.
+ */
+export class MemoryMessageLog implements MessageLog {
+  private readonly inbound = new Map<string, InboundMessage & { leaseOwner?: string; leaseUntil?: string }>();
+  private readonly outbound = new Map<string, OutboundMessage>();
+  private readonly providerIds = new Map<string, string>();
+  /** Per patient (or UNKNOWN): index sort key → [direction, id], appended mostly in time order. */
+  private readonly byPatient = new Map<string, { key: string; direction: 'in' | 'out'; id: string }[]>();
+  private readonly weeks = new Map<string, { inbound: string[]; outbound: string[] }>();
+  private readonly unknownReplies = new Set<string>();
+
+  constructor(private readonly studyTimeZone: string) {}
+
+  async storeInbound(message: InboundMessage): Promise<{ created: boolean; message: InboundMessage }> {
+    const stored = this.inbound.get(message.inboundMessageId);
+    if (stored) return { created: false, message: copy(stored) };
+    this.inbound.set(message.inboundMessageId, copy(message));
+    this.index(message.patientId, `${message.receivedAt}#IN#${message.inboundMessageId}`, 'in', message.inboundMessageId);
+    this.week(message.receivedAt).inbound.push(message.inboundMessageId);
+    return { created: true, message: copy(message) };
+  }
+
+  async markInboundProcessed(inboundMessageId: string, update: { processedAt: string; interpretation?: Record<string, unknown>; replyIds?: string[] }): Promise<void> {
+    const stored = this.inbound.get(inboundMessageId);
+    if (!stored) {
+      const error = new Error('The conditional request failed');
+      error.name = 'ConditionalCheckFailedException';
+      throw error;
+    }
+    // As the adapter's SET: an absent interpretation is stored as null.
+    this.inbound.set(inboundMessageId, { ...stored, processedAt: update.processedAt, interpretation: copy(update.interpretation ?? null) as unknown as Record<string, unknown>, replyIds: [...(update.replyIds ?? [])] });
+  }
+
+  async getInbound(inboundMessageId: string): Promise<InboundMessage | null> {
+    const stored = this.inbound.get(inboundMessageId);
+    return stored ? copy(stored) : null;
+  }
+
+  async recordOutbound(message: OutboundMessage): Promise<void> {
+    if (!this.outbound.has(message.id)) {
+      this.outbound.set(message.id, copy(message));
+      this.index(message.patientId, `${message.sentAt}#OUT#${message.id}`, 'out', message.id);
+      this.week(message.sentAt).outbound.push(message.id);
+    }
+    this.providerIds.set(message.providerMessageId, message.id);
+  }
+
+  async findOutboundByProviderId(providerMessageId: string): Promise<OutboundMessage | null> {
+    const id = this.providerIds.get(providerMessageId);
+    return id === undefined ? null : this.getOutbound(id);
+  }
+
+  async listForPatient(patientId: string, limit = 100): Promise<Listed[]> {
+    if (!(limit >= 1)) return [];
+    const entries = this.byPatient.get(patientId) ?? [];
+    const out: Listed[] = [];
+    for (let i = entries.length - 1; i >= 0 && out.length < limit; i--) {
+      const e = entries[i]!;
+      if (e.direction === 'in') out.push({ direction: 'in', ...copy(this.inbound.get(e.id)!) });
+      else out.push({ direction: 'out', ...copy(this.outbound.get(e.id)!) });
+    }
+    return out;
+  }
+
+  async listWeek(isoWeek: string): Promise<{ inbound: InboundMessage[]; outbound: OutboundMessage[] }> {
+    const week = this.weeks.get(isoWeek) ?? { inbound: [], outbound: [] };
+    const inbound = week.inbound.map((id) => copy(this.inbound.get(id)!)).sort((a, b) => byKey(`${a.receivedAt}#${a.inboundMessageId}`, `${b.receivedAt}#${b.inboundMessageId}`));
+    const outbound = week.outbound.map((id) => copy(this.outbound.get(id)!)).sort((a, b) => byKey(`${a.sentAt}#${a.id}`, `${b.sentAt}#${b.id}`));
+    return { inbound, outbound };
+  }
+
+  async claimUnknownSenderReply(phone: string, localDate: string): Promise<boolean> {
+    const key = `${phone}#${localDate}`;
+    if (this.unknownReplies.has(key)) return false;
+    this.unknownReplies.add(key);
+    return true;
+  }
+
+  async claimInboundProcessing(inboundMessageId: string, owner: string, now: string, leaseSeconds: number): Promise<'claimed' | 'processed' | 'busy' | 'missing'> {
+    const stored = this.inbound.get(inboundMessageId);
+    if (!stored) return 'missing';
+    if (stored.processedAt) return 'processed';
+    if (stored.leaseUntil === undefined || stored.leaseUntil < now || stored.leaseOwner === owner) {
+      // Lease attributes are part of the stored item (the adapter returns them with it too).
+      this.inbound.set(inboundMessageId, { ...stored, leaseOwner: owner, leaseUntil: new Date(Date.parse(now) + leaseSeconds * 1000).toISOString() });
+      return 'claimed';
+    }
+    return 'busy';
+  }
+
+  async getOutbound(id: string): Promise<OutboundMessage | null> {
+    const stored = this.outbound.get(id);
+    return stored ? copy(stored) : null;
+  }
+
+  private index(patientId: string | null, key: string, direction: 'in' | 'out', id: string): void {
+    const partition = patientId ?? 'UNKNOWN';
+    let entries = this.byPatient.get(partition);
+    if (!entries) this.byPatient.set(partition, (entries = []));
+    let at = entries.length;
+    while (at > 0 && byKey(entries[at - 1]!.key, key) > 0) at--;
+    entries.splice(at, 0, { key, direction, id });
+  }
+
+  private week(instant: string) {
+    const isoWeek = isoWeekOfInstant(instant, this.studyTimeZone);
+    let week = this.weeks.get(isoWeek);
+    if (!week) this.weeks.set(isoWeek, (week = { inbound: [], outbound: [] }));
+    return week;
+  }
+}
