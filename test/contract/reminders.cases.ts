@@ -127,6 +127,18 @@ export function reminderContract(store: Store): void {
       expect((await reminders.recordDoseAnswer({ ...unsent, studyId: patient.studyId, state: 'due', attempts: 0, createdAt: now, updatedAt: now }, { outcome: 'taken', answeredAt: now, answerMessageId: 'in-9' }, now)).applied).toBe(false);
     });
 
+    it('changing a reminder one read (in place) never changes the store', async () => {
+      const { reminders } = await withSchedule(store);
+      const [first] = await reminders.listDue('2027-02-04T00:00:00Z');
+      try {
+        (first as { state: string }).state = 'sent';
+        first!.doses?.splice(0);
+      } catch {
+        /* a frozen record refuses the change: as good */
+      }
+      expect(await reminders.get(patient.id, items()[0]!.id, items()[0]!.dueAt)).toMatchObject({ state: 'due', doses: items()[0]!.doses });
+    });
+
     it('cancelFuture cancels only due items from the given instant on; lists by ISO week', async () => {
       const { reminders } = await withSchedule(store);
       const n = await reminders.cancelFuture(patient.id, '2027-02-02T00:00:00.000Z', 'withdrawn', now);

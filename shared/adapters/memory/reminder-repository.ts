@@ -1,7 +1,7 @@
 import type { ScheduledItem } from '#domain/schedule.ts';
 import { isoWeekOfInstant } from '#domain/week.ts';
 import type { MaterializeResult, ReminderRepository, StoredReminder } from '#ports/schedule.ts';
-import { byKey, conditionalFailure, copy } from './support.ts';
+import { byKey, conditionalFailure, copy, frozen } from './support.ts';
 
 type Queue = 'due' | 'await';
 interface Row {
@@ -57,14 +57,14 @@ export class MemoryReminderRepository implements ReminderRepository {
 
   async get(patientId: string, id: string, dueAt: string): Promise<StoredReminder | null> {
     const row = this.row(patientId, dueAt, id);
-    return row ? copy(row.item) : null;
+    return row ? row.item : null;
   }
 
   async listForPatient(patientId: string, from: string, to: string): Promise<StoredReminder[]> {
     const partition = this.byPatient.get(patientId);
     if (!partition) return [];
     const out: StoredReminder[] = [];
-    for (let i = lowerBound(partition.keys, from); i < partition.keys.length && partition.keys[i]! <= to; i++) out.push(copy(partition.rows.get(partition.keys[i]!)!.item));
+    for (let i = lowerBound(partition.keys, from); i < partition.keys.length && partition.keys[i]! <= to; i++) out.push(partition.rows.get(partition.keys[i]!)!.item);
     return out;
   }
 
@@ -76,7 +76,7 @@ export class MemoryReminderRepository implements ReminderRepository {
     const row = this.row(item.patientId, item.dueAt, item.id);
     if (!row || row.item.state !== 'due') return false;
     const leaseUntil = new Date(new Date(now).getTime() + leaseSeconds * 1000).toISOString();
-    row.item = { ...row.item, state: 'sending', leaseOwner: owner, leaseUntil, attempts: (row.item.attempts ?? 0) + 1, updatedAt: now };
+    row.item = frozen({ ...row.item, state: 'sending', leaseOwner: owner, leaseUntil, attempts: (row.item.attempts ?? 0) + 1, updatedAt: now });
     return true;
   }
 
@@ -85,7 +85,7 @@ export class MemoryReminderRepository implements ReminderRepository {
     if (!row || row.item.state !== 'sending' || row.item.leaseOwner !== owner) throw conditionalFailure();
     const awaiting = item.kind === 'dose' && item.answerWindowEnd;
     const { leaseOwner: _o, leaseUntil: _u, ...rest } = row.item;
-    row.item = { ...rest, state: 'sent', messageId: result.messageId, parts: result.parts, sentAt: result.sentAt, updatedAt: result.sentAt, ...(awaiting ? { outcome: 'pending' as const } : {}) };
+    row.item = frozen({ ...rest, state: 'sent', messageId: result.messageId, parts: result.parts, sentAt: result.sentAt, updatedAt: result.sentAt, ...(awaiting ? { outcome: 'pending' as const } : {}) });
     // The answer queue is sorted by the window end of the item as it was claimed (what the adapter writes).
     this.enqueue(row, awaiting ? 'await' : null, awaiting ? item.answerWindowEnd : undefined);
   }
@@ -94,7 +94,7 @@ export class MemoryReminderRepository implements ReminderRepository {
     const row = this.row(item.patientId, item.dueAt, item.id);
     if (!row || row.item.state !== 'sending' || row.item.leaseOwner !== owner) return;
     const { leaseOwner: _o, leaseUntil: _u, ...rest } = row.item;
-    row.item = { ...rest, state: 'due', updatedAt: now };
+    row.item = frozen({ ...rest, state: 'due', updatedAt: now });
   }
 
   async finish(item: StoredReminder, state: 'expired' | 'failed' | 'cancelled', reason: string, now: string, owner?: string): Promise<boolean> {
@@ -103,7 +103,7 @@ export class MemoryReminderRepository implements ReminderRepository {
     const ok = owner ? row.item.state === 'sending' && row.item.leaseOwner === owner : row.item.state === 'due' || row.item.state === 'sending';
     if (!ok) return false;
     const { leaseOwner: _o, leaseUntil: _u, ...rest } = row.item;
-    row.item = { ...rest, state, reason, updatedAt: now };
+    row.item = frozen({ ...rest, state, reason, updatedAt: now });
     this.enqueue(row, null);
     return true;
   }
@@ -115,7 +115,7 @@ export class MemoryReminderRepository implements ReminderRepository {
   async recordSweepMissed(item: StoredReminder, now: string): Promise<'missed' | 'answered' | 'not_due'> {
     const row = this.row(item.patientId, item.dueAt, item.id);
     if (row && row.item.outcome === 'pending') {
-      row.item = { ...row.item, outcome: 'missed_no_reply', sweptAt: now, updatedAt: now };
+      row.item = frozen({ ...row.item, outcome: 'missed_no_reply', sweptAt: now, updatedAt: now });
       this.enqueue(row, null);
       return 'missed';
     }
@@ -129,7 +129,7 @@ export class MemoryReminderRepository implements ReminderRepository {
   async listWeek(isoWeek: string): Promise<StoredReminder[]> {
     const rows = [...(this.weeks.get(isoWeek) ?? [])];
     rows.sort((a, b) => byKey(a.key, b.key));
-    return rows.map((r) => copy(r.item));
+    return rows.map((r) => r.item);
   }
 
   async recordDoseAnswer(
@@ -139,18 +139,18 @@ export class MemoryReminderRepository implements ReminderRepository {
   ): Promise<{ applied: boolean; previous: StoredReminder | null }> {
     const row = this.row(item.patientId, item.dueAt, item.id);
     if (!row || row.item.kind !== 'dose' || row.item.state !== 'sent' || (row.item.answeredAt !== undefined && row.item.answeredAt > answer.answeredAt)) {
-      return { applied: false, previous: row ? copy(row.item) : null };
+      return { applied: false, previous: row ? row.item : null };
     }
-    const previous = copy(row.item);
+    const previous = row.item;
     const { missedDrugs: _m, ...rest } = row.item;
-    row.item = {
+    row.item = frozen({
       ...rest,
       outcome: answer.outcome,
       answeredAt: answer.answeredAt,
       answerMessageId: answer.answerMessageId,
       updatedAt: now,
       ...(answer.missedDrugs?.length ? { missedDrugs: [...answer.missedDrugs] } : {}),
-    };
+    });
     this.enqueue(row, null);
     return { applied: true, previous };
   }
@@ -171,8 +171,7 @@ export class MemoryReminderRepository implements ReminderRepository {
     return rows
       .map((r) => r.item)
       .sort((a, b) => (sortKey(a) === sortKey(b) ? byKey(a.id, b.id) : sortKey(a) < sortKey(b) ? -1 : 1))
-      .slice(0, limit)
-      .map(copy);
+      .slice(0, limit);
   }
 
   private enqueue(row: Row, queue: Queue | null, at?: string): void {
@@ -193,6 +192,7 @@ export class MemoryReminderRepository implements ReminderRepository {
     if (!partition) this.byPatient.set(item.patientId, (partition = { keys: [], rows: new Map() }));
     const key = `${item.dueAt}#${item.id}`;
     const existing = partition.rows.get(key);
+    item = frozen(item);
     const row: Row = existing ?? { item, key, week: isoWeekOfInstant(item.dueAt, this.studyTimeZone), queue: null, queueKey: '' };
     row.item = item;
     if (!existing) {

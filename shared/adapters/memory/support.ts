@@ -67,3 +67,14 @@ export function conditionalFailure(): Error {
   error.name = 'ConditionalCheckFailedException';
   return error;
 }
+
+/**
+ * Deep-freezes stored data so it can be handed out without a copy: a caller that tried to change
+ * what it read would throw (ESM is strict mode) instead of silently changing the store. Used
+ * for the reminders, which the planner, the dispatcher, inbound and the sweep read all the time.
+ */
+export function frozen<T>(value: T): T {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
+  for (const v of Object.values(value)) frozen(v);
+  return Object.freeze(value);
+}
