@@ -23,7 +23,7 @@ const clockReads = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'cdk.out/**', '.local-data/**', 'bench/results/**', 'test-results/**', 'coverage/**', 'infra/local/console/vendor/**'] },
+  { ignores: ['node_modules/**', 'cdk.out/**', '.local-data/**', 'bench/results/**', 'test-results/**', 'coverage/**', 'infra/local/console/vendor/**', '.stryker-tmp/**', 'reports/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -62,6 +62,11 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['#adapters/*', '#app/*', '#functions/*', '@aws-sdk/*'], message: 'CDK code imports no runtime code except constants.' }] }],
     },
+  },
+  {
+    // The console runs in the browser: one ES module per view, no build step.
+    files: ['functions/coordinator-api/console/**/*.js'],
+    languageOptions: { globals: { ...globals.browser } },
   },
   {
     files: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],

@@ -18,7 +18,7 @@ import { DynamoMessageLog } from '#adapters/dynamo/message-log.ts';
 import { DynamoPatientRepository } from '#adapters/dynamo/patient-repository.ts';
 import { DynamoReminderRepository } from '#adapters/dynamo/reminder-repository.ts';
 import { DynamoReportRepository } from '#adapters/dynamo/report-repository.ts';
-import type { InboundSmsDeps } from '#app/inbound-sms.ts';
+import type { InboundSmsDeps } from '#app/inbound/index.ts';
 import { forEachLimited } from '#app/plan-schedule.ts';
 import { loadProtocolFile } from '#config/protocol-loader.ts';
 import { computeSchedule } from '#domain/schedule.ts';

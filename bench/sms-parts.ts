@@ -9,7 +9,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderConversation } from '#app/inbound-sms.ts';
+import { renderConversation } from '#app/inbound/index.ts';
 import { loadProtocolFile } from '#config/protocol-loader.ts';
 import { LANGUAGES, TEMPLATE_KEYS, type Language, type Protocol, type TemplateKey } from '#domain/protocol.ts';
 import { computeSchedule } from '#domain/schedule.ts';

@@ -25,7 +25,7 @@ import { bundledProtocol } from '#config/protocol.ts';
 import { systemClock } from '#ports/clock.ts';
 import { ConflictError, NotFoundError, StaleWriteError } from '#ports/patients.ts';
 import { bearerToken, cognitoVerifier, localTokenVerifier, type AuthVerifier, type Principal } from './auth.ts';
-import { consoleConfigResponse, consoleResponse, type ConsoleConfig } from './console/serve.ts';
+import { consoleConfigResponse, consolePaths, consoleResponse, type ConsoleConfig } from './console/serve.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import { ForbiddenError, RequestValidationError, UnauthorizedError } from './routes/errors.ts';
 import { patientRoutes } from './routes/patients.ts';
@@ -197,7 +197,7 @@ export function createApiHandler(deps: ApiDeps, options: { console?: { config: C
     const { config, cognitoDomain } = options.console;
     // The page holds no data (it calls the API with the user's token): no token to load it.
     routes.push({ method: 'GET', path: '/config.json', handler: async () => consoleConfigResponse(config) });
-    for (const path of ['/', '/index.html', '/app.js', '/styles.css']) {
+    for (const path of consolePaths()) {
       const response = consoleResponse(path, cognitoDomain ? { cognitoDomain } : {});
       if (response) routes.push({ method: 'GET', path, handler: async () => response });
     }

@@ -15,7 +15,7 @@ import { createLogger, createMetrics, MetricUnit, safeError } from '#adapters/ob
 import { parseInboundRecord, snsEventSchema } from '#adapters/sns/inbound-payload.ts';
 import { SnsAlertPublisher } from '#adapters/sns/sns-alert-publisher.ts';
 import { SnsSmsSender } from '#adapters/sns/sns-sms-sender.ts';
-import { handleInboundSms, type InboundResult, type InboundSmsDeps } from '#app/inbound-sms.ts';
+import { handleInboundSms, type InboundResult, type InboundSmsDeps } from '#app/inbound/index.ts';
 import { inboundSmsEnvSchema, parseEnv } from '#config/env.ts';
 import { bundledProtocol } from '#config/protocol.ts';
 import { systemClock } from '#ports/clock.ts';

@@ -10,7 +10,7 @@ import { DynamoReminderRepository } from '#adapters/dynamo/reminder-repository.t
 import { DynamoReportRepository } from '#adapters/dynamo/report-repository.ts';
 import { createLogger, createMetrics, MetricUnit, safeError } from '#adapters/observability.ts';
 import { SnsAlertPublisher } from '#adapters/sns/sns-alert-publisher.ts';
-import { expireConversations } from '#app/inbound-sms.ts';
+import { expireConversations } from '#app/inbound/index.ts';
 import { sweepAdherence, type SweepDeps, type SweepResult } from '#app/sweep-adherence.ts';
 import { parseEnv, sweepAdherenceEnvSchema } from '#config/env.ts';
 import { bundledProtocol } from '#config/protocol.ts';

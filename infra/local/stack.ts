@@ -16,7 +16,7 @@ import { DynamoPatientRepository } from '#adapters/dynamo/patient-repository.ts'
 import { DynamoReminderRepository } from '#adapters/dynamo/reminder-repository.ts';
 import { DynamoReportRepository } from '#adapters/dynamo/report-repository.ts';
 import { DynamoVisitRepository } from '#adapters/dynamo/visit-repository.ts';
-import { expireConversations } from '#app/inbound-sms.ts';
+import { expireConversations } from '#app/inbound/index.ts';
 import { planPatient } from '#app/plan-schedule.ts';
 import { loadProtocolFile } from '#config/protocol-loader.ts';
 import type { Protocol } from '#domain/protocol.ts';

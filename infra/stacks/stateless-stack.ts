@@ -46,11 +46,11 @@ export interface StatelessStackProps extends StackProps {
 export const DISPATCH_LAG_METRIC = { namespace: 'TrialSms', metricName: 'DispatchLagSeconds', service: 'dispatch-reminders' } as const;
 
 /**
- * Routes served without a token, by design: the console's static files (the page signs in via
+ * Routes served without a token, by design: the console's static files and ES modules (the page signs in via
  * Cognito, then calls /api with the token), its public config (pool id, client id, domain) and
  * the OpenAPI document. Everything under /api needs a valid Cognito JWT.
  */
-export const PUBLIC_PATHS = ['/', '/index.html', '/app.js', '/styles.css', '/config.json', '/openapi.json'] as const;
+export const PUBLIC_PATHS = ['/', '/index.html', '/app.js', '/styles.css', '/lib/{file}', '/views/{file}', '/config.json', '/openapi.json'] as const;
 
 /**
  * Code and wiring, no data: the six functions, their Scheduler schedules, the inbound-SMS

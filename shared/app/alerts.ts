@@ -3,12 +3,13 @@ import type { Protocol } from '#domain/protocol.ts';
 import { escalationDeadline } from '#domain/working-time.ts';
 import type { AlertPublisher } from '#ports/alert-publisher.ts';
 import type { Alert, AlertKind, AlertRepository } from '#ports/alerts.ts';
-import type { AuditLog } from '#ports/audit.ts';
+import type { AuditTrail } from '#ports/audit.ts';
+import { alertCarrier } from './audit/audited-write.ts';
 
 export interface RaiseAlertDeps {
   alerts: AlertRepository;
   publisher: AlertPublisher;
-  audit: AuditLog;
+  audit: AuditTrail;
   protocol: Protocol;
   /** When an unacknowledged alert is first re-sent to the escalation topic; default: the protocol's ack times, working hours for routine alerts. */
   escalationTime?: (input: { urgent: boolean; createdAt: string }) => string;
@@ -56,14 +57,23 @@ export async function raiseAlert(deps: RaiseAlertDeps, input: RaiseAlertInput): 
     escalationCount: 0,
     version: 1,
   };
-  const result = await deps.alerts.createIfAbsent(alert);
+  const carrier = alertCarrier(alert.id);
+  const raised = await deps.audit.prepare(
+    { at: input.now, actor: input.actor, action: 'alert.raise', kind: 'write', entityType: 'alert', entityId: alert.id, before: null, after: { kind: alert.kind, urgent: alert.urgent, studyId: alert.studyId, title: alert.title, escalateAt: alert.escalateAt } },
+    { carrier, version: 1 },
+  );
+  const result = await deps.alerts.createIfAbsent(alert, raised);
+  // The raise entry travels with the alert: appended now, or (a crash or a retry of the same episode) completed here by settle.
+  if (result.created) await deps.audit.complete(raised);
+  else await deps.audit.settle(carrier);
   // A retry after a crash between create and publish still delivers it (notifiedAt is the marker).
   if (!result.created && result.alert.notifiedAt) return result;
-  if (result.created) {
-    await deps.audit.append({ at: input.now, actor: input.actor, action: 'alert.raise', entityType: 'alert', entityId: alert.id, before: null, after: { kind: alert.kind, urgent: alert.urgent, studyId: alert.studyId, title: alert.title, escalateAt: alert.escalateAt } });
-  }
   await deps.publisher.publish(result.alert, 'coordinators');
-  await deps.alerts.markNotified(result.alert.id, input.now);
-  await deps.audit.append({ at: input.now, actor: input.actor, action: 'alert.notify', entityType: 'alert', entityId: result.alert.id, before: null, after: { channel: 'coordinators' } });
+  const notified = await deps.audit.prepare(
+    { id: `alert:${result.alert.id}:notify`, at: input.now, actor: input.actor, action: 'alert.notify', kind: 'write', entityType: 'alert', entityId: result.alert.id, before: null, after: { channel: 'coordinators' } },
+    { carrier, version: result.alert.version },
+  );
+  await deps.alerts.markNotified(result.alert.id, input.now, notified);
+  await deps.audit.complete(notified);
   return result;
 }

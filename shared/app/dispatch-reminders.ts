@@ -2,7 +2,7 @@ import { canReceiveSms, isInQuietHours, type Patient } from '#domain/patient.ts'
 import type { Protocol } from '#domain/protocol.ts';
 import { addDays, localToUtc, utcToLocal } from '#domain/schedule.ts';
 import { countSmsParts, withSignature } from '#domain/sms-parts.ts';
-import { renderReminder, TemplateError } from '#domain/templates.ts';
+import { renderReminderMessage, TemplateError, type RenderedSms } from '#domain/templates.ts';
 import type { AlertKind } from '#ports/alerts.ts';
 import type { Clock } from '#ports/clock.ts';
 import type { MessageLog } from '#ports/messages.ts';
@@ -31,6 +31,8 @@ export interface DispatchOptions {
   catchUpMinutes: number;
   /** China signature (【…】), prepended before counting parts. */
   signature?: string;
+  /** A lower reminder cap per patient and local day than the protocol's (the mainland provider's per-number limit less the replies' share). */
+  dailyCap?: number;
   /** Patients processed in parallel (items of one patient always one after another). Default 8. */
   concurrency?: number;
   /** Time left in this invocation (Lambda `context.getRemainingTimeInMillis`). */
@@ -207,12 +209,14 @@ class PatientRun {
     const local = utcToLocal(now, patient.timeZone);
 
     const sentToday = await this.sentOn(local.localDate, patient);
-    if (sentToday >= deps.protocol.reminders.dailyCapPerPatient) return this.finish(item, 'cancelled', 'daily_cap', now, 'dailyCap');
+    if (sentToday >= Math.min(deps.protocol.reminders.dailyCapPerPatient, options.dailyCap ?? Infinity)) return this.finish(item, 'cancelled', 'daily_cap', now, 'dailyCap');
     if (sentToday === 0 && (await this.optedOutAtProvider(patient, now))) return this.finish(item, 'cancelled', 'provider_opted_out', now, 'optedOut');
 
     let body: string;
+    let rendered: RenderedSms;
     try {
-      body = withSignature(renderReminder(item, patient, deps.protocol), options.signature);
+      rendered = renderReminderMessage(item, patient, deps.protocol);
+      body = withSignature(rendered.text, options.signature);
     } catch (error) {
       if (!(error instanceof TemplateError)) throw error;
       // A protocol template problem: report it once per patient and day instead of retrying every minute.
@@ -232,7 +236,7 @@ class PatientRun {
 
     let messageId: string;
     try {
-      ({ messageId } = await deps.sms.send({ to: patient.phone, body }));
+      ({ messageId } = await deps.sms.send({ to: patient.phone, body, template: rendered.template }));
     } catch (error) {
       await this.sendFailed(item, patient, error);
       return;

@@ -1,7 +1,7 @@
 import { canReceiveSms, type Patient } from '#domain/patient.ts';
 import type { Protocol } from '#domain/protocol.ts';
 import { computeSchedule, studyDayOf, utcToLocal } from '#domain/schedule.ts';
-import type { AuditLog } from '#ports/audit.ts';
+import type { AuditTrail } from '#ports/audit.ts';
 import { StaleWriteError, type PatientRepository } from '#ports/patients.ts';
 import type { MaterializeResult, ReminderRepository } from '#ports/schedule.ts';
 
@@ -48,7 +48,7 @@ export async function planPatient(deps: PlanPatientDeps, patient: Patient, now: 
 export interface PlanAllDeps extends PlanPatientDeps {
   patients: PatientRepository;
   /** Where the end-of-study completion is recorded. */
-  audit: AuditLog;
+  audit: AuditTrail;
 }
 
 export const COMPLETION_ACTOR = 'system:plan-schedule';

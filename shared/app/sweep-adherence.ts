@@ -6,7 +6,7 @@ import { studyDayOf } from '#domain/schedule.ts';
 import { escalationDeadline } from '#domain/working-time.ts';
 import type { AlertPublisher } from '#ports/alert-publisher.ts';
 import type { Alert, AlertRepository } from '#ports/alerts.ts';
-import type { AuditLog } from '#ports/audit.ts';
+import type { AuditTrail } from '#ports/audit.ts';
 import type { PatientRepository } from '#ports/patients.ts';
 import type { ReminderRepository, StoredReminder } from '#ports/schedule.ts';
 import { raiseAlert } from './alerts.ts';
@@ -22,7 +22,7 @@ export interface SweepDeps {
   patients: PatientRepository;
   alerts: AlertRepository;
   publisher: AlertPublisher;
-  audit: AuditLog;
+  audit: AuditTrail;
   protocol: Protocol;
 }
 

@@ -6,7 +6,7 @@ import { addDays, visitDates } from '#domain/schedule.ts';
 import { isoWeekBounds, isoWeekOfInstant } from '#domain/week.ts';
 import type { AlertPublisher } from '#ports/alert-publisher.ts';
 import type { Alert, AlertRepository } from '#ports/alerts.ts';
-import type { AuditLog } from '#ports/audit.ts';
+import type { AuditTrail } from '#ports/audit.ts';
 import type { DigestRepository, StoredDigest } from '#ports/digests.ts';
 import type { MessageLog } from '#ports/messages.ts';
 import type { Page, PatientRepository } from '#ports/patients.ts';
@@ -30,7 +30,7 @@ export interface WeeklyDigestDeps {
   visits: VisitRepository;
   digests: DigestRepository;
   publisher: AlertPublisher;
-  audit: AuditLog;
+  audit: AuditTrail;
   protocol: Protocol;
   smsCostPerPartUsd: number;
   language: DigestLanguage;
@@ -164,7 +164,7 @@ export async function gatherDigestInput(deps: WeeklyDigestDeps, week: string, no
     alerts: byId(weekAlerts, openAlerts, olderAcked).map((a) => ({
       id: a.id,
       studyId: a.studyId ?? NO_STUDY_ID,
-      kind: a.kind === 'delivery_unknown' || a.kind === 'unknown_sender' ? 'other' : a.kind,
+      kind: a.kind,
       urgent: a.urgent,
       status: a.status,
       createdAt: a.createdAt,

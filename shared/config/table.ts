@@ -12,6 +12,8 @@ export const TABLE_INDEXES = [
   { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
   /** Everything that happened in one ISO week (study time zone), for the weekly digest. */
   { indexName: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
+  /** The audit outbox, sparse: records whose write still carries its audit entry (crashed between write and append), oldest first. */
+  { indexName: 'gsi4', partitionKey: 'gsi4pk', sortKey: 'gsi4sk' },
 ] as const;
 
 /** Shards of the due-time queue: a minute's reminders for many patients spread over this many partitions. */

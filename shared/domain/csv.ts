@@ -1,6 +1,8 @@
 /**
  * CSV for exports (RFC 4180: comma-separated, CRLF line ends, fields quoted when they hold a
- * comma, a double quote, CR or LF; quotes doubled inside quotes).
+ * comma, a double quote, CR or LF; quotes doubled inside quotes). Fields holding a semicolon are
+ * quoted too: spreadsheets in locales whose list separator is `;` (de, fr, …) split on it
+ * (OWASP "CSV injection" advice).
  *
  * Exports are opened in spreadsheets, so text cells that start with = + - @ (or a tab / CR,
  * which some spreadsheets skip before reading a formula) are prefixed with ' to stop them
@@ -12,16 +14,18 @@ export type CsvCell = string | number | boolean | null;
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 const PLAIN_NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
-const NEEDS_QUOTES = /[",\r\n]/;
+const NEEDS_QUOTES = /[",;\r\n]/;
 
-function cellText(cell: CsvCell): string {
+/** A cell's text before quoting: formula starts neutralized, booleans as true/false, non-finite numbers empty. */
+export function cellText(cell: CsvCell): string {
   if (cell === null) return '';
   if (typeof cell === 'number') return Number.isFinite(cell) ? String(cell) : '';
   if (typeof cell === 'boolean') return cell ? 'true' : 'false';
   return FORMULA_START.test(cell) && !PLAIN_NUMBER.test(cell) ? `'${cell}` : cell;
 }
 
-function field(cell: CsvCell): string {
+/** A cell as written in a line: its text, quoted when it holds a comma, quote, semicolon, CR or LF. */
+export function csvField(cell: CsvCell): string {
   const text = cellText(cell);
   return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
@@ -30,7 +34,7 @@ function field(cell: CsvCell): string {
 export function toCsv(headers: readonly string[], rows: readonly (readonly CsvCell[])[]): string {
   const lines = [headers, ...rows].map((row, i) => {
     if (row.length !== headers.length) throw new RangeError(`row ${i} has ${row.length} cells, expected ${headers.length}`);
-    return row.map(field).join(',');
+    return row.map(csvField).join(',');
   });
   return lines.map((line) => `${line}\r\n`).join('');
 }

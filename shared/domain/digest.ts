@@ -11,6 +11,7 @@
  * other field (zod strips unknown keys) and refuses a study ID that looks like a phone number.
  */
 import { DateTime } from 'luxon';
+import { ALERT_KINDS, ALERT_KIND_LABELS } from './alert-kinds.ts';
 import { isoWeekBounds } from './week.ts';
 import { z } from 'zod';
 import { ARM_KEYS, adherenceByArm, doseOutcomeSchema, type AdherenceCounts, type AdherenceSummary, type ArmKey } from './adherence.ts';
@@ -48,7 +49,7 @@ export const digestInputSchema = z.object({
     z.object({
       id: z.string().min(1),
       studyId,
-      kind: z.enum(['missed_dose', 'red_flag', 'opt_out', 'sms_failure', 'relapse_signal', 'other']),
+      kind: z.enum(ALERT_KINDS),
       urgent: z.boolean(),
       status: z.enum(['open', 'acknowledged']),
       createdAt: isoInstant,
@@ -401,7 +402,7 @@ const EN: Words = {
   stillOpen: 'Still open, oldest first:',
   openSince: (when) => `open since ${when}`,
   otherOpen: 'Other open alerts:',
-  kind: { red_flag: 'red flag', opt_out: 'opt-out', sms_failure: 'SMS failure', relapse_signal: 'possible relapse', other: 'other' },
+  kind: ALERT_KIND_LABELS.en,
   sideEffects: 'SIDE EFFECTS REPORTED THIS WEEK (CTCAE term, grade × reports)',
   grade: (g) => (g === null ? 'ungraded' : `G${g}`),
   times: (n) => `×${n}`,
@@ -443,7 +444,7 @@ const ZH: Words = {
   stillOpen: '仍未处理（最早在前）：',
   openSince: (when) => `自 ${when} 起`,
   otherOpen: '其他未处理提醒：',
-  kind: { red_flag: '红旗症状', opt_out: '退订', sms_failure: '短信发送失败', relapse_signal: '疑似复发', other: '其他' },
+  kind: ALERT_KIND_LABELS['zh-CN'],
   sideEffects: '【本周报告的不良反应】（CTCAE 术语，分级 × 报告数）',
   grade: (g) => (g === null ? '未分级' : `${g}级`),
   times: (n) => `×${n}`,

@@ -91,6 +91,46 @@ const templateSetSchema = z
 
 const minutes = z.number().int().min(0).max(7 * 24 * 60);
 
+/**
+ * Mainland China (Alibaba Cloud SMS): the provider sends only approved templates under a
+ * registered signature. Per language and template key: the template code the provider assigned
+ * and which placeholders travel as provider variables (placeholder → variable name). A
+ * placeholder not listed is a protocol constant (study phone, check-in menu) written into the
+ * approved text itself. Checked in depth by validateMainlandSms (npm run protocol:check).
+ */
+const providerVariableName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,29}$/, 'provider variable names are letters, digits and _ (at most 30)');
+export const mainlandTemplateSchema = z
+  .object({
+    code: z.string().regex(/^SMS_\d{1,20}$/, 'an Alibaba Cloud template code looks like SMS_123456789'),
+    variables: z.record(z.string(), providerVariableName),
+  })
+  .strict();
+export const mainlandSmsSchema = z
+  .object({
+    $comment: z.string().optional(),
+    provider: z.literal('aliyun'),
+    /** The registered signature without its brackets; the provider prints it as 【signName】. */
+    signName: z.string().regex(/^[^【】[\]\s]{2,12}$/u, '2–12 characters, no brackets or spaces'),
+    /** Characters of one SMS part, signature included (mainland providers count every character as one). */
+    maxChars: z.number().int().min(10).max(500),
+    /** Longest value one variable may carry (Alibaba notification templates: 35). */
+    maxVariableLength: z.number().int().min(1).max(500),
+    limits: z
+      .object({
+        /** The provider's cap of SMS to one number in 24 h (Alibaba notifications: 50 per signature and template). */
+        perNumberPerDay: z.number().int().min(1).max(1000),
+        /** Of those, kept free for replies and check-in questions: reminders stop earlier. */
+        reservedForReplies: z.number().int().min(0).max(1000),
+      })
+      .strict()
+      .refine((l) => l.reservedForReplies < l.perNumberPerDay, { message: 'reservedForReplies must leave room for reminders', path: ['reservedForReplies'] }),
+    templates: z.partialRecord(languageSchema, z.record(z.string(), mainlandTemplateSchema)),
+  })
+  .strict();
+export type MainlandSms = z.infer<typeof mainlandSmsSchema>;
+export type MainlandTemplate = z.infer<typeof mainlandTemplateSchema>;
+
+
 export const protocolSchema = z
   .object({
     $comment: z.string().optional(),
@@ -232,6 +272,7 @@ export const protocolSchema = z
       .strict(),
     contacts: z.object({ studyPhone: z.string().min(3), urgentPhone: z.string().min(3) }).strict(),
     templates: z.object({ 'zh-CN': templateSetSchema, en: templateSetSchema }).strict(),
+    mainlandSms: mainlandSmsSchema.optional(),
   })
   .strict()
   .superRefine((p, ctx) => {

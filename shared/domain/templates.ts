@@ -58,14 +58,43 @@ export function formatLocalDate(localDate: string, lang: Language): string {
 /** Terms that must never reach a patient's phone (the diagnosis). Case-insensitive. */
 const NEVER_IN_SMS = [/igg4/i, /相关疾病/];
 
+/** A rendered SMS: its text and the template it came from (what a template-only provider sends). */
+export interface RenderedSms {
+  text: string;
+  template: { key: TemplateKey; lang: Language; params: Record<string, string> };
+}
+
+/** Renders a template and keeps which one it was with its values (numbers as the text shows them). */
+export function renderMessage(protocol: Protocol, lang: Language, key: TemplateKey, params: TemplateParams = {}): RenderedSms {
+  const text = renderTemplate(protocol, lang, key, params);
+  const used: Record<string, string> = {};
+  for (const match of protocol.templates[lang][key]?.matchAll(PLACEHOLDER) ?? []) {
+    const name = match[1] as string;
+    used[name] = String(params[name]);
+  }
+  return { text, template: { key, lang, params: used } };
+}
+
+/** The numbered check-in menu as patients read it: "1腹泻 2恶心" / "1 diarrhea, 2 nausea". */
+export function formatCheckInMenu(protocol: Protocol, lang: Language): string {
+  const separator = lang === 'zh-CN' ? ' ' : ', ';
+  return protocol.checkIns.proItems.map((p, i) => `${i + 1}${lang === 'zh-CN' ? '' : ' '}${p.label[lang]}`).join(separator);
+}
+
 /**
  * The SMS text of one scheduled item for one patient, in the patient's language.
  * Dose reminders list every drug due at that slot (with today's prednisone dose) unless the
  * patient is discreet; discreet patients get the templates without drug or visit names.
  */
 export function renderReminder(item: ScheduledItem, patient: Pick<Patient, 'language' | 'discreet'>, protocol: Protocol): string {
+  return renderReminderMessage(item, patient, protocol).text;
+}
+
+/** renderReminder with the template and its values, for template-only providers. */
+export function renderReminderMessage(item: ScheduledItem, patient: Pick<Patient, 'language' | 'discreet'>, protocol: Protocol): RenderedSms {
   const lang = patient.language;
-  const text = renderItem(item, patient, protocol, lang);
+  const rendered = renderItem(item, patient, protocol, lang);
+  const text = rendered.text;
   if (NEVER_IN_SMS.some((term) => term.test(text))) throw new TemplateError(`rendered ${item.kind} text names the diagnosis; fix the protocol template`);
   if (patient.discreet) {
     for (const drug of Object.values(protocol.drugs)) {
@@ -74,31 +103,31 @@ export function renderReminder(item: ScheduledItem, patient: Pick<Patient, 'lang
       }
     }
   }
-  return text;
+  return rendered;
 }
 
-function renderItem(item: ScheduledItem, patient: Pick<Patient, 'discreet'>, protocol: Protocol, lang: Language): string {
+function renderItem(item: ScheduledItem, patient: Pick<Patient, 'discreet'>, protocol: Protocol, lang: Language): RenderedSms {
   const studyPhone = protocol.contacts.studyPhone;
   switch (item.kind) {
     case 'dose': {
       if (!item.slot || !item.doses || item.doses.length === 0) throw new TemplateError(`dose item ${item.id} has no slot or doses`);
       const slot = renderTemplate(protocol, lang, `slot.${item.slot}`);
-      if (patient.discreet) return renderTemplate(protocol, lang, 'dose.reminder.discreet', { slot });
-      return renderTemplate(protocol, lang, 'dose.reminder', { slot, drugs: formatDoses(protocol, lang, item.doses) });
+      if (patient.discreet) return renderMessage(protocol, lang, 'dose.reminder.discreet', { slot });
+      return renderMessage(protocol, lang, 'dose.reminder', { slot, drugs: formatDoses(protocol, lang, item.doses) });
     }
     case 'visit': {
       if (!item.visitDate) throw new TemplateError(`visit item ${item.id} has no visit date`);
       const date = formatLocalDate(item.visitDate, lang);
       const visit = protocol.visits.find((v) => v.key === item.visitKey);
       // An unscheduled visit has no label in the protocol: the discreet wording needs none.
-      if (patient.discreet || !visit) return renderTemplate(protocol, lang, 'visit.reminder.discreet', { date, studyPhone });
-      return renderTemplate(protocol, lang, 'visit.reminder', { date, visit: visit.label[lang], studyPhone });
+      if (patient.discreet || !visit) return renderMessage(protocol, lang, 'visit.reminder.discreet', { date, studyPhone });
+      return renderMessage(protocol, lang, 'visit.reminder', { date, visit: visit.label[lang], studyPhone });
     }
     case 'lab': {
       if (!item.visitDate) throw new TemplateError(`lab item ${item.id} has no date`);
-      return renderTemplate(protocol, lang, 'lab.reminder', { date: formatLocalDate(item.visitDate, lang), studyPhone });
+      return renderMessage(protocol, lang, 'lab.reminder', { date: formatLocalDate(item.visitDate, lang), studyPhone });
     }
     case 'checkin':
-      return renderTemplate(protocol, lang, 'checkin.screen', { studyPhone });
+      return renderMessage(protocol, lang, 'checkin.screen', { studyPhone });
   }
 }

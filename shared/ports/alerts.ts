@@ -1,7 +1,9 @@
+import type { PendingAudit } from './audit.ts';
 import type { Page } from './patients.ts';
 
-export const ALERT_KINDS = ['missed_dose', 'red_flag', 'relapse_signal', 'opt_out', 'sms_failure', 'delivery_unknown', 'unknown_sender', 'other'] as const;
-export type AlertKind = (typeof ALERT_KINDS)[number];
+import type { AlertKind } from '#domain/alert-kinds.ts';
+
+export { ALERT_KINDS, type AlertKind } from '#domain/alert-kinds.ts';
 export type AlertStatus = 'open' | 'acknowledged';
 
 /**
@@ -42,15 +44,15 @@ export interface UnresolvedAlertRef {
 
 export interface AlertRepository {
   /** Conditional put on the alert id (derived from episodeKey): a second raise of the same episode returns the stored one. */
-  createIfAbsent(alert: Alert): Promise<{ created: boolean; alert: Alert }>;
+  createIfAbsent(alert: Alert, audit?: PendingAudit): Promise<{ created: boolean; alert: Alert }>;
   get(id: string): Promise<Alert | null>;
   /** Oldest first, paginated, through the status index. */
   listByStatus(status: AlertStatus, cursor?: string, limit?: number): Promise<Page<Alert>>;
   /** open → acknowledged, once; null when it was not open. */
-  acknowledge(id: string, by: string, note: string, now: string): Promise<Alert | null>;
+  acknowledge(id: string, by: string, note: string, now: string, audit?: PendingAudit): Promise<Alert | null>;
   /** Revises details/title of an open alert (e.g. a late reply changed the episode). */
   revise(id: string, changes: Pick<Alert, 'title' | 'details'> & { resolvedReason?: string }, now: string): Promise<Alert | null>;
-  markNotified(id: string, now: string): Promise<void>;
+  markNotified(id: string, now: string, audit?: PendingAudit): Promise<void>;
   /** Open alerts whose escalation time has come, via the sparse escalation queue. */
   listDueEscalations(now: string, limit?: number): Promise<Alert[]>;
   /** Records an escalation and schedules the next one (or none). Conditional on the alert still being open. */

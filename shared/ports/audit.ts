@@ -1,3 +1,13 @@
+/** Which kind of record an audit entry is: a change (write), a read of patient data, or the daily anchor. */
+export type AuditKind = 'write' | 'read' | 'anchor';
+
+/** The stored record an audited write changed (its outbox carries the pending entry). */
+export interface AuditCarrier {
+  kind: 'patient' | 'visit' | 'report' | 'alert' | 'digest' | 'reminder';
+  /** patient: patient id; visit: `<patientId>/<visitKey>`; report, alert: their ids; digest: ISO week; reminder: `<patientId>/<dueAt>/<id>`. */
+  id: string;
+}
+
 export interface AuditEntry {
   id: string;
   at: string;
@@ -8,12 +18,51 @@ export interface AuditEntry {
   before: unknown;
   after: unknown;
   reason?: string;
+  /** Absent on entries written before read entries existed: a write. */
+  kind?: AuditKind;
+  /** A write's record and its version after the write (outbox entries): exactly one entry per version. */
+  ref?: { carrier: AuditCarrier; version: number };
+  /** Position in the entity's hash chain (1, 2, …), the previous entry's hash and this entry's (shared/domain/audit/chain.ts). */
+  seq?: number;
+  prevHash?: string;
+  hash?: string;
+}
+
+export type NewAuditEntry = Omit<AuditEntry, 'id' | 'seq' | 'prevHash' | 'hash'> & { id?: string };
+
+/**
+ * The entry a write carries in its own item (outbox). `fromSeq` is the entity chain's head when it
+ * was prepared: the entry, if already appended, lies after it, so completing twice appends once.
+ */
+export interface PendingAudit extends AuditEntry {
+  ref: { carrier: AuditCarrier; version: number };
+  fromSeq: number;
 }
 
 /** Append-only: no update, no delete. */
 export interface AuditLog {
-  append(entry: Omit<AuditEntry, 'id'> & { id?: string }): Promise<AuditEntry>;
+  /** Appends to the entity's hash chain. With an `id`, idempotent: the same id is appended once, however often it is called. */
+  append(entry: NewAuditEntry): Promise<AuditEntry>;
+  /** The entity's chain, oldest first. */
   listForEntity(entityType: string, entityId: string): Promise<AuditEntry[]>;
   /** Entries in [from, to), across entities (export), via the month-partitioned index. */
   listBetween(from: string, to: string): Promise<AuditEntry[]>;
 }
+
+/**
+ * The audit outbox: no write without its entry, no entry without its write. A use case prepares
+ * the entry, hands it to the repository's write (which stores it in the same item, in the same
+ * conditional request), then completes it (append idempotently, then clear it from the item).
+ * An entry left pending by a crash is completed by `settle` (the next use case touching that
+ * record) or by `completeStale` (the sweep).
+ */
+export interface AuditOutbox {
+  prepare(entry: Omit<NewAuditEntry, 'ref'>, ref: { carrier: AuditCarrier; version: number }): Promise<PendingAudit>;
+  complete(pending: PendingAudit): Promise<void>;
+  /** Completes the entry the record still carries, if any. Call before deciding anything on the record. */
+  settle(carrier: AuditCarrier): Promise<void>;
+  /** Completes entries pending since before `olderThan` (crashed writes nobody touched since). Returns how many. */
+  completeStale(olderThan: string, limit?: number): Promise<number>;
+}
+
+export type AuditTrail = AuditLog & AuditOutbox;

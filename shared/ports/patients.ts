@@ -1,4 +1,5 @@
 import type { Patient, PatientStatus } from '#domain/patient.ts';
+import type { PendingAudit } from './audit.ts';
 
 export class ConflictError extends Error {
   constructor(
@@ -31,8 +32,9 @@ export interface Page<T> {
 }
 
 export interface PatientRepository {
+  /** `audit`: the write's pending audit entry, stored in the same item by the same conditional request (see ports/audit.ts AuditOutbox). */
   /** Enrolls a patient: phone and study ID are unique; exactly one of two racing enrollments wins (ConflictError for the other). */
-  create(patient: Patient): Promise<void>;
+  create(patient: Patient, audit?: PendingAudit): Promise<void>;
   get(id: string): Promise<Patient | null>;
   findByPhone(phone: string): Promise<Patient | null>;
   findByStudyId(studyId: string): Promise<Patient | null>;
@@ -40,5 +42,5 @@ export interface PatientRepository {
   listByStatus(status: PatientStatus, cursor?: string, limit?: number): Promise<Page<Patient>>;
   listAll(): Promise<Patient[]>;
   /** Optimistic update: succeeds only if the stored version equals `expectedVersion`; moves the phone claim if the phone changed. */
-  update(next: Patient, expectedVersion: number): Promise<Patient>;
+  update(next: Patient, expectedVersion: number, audit?: PendingAudit): Promise<Patient>;
 }

@@ -1,3 +1,4 @@
+import type { PendingAudit } from './audit.ts';
 import type { Page } from './patients.ts';
 
 export const REVIEW_OUTCOMES = ['no_action', 'contacted_patient', 'adverse_event_recorded', 'possible_relapse_visit_scheduled'] as const;
@@ -40,7 +41,7 @@ export interface ReportRepository {
   /** Oldest first, paginated, through the status index (the review queue). */
   listByStatus(status: 'open' | 'reviewed', cursor?: string, limit?: number): Promise<Page<Report>>;
   /** open → reviewed, once; null when it was no longer open. */
-  review(id: string, review: NonNullable<Report['review']>, now: string): Promise<Report | null>;
+  review(id: string, review: NonNullable<Report['review']>, now: string, audit?: PendingAudit): Promise<Report | null>;
   listWeek(isoWeek: string): Promise<Report[]>;
   listForPatient(patientId: string): Promise<Report[]>;
 }

@@ -1,3 +1,5 @@
+import type { PendingAudit } from './audit.ts';
+
 export const VISIT_RESPONSES = ['complete', 'partial', 'none'] as const;
 export type VisitResponse = (typeof VISIT_RESPONSES)[number];
 
@@ -23,7 +25,7 @@ export interface VisitRecord {
 export interface VisitRepository {
   get(patientId: string, visitKey: string): Promise<VisitRecord | null>;
   /** Creates (expectedVersion null) or replaces a record at `expectedVersion` (StaleWriteError otherwise). */
-  put(record: VisitRecord, expectedVersion: number | null): Promise<VisitRecord>;
+  put(record: VisitRecord, expectedVersion: number | null, audit?: PendingAudit): Promise<VisitRecord>;
   /** A patient's visit records, by visit date. */
   listForPatient(patientId: string): Promise<VisitRecord[]>;
 }

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { renderAssetsModule } from '#functions/coordinator-api/console/generate-assets.ts';
-import { consoleConfigResponse, consoleResponse } from '#functions/coordinator-api/console/serve.ts';
+import { CONSOLE_FILES, renderAssetsModule } from '#functions/coordinator-api/console/generate-assets.ts';
+import { consoleConfigResponse, consolePaths, consoleResponse } from '#functions/coordinator-api/console/serve.ts';
 
 describe('console assets', () => {
-  it('assets.ts is in sync with index.html, app.js and styles.css (run generate-assets.ts after editing them)', () => {
+  it('assets.ts is in sync with every console file (run generate-assets.ts after editing them)', () => {
     const onDisk = readFileSync(new URL('../../functions/coordinator-api/console/assets.ts', import.meta.url), 'utf8');
     expect(onDisk).toBe(renderAssetsModule());
   });
@@ -20,8 +20,24 @@ describe('console assets', () => {
     expect(JSON.parse(consoleConfigResponse({ auth: 'cognito', cognito: { domain: 'https://x.auth.example', clientId: 'abc' } }).body)).toEqual({ auth: 'cognito', cognito: { domain: 'https://x.auth.example', clientId: 'abc' } });
   });
 
-  it('never writes markup from data: the page script has no innerHTML, outerHTML, insertAdjacentHTML or document.write', () => {
-    const script = readFileSync(new URL('../../functions/coordinator-api/console/app.js', import.meta.url), 'utf8');
-    expect(script).not.toMatch(/\.innerHTML\s*=|outerHTML|insertAdjacentHTML|document\.write/);
+  it('never writes markup from data: no console module uses innerHTML, outerHTML, insertAdjacentHTML or document.write', () => {
+    const scripts = CONSOLE_FILES.filter((name) => name.endsWith('.js'));
+    expect(scripts.length).toBeGreaterThan(10);
+    for (const name of scripts) {
+      const script = readFileSync(new URL(`../../functions/coordinator-api/console/${name}`, import.meta.url), 'utf8');
+      expect(script, name).not.toMatch(/\.innerHTML\s*=|outerHTML|insertAdjacentHTML|document\.write/);
+    }
+  });
+
+  it('is one ES module per view: every module app.js reaches is served, and every import names a served file', () => {
+    const served = new Set(consolePaths());
+    for (const name of CONSOLE_FILES.filter((n) => n.endsWith('.js'))) {
+      const script = readFileSync(new URL(`../../functions/coordinator-api/console/${name}`, import.meta.url), 'utf8');
+      for (const [, spec] of script.matchAll(/^import [^;]+ from '([^']+)';$/gm)) {
+        const target = new URL(spec!, `https://console.test/${name}`).pathname;
+        expect(served.has(target), `${name} imports ${spec}`).toBe(true);
+        expect(consoleResponse(target)?.headers['content-type']).toMatch(/^text\/javascript/);
+      }
+    }
   });
 });

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isInQuietHours } from '#domain/patient.ts';
-import { utcToLocal } from '#domain/schedule.ts';
 import { runSimulation, type SimulationOptions, type SimulationSummary } from '#infra/local/simulate.ts';
+import { isQuietOracle, wallClock } from '../support/local-time-oracle.ts';
 
 /**
  * A small accelerated trial through the real handlers (virtual clock, dynalite), checking the
@@ -29,11 +28,11 @@ describe('npm run simulate, small cohort', () => {
         const byPhone = new Map(run.patients.map((p) => [p.phone, p]));
         const { quietHours } = stack.protocol;
 
-        // 1. No SMS in quiet hours, in the patient's own time zone.
+        // 1. No SMS in quiet hours, in the patient's own time zone (independent oracle, not the production isInQuietHours).
         for (const sms of run.outbox) {
           const patient = byPhone.get(sms.to);
           if (!patient) violations.push(`SMS to an unknown number at ${sms.sentAt}`);
-          else if (isInQuietHours(utcToLocal(sms.sentAt, patient.timeZone).localTime, quietHours)) violations.push(`quiet hours: ${patient.studyId} at ${sms.sentAt} (${patient.timeZone})`);
+          else if (isQuietOracle(wallClock(sms.sentAt, patient.timeZone).time, quietHours)) violations.push(`quiet hours: ${patient.studyId} at ${sms.sentAt} (${patient.timeZone})`);
         }
 
         // 2. Nothing after STOP but its one confirmation, until START.

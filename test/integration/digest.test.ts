@@ -10,7 +10,6 @@ vi.hoisted(() => {
 
 import { mockClient } from 'aws-sdk-client-mock';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoAlertRepository } from '#adapters/dynamo/alert-repository.ts';
 import { DynamoAuditLog } from '#adapters/dynamo/audit-log.ts';
 import { DynamoDigestRepository } from '#adapters/dynamo/digest-repository.ts';
@@ -91,14 +90,11 @@ async function seedSyntheticWeek(table: string) {
       return;
     }
     await deps.reminders.markSent(stored!, 'dispatch', { messageId: `m-${item.id}`, parts: 1, sentAt: item.dueAt });
-    await local.db.doc.send(
-      new UpdateCommand({
-        TableName: table,
-        Key: { pk: `PATIENT#${patient.id}`, sk: `ITEM#${item.dueAt}#${item.id}` },
-        UpdateExpression: 'SET outcome = :o REMOVE gsi2pk, gsi2sk',
-        ExpressionAttributeValues: { ':o': outcome },
-      }),
-    );
+    // The real writes: a patient's reply (inbound-sms) or the sweep closing an unanswered window.
+    const [sent] = await deps.reminders.listForPatient(patient.id, item.dueAt, `${item.dueAt}~`);
+    const answeredAt = new Date(Date.parse(item.dueAt) + 30 * 60_000).toISOString();
+    if (outcome === 'missed_no_reply') expect(await deps.reminders.recordSweepMissed(sent!, sent!.answerWindowEnd!)).toBe('missed');
+    else expect((await deps.reminders.recordDoseAnswer(sent!, { outcome, answeredAt, answerMessageId: `in-${item.id}` }, answeredAt)).applied).toBe(true);
   };
   await dose(P1, '2027-01-11', '08:00', 'taken');
   await dose(P1, '2027-01-11', '20:00', 'missed_reported');

@@ -7,7 +7,7 @@ import { DynamoPatientRepository } from '#adapters/dynamo/patient-repository.ts'
 import { DynamoReminderRepository } from '#adapters/dynamo/reminder-repository.ts';
 import { DynamoReportRepository } from '#adapters/dynamo/report-repository.ts';
 import type { InboundSmsRecord } from '#adapters/sns/inbound-payload.ts';
-import { expireConversations, handleInboundSms, reportIdFor, type InboundSmsDeps } from '#app/inbound-sms.ts';
+import { expireConversations, handleInboundSms, reportIdFor, type InboundSmsDeps } from '#app/inbound/index.ts';
 import { loadProtocolFile } from '#config/protocol-loader.ts';
 import type { Patient } from '#domain/patient.ts';
 import { computeSchedule } from '#domain/schedule.ts';

@@ -12,7 +12,7 @@ vi.hoisted(() => {
 import { mockClient } from 'aws-sdk-client-mock';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoAlertRepository } from '#adapters/dynamo/alert-repository.ts';
 import { DynamoAuditLog } from '#adapters/dynamo/audit-log.ts';
 import { documentClient } from '#adapters/dynamo/local-dynamo.ts';
@@ -88,16 +88,10 @@ async function setup() {
     expect(await seed.reminders.claim(item, 'dispatch', item.dueAt, 60)).toBe(true);
     await seed.reminders.markSent(item, 'dispatch', { messageId: `msg-${item.id}`, parts: 1, sentAt: item.dueAt });
   };
-  /** What inbound-sms does with an answer (the reply engineer's write, done here directly). */
+  /** What inbound-sms does with an answer: the real conditional write (`recordDoseAnswer`). */
   const answer = async (item: StoredReminder, outcome: 'taken' | 'missed_reported', at: string) => {
-    await local.db.doc.send(
-      new UpdateCommand({
-        TableName: table,
-        Key: { pk: `PATIENT#${item.patientId}`, sk: `ITEM#${item.dueAt}#${item.id}` },
-        UpdateExpression: 'SET outcome = :o, answeredAt = :at REMOVE gsi2pk, gsi2sk',
-        ExpressionAttributeValues: { ':o': outcome, ':at': at },
-      }),
-    );
+    const sent = await seed.reminders.get(item.patientId, item.id, item.dueAt);
+    expect((await seed.reminders.recordDoseAnswer(sent!, { outcome, answeredAt: at, answerMessageId: `in-${item.id}-${at}` }, at)).applied).toBe(true);
   };
   const outcome = async (item: StoredReminder) => (await seed.reminders.get(item.patientId, item.id, item.dueAt))?.outcome;
   return { table, deps, commands, doses, send, answer, outcome };

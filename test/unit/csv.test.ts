@@ -10,6 +10,11 @@ describe('toCsv', () => {
     expect(toCsv(['a', 'b', 'c'], [['x,y', 'say "hi"', 'line1\nline2']])).toBe('a,b,c\r\n"x,y","say ""hi""","line1\nline2"\r\n');
   });
 
+  it('quotes fields holding a semicolon, for spreadsheets that split on it (OWASP)', () => {
+    expect(toCsv(['organs', 'plain'], [['pancreas;bile duct', 'x']])).toBe('organs,plain\r\n"pancreas;bile duct",x\r\n');
+    expect(parseCsv(toCsv(['a'], [['=1;2']]))[1]).toEqual(["'=1;2"]);
+  });
+
   it('neutralizes formula injection in text cells starting with = + - @', () => {
     const csv = toCsv(['t'], [['=HYPERLINK("http://x")'], ['+cmd'], ['-1+1'], ['@SUM(A1)'], ['\t=1']]);
     expect(parseCsv(csv).slice(1).map((r) => r[0])).toEqual(["'=HYPERLINK(\"http://x\")", "'+cmd", "'-1+1", "'@SUM(A1)", "'\t=1"]);

@@ -2,7 +2,8 @@ import { CONSOLE_ASSETS } from './assets.ts';
 
 /**
  * The coordinator console's static page, served by the coordinator API on AWS and by the local
- * server (same origin as the API, so no CORS). `GET /`, `/index.html`, `/app.js`, `/styles.css`
+ * server (same origin as the API, so no CORS). `GET /`, `/index.html`, `/app.js`, `/styles.css` and the
+ * ES modules under `/lib/` and `/views/`
  * need no token; `GET /config.json` tells the page how to sign in.
  */
 export interface ConsoleHttpResponse {
@@ -46,6 +47,11 @@ export function consoleResponse(path: string, options: { cognitoDomain?: string 
   if (body === undefined) return null;
   const type = TYPES[name.slice(name.lastIndexOf('.'))] ?? 'application/octet-stream';
   return { statusCode: 200, headers: { 'content-type': type, ...securityHeaders(options.cognitoDomain) }, body };
+}
+
+/** Every path the console serves (the page, its script, styles and modules). */
+export function consolePaths(): string[] {
+  return ['/', ...Object.keys(CONSOLE_ASSETS)];
 }
 
 export function isConsolePath(path: string): boolean {

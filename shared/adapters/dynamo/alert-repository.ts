@@ -1,7 +1,9 @@
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isoWeekOfInstant } from '#domain/week.ts';
 import type { Alert, AlertKind, AlertRepository, AlertStatus, UnresolvedAlertRef } from '#ports/alerts.ts';
+import type { PendingAudit } from '#ports/audit.ts';
 import type { Page } from '#ports/patients.ts';
+import { pendingItemAttributes, pendingUpdate } from './audit/outbox.ts';
 import { isConditionalFailure, keys, stripKeys } from './keys.ts';
 import { queryAll, queryPage } from './query.ts';
 
@@ -16,10 +18,10 @@ export class DynamoAlertRepository implements AlertRepository {
     private readonly studyTimeZone: string,
   ) {}
 
-  async createIfAbsent(alert: Alert): Promise<{ created: boolean; alert: Alert }> {
+  async createIfAbsent(alert: Alert, audit?: PendingAudit): Promise<{ created: boolean; alert: Alert }> {
     if (alert.patientId) await this.putPatientRef(alert, alert.patientId);
     try {
-      await this.doc.send(new PutCommand({ TableName: this.tableName, Item: this.toItem(alert), ConditionExpression: 'attribute_not_exists(pk)' }));
+      await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...this.toItem(alert), ...pendingItemAttributes(audit) }, ConditionExpression: 'attribute_not_exists(pk)' }));
       return { created: true, alert };
     } catch (error) {
       if (!isConditionalFailure(error)) throw error;
@@ -44,13 +46,13 @@ export class DynamoAlertRepository implements AlertRepository {
     return { items: page.items.map(fromItem), nextCursor: page.nextCursor };
   }
 
-  async acknowledge(id: string, by: string, note: string, now: string): Promise<Alert | null> {
+  async acknowledge(id: string, by: string, note: string, now: string, audit?: PendingAudit): Promise<Alert | null> {
+    const pending = pendingUpdate(audit);
     return this.conditionalUpdate(id, {
-      UpdateExpression:
-        'SET #status = :ack, acknowledgedAt = :now, acknowledgedBy = :by, ackNote = :note, updatedAt = :now, version = version + :one, gsi1pk = :ackpk REMOVE escalateAt, gsi2pk, gsi2sk',
+      UpdateExpression: `SET #status = :ack, acknowledgedAt = :now, acknowledgedBy = :by, ackNote = :note, updatedAt = :now, version = version + :one, gsi1pk = :ackpk${pending.set} REMOVE escalateAt, gsi2pk, gsi2sk`,
       ConditionExpression: '#status = :open',
       ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':ack': 'acknowledged', ':open': 'open', ':now': now, ':by': by, ':note': note, ':one': 1, ':ackpk': 'ALERTS#acknowledged' },
+      ExpressionAttributeValues: { ':ack': 'acknowledged', ':open': 'open', ':now': now, ':by': by, ':note': note, ':one': 1, ':ackpk': 'ALERTS#acknowledged', ...pending.values },
     });
   }
 
@@ -82,11 +84,12 @@ export class DynamoAlertRepository implements AlertRepository {
     return revised;
   }
 
-  async markNotified(id: string, now: string): Promise<void> {
+  async markNotified(id: string, now: string, audit?: PendingAudit): Promise<void> {
+    const pending = pendingUpdate(audit);
     await this.conditionalUpdate(id, {
-      UpdateExpression: 'SET notifiedAt = :now',
+      UpdateExpression: `SET notifiedAt = :now${pending.set}`,
       ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeValues: { ':now': now },
+      ExpressionAttributeValues: { ':now': now, ...pending.values },
     });
   }
 

@@ -13,6 +13,16 @@ export const keys = {
   week: (isoWeek: string) => `WEEK#${isoWeek}`,
   audit: (entityType: string, entityId: string) => `AUDIT#${entityType}#${entityId}`,
   auditMonth: (at: string) => `AUDIT#${at.slice(0, 7)}`,
+  /** An audit chain entry: its number in the entity's chain, zero-padded so the sort key orders the chain. */
+  auditEntry: (seq: number) => `E#${String(seq).padStart(12, '0')}`,
+  /** An idempotent append's receipt (the entry as first asked for, and the chain head then). */
+  auditReceipt: (id: string) => `R#${id}`,
+  /** The sparse outbox index (gsi4): records carrying an audit entry not yet appended. */
+  auditOutbox: 'OUTBOX',
+  report: (id: string) => ({ pk: `REPORT#${id}`, sk: 'REPORT' }),
+  alert: (id: string) => ({ pk: `ALERT#${id}`, sk: 'ALERT' }),
+  digest: (week: string) => ({ pk: `DIGEST#${week}`, sk: 'DIGEST' }),
+  visit: (patientId: string, visitKey: string) => ({ pk: `PATIENT#${patientId}`, sk: `VISIT#${visitKey}` }),
 } as const;
 
 export function queueShard(id: string): number {
@@ -21,9 +31,11 @@ export function queueShard(id: string): number {
 
 export const ALL_SHARDS = Array.from({ length: QUEUE_SHARDS }, (_, i) => i);
 
-/** Strips the table's key and index attributes from a stored item. */
-export function stripKeys<T extends Record<string, unknown>>(item: T): Omit<T, 'pk' | 'sk' | 'gsi1pk' | 'gsi1sk' | 'gsi2pk' | 'gsi2sk' | 'gsi3pk' | 'gsi3sk'> {
-  const { pk: _pk, sk: _sk, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, gsi3pk: _e, gsi3sk: _f, ...rest } = item;
+/** Strips the table's key and index attributes (and a pending audit entry, see audit/outbox.ts) from a stored item. */
+export function stripKeys<T extends Record<string, unknown>>(
+  item: T,
+): Omit<T, 'pk' | 'sk' | 'gsi1pk' | 'gsi1sk' | 'gsi2pk' | 'gsi2sk' | 'gsi3pk' | 'gsi3sk' | 'gsi4pk' | 'gsi4sk' | 'auditPending'> {
+  const { pk: _pk, sk: _sk, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, gsi3pk: _e, gsi3sk: _f, gsi4pk: _g, gsi4sk: _h, auditPending: _p, ...rest } = item;
   return rest;
 }
 

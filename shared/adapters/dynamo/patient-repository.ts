@@ -1,6 +1,8 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { patientSchema, PATIENT_STATUSES, type Patient, type PatientStatus } from '#domain/patient.ts';
 import { ConflictError, StaleWriteError, type Page, type PatientRepository } from '#ports/patients.ts';
+import type { PendingAudit } from '#ports/audit.ts';
+import { pendingItemAttributes } from './audit/outbox.ts';
 import { decodeCursor, encodeCursor, isConditionalFailure, keys, stripKeys } from './keys.ts';
 
 const ORPHAN_CLAIM_MS = 5 * 60_000;
@@ -11,7 +13,7 @@ export class DynamoPatientRepository implements PatientRepository {
     private readonly tableName: string,
   ) {}
 
-  async create(patient: Patient): Promise<void> {
+  async create(patient: Patient, audit?: PendingAudit): Promise<void> {
     await this.claim(keys.phoneClaim(patient.phone), patient.id, patient.createdAt, 'phone', 'a patient with this phone number is already enrolled');
     try {
       await this.claim(keys.studyIdClaim(patient.studyId), patient.id, patient.createdAt, 'studyId', `study ID ${patient.studyId} is already enrolled`);
@@ -22,7 +24,7 @@ export class DynamoPatientRepository implements PatientRepository {
     await this.doc.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: this.toItem(patient),
+        Item: { ...this.toItem(patient), ...pendingItemAttributes(audit) },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
@@ -68,9 +70,12 @@ export class DynamoPatientRepository implements PatientRepository {
     return all.sort((a, b) => a.studyId.localeCompare(b.studyId));
   }
 
-  async update(next: Patient, expectedVersion: number): Promise<Patient> {
-    const current = await this.get(next.id);
+  async update(next: Patient, expectedVersion: number, audit?: PendingAudit): Promise<Patient> {
+    const { Item: raw } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.patient(next.id), ConsistentRead: true }));
+    const current = raw ? this.fromItem(raw) : null;
     if (!current || current.version !== expectedVersion) throw new StaleWriteError(`patient ${next.id} changed meanwhile`);
+    // A write that carries no audit entry of its own keeps the one a crashed write left (the outbox must not lose it).
+    const carried = audit ?? (raw?.auditPending as PendingAudit | undefined);
     const phoneChanged = current.phone !== next.phone;
     if (phoneChanged) await this.claim(keys.phoneClaim(next.phone), next.id, next.updatedAt, 'phone', 'a patient with this phone number is already enrolled');
     const stored: Patient = { ...next, version: expectedVersion + 1 };
@@ -78,7 +83,7 @@ export class DynamoPatientRepository implements PatientRepository {
       await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: this.toItem(stored),
+          Item: { ...this.toItem(stored), ...pendingItemAttributes(carried) },
           ConditionExpression: 'version = :v',
           ExpressionAttributeValues: { ':v': expectedVersion },
         }),

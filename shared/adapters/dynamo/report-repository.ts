@@ -1,6 +1,8 @@
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isoWeekOfInstant } from '#domain/week.ts';
+import type { PendingAudit } from '#ports/audit.ts';
 import type { Page } from '#ports/patients.ts';
+import { pendingUpdate } from './audit/outbox.ts';
 import type { Report, ReportRepository } from '#ports/reports.ts';
 import { isConditionalFailure, keys, stripKeys } from './keys.ts';
 import { queryAll, queryPage } from './query.ts';
@@ -48,16 +50,17 @@ export class DynamoReportRepository implements ReportRepository {
     return { items: page.items.map(fromItem), nextCursor: page.nextCursor };
   }
 
-  async review(id: string, review: NonNullable<Report['review']>, now: string): Promise<Report | null> {
+  async review(id: string, review: NonNullable<Report['review']>, now: string, audit?: PendingAudit): Promise<Report | null> {
+    const pending = pendingUpdate(audit);
     try {
       const out = await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: key(id),
-          UpdateExpression: 'SET #status = :reviewed, review = :review, updatedAt = :now, version = version + :one, gsi1pk = :pk',
+          UpdateExpression: `SET #status = :reviewed, review = :review, updatedAt = :now, version = version + :one, gsi1pk = :pk${pending.set}`,
           ConditionExpression: '#status = :open',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':reviewed': 'reviewed', ':open': 'open', ':review': review, ':now': now, ':one': 1, ':pk': 'REPORTS#reviewed' },
+          ExpressionAttributeValues: { ':reviewed': 'reviewed', ':open': 'open', ':review': review, ':now': now, ':one': 1, ':pk': 'REPORTS#reviewed', ...pending.values },
           ReturnValues: 'ALL_NEW',
         }),
       );

@@ -1,5 +1,7 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { PendingAudit } from '#ports/audit.ts';
 import { StaleWriteError } from '#ports/patients.ts';
+import { pendingItemAttributes } from './audit/outbox.ts';
 import type { VisitRecord, VisitRepository } from '#ports/visits.ts';
 import { isConditionalFailure, stripKeys } from './keys.ts';
 import { queryAll } from './query.ts';
@@ -18,13 +20,13 @@ export class DynamoVisitRepository implements VisitRepository {
     return Item ? fromItem(Item) : null;
   }
 
-  async put(record: VisitRecord, expectedVersion: number | null): Promise<VisitRecord> {
+  async put(record: VisitRecord, expectedVersion: number | null, audit?: PendingAudit): Promise<VisitRecord> {
     const stored: VisitRecord = { ...record, version: expectedVersion === null ? 1 : expectedVersion + 1 };
     try {
       await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...key(record.patientId, record.visitKey), entity: 'visit', ...stored },
+          Item: { ...key(record.patientId, record.visitKey), entity: 'visit', ...stored, ...pendingItemAttributes(audit) },
           ...(expectedVersion === null
             ? { ConditionExpression: 'attribute_not_exists(pk)' }
             : { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': expectedVersion } }),

@@ -3,7 +3,7 @@ import type { Patient } from '#domain/patient.ts';
 import type { Protocol } from '#domain/protocol.ts';
 import type { AlertRepository } from '#ports/alerts.ts';
 import type { AllocationRepository } from '#ports/allocations.ts';
-import type { AuditLog } from '#ports/audit.ts';
+import type { AuditTrail } from '#ports/audit.ts';
 import type { MessageLog } from '#ports/messages.ts';
 import type { PatientRepository } from '#ports/patients.ts';
 import type { ReportRepository } from '#ports/reports.ts';
@@ -15,14 +15,14 @@ export interface SchedulePlanner {
   planPatient(patient: Patient, now: string): Promise<unknown>;
 }
 
-/** What the coordinator use cases need. Every write is audited through `audit`. */
+/** What the coordinator use cases need. Every write is audited through `audit`'s outbox (shared/app/audit/audited-write.ts). */
 export interface CoordinatorDeps {
   patients: PatientRepository;
   reminders: ReminderRepository;
   reports: ReportRepository;
   alerts: AlertRepository;
   messages: MessageLog;
-  audit: AuditLog;
+  audit: AuditTrail;
   visits: VisitRepository;
   allocations: AllocationRepository;
   protocol: Protocol;

@@ -6,7 +6,8 @@ import {
   type RegimenParameters,
 } from '#domain/patient.ts';
 import type { Language } from '#domain/protocol.ts';
-import { NotFoundError } from '#ports/patients.ts';
+import { ConflictError, NotFoundError } from '#ports/patients.ts';
+import { auditedWrite, patientCarrier } from '../audit/audited-write.ts';
 import { defaultNewId, InvalidInputError, replan, StateConflictError, type CoordinatorDeps } from './deps.ts';
 
 export interface EnrollInput {
@@ -40,8 +41,9 @@ function parametersFrom(base: RegimenParameters, input: Partial<RegimenParameter
 
 /**
  * Enrolls a patient. Steps: fill protocol defaults → check the protocol's bounds (400 naming
- * each field) → create (phone and study ID claimed uniquely: ConflictError, nothing written) →
- * audit → plan the first days of reminders.
+ * each field) → create, carrying its audit entry (phone and study ID claimed uniquely:
+ * ConflictError, nothing written) → append the entry → plan the first days of reminders. A retry
+ * after a crash gets ConflictError, but only after the first attempt's entry is appended.
  */
 export async function enrollPatient(deps: CoordinatorDeps, input: EnrollInput, actor: string, now: string): Promise<PatientWriteResult> {
   const parameters = parametersFrom(defaultParameters(deps.protocol), input);
@@ -66,9 +68,31 @@ export async function enrollPatient(deps: CoordinatorDeps, input: EnrollInput, a
     createdAt: now,
     updatedAt: now,
   };
-  await deps.patients.create(patient);
-  await deps.audit.append({ at: now, actor, action: 'patient.enroll', entityType: 'patient', entityId: patient.id, before: null, after: patient });
+  const entry = { at: now, actor, action: 'patient.enroll', entityType: 'patient', entityId: patient.id, before: null, after: patient };
+  try {
+    await auditedWrite(deps.audit, entry, { carrier: patientCarrier(patient.id), version: 1 }, (pending) => deps.patients.create(patient, pending));
+  } catch (error) {
+    if (error instanceof ConflictError) await settleHolder(deps, input);
+    throw error;
+  }
   return { patient, planned: await replan(deps, patient, now) };
+}
+
+/** A retried enrollment meets its own first attempt: finish that attempt's audit entry before answering 409. */
+async function settleHolder(deps: CoordinatorDeps, input: EnrollInput): Promise<void> {
+  const holder = (await deps.patients.findByPhone(input.phone)) ?? (await deps.patients.findByStudyId(input.studyId));
+  if (holder) await deps.audit.settle(patientCarrier(holder.id));
+}
+
+/**
+ * Reads a patient for a write: read, then complete any audit entry the record still carries (a
+ * crashed write's). In that order, whatever the read saw has its entry before this write replaces
+ * it; a write after the read fails the version check.
+ */
+export async function getPatientForWrite(deps: Pick<CoordinatorDeps, 'patients' | 'audit'>, id: string): Promise<Patient> {
+  const patient = await getPatientOrThrow(deps, id);
+  await deps.audit.settle(patientCarrier(id));
+  return patient;
 }
 
 export async function getPatientOrThrow(deps: Pick<CoordinatorDeps, 'patients'>, id: string): Promise<Patient> {
@@ -98,7 +122,7 @@ const PATCHABLE = ['phone', 'timeZone', 'language', 'doseTimes', 'discreet', 'pa
  * fields before → after → re-plan (times, zone, language and discreet mode all change reminders).
  */
 export async function updatePatient(deps: CoordinatorDeps, id: string, patch: PatientPatch, actor: string, now: string): Promise<PatientWriteResult> {
-  const current = await getPatientOrThrow(deps, id);
+  const current = await getPatientForWrite(deps, id);
   if (current.status === 'withdrawn') throw new StateConflictError('the patient has withdrawn: nothing can be changed');
   const next: Patient = {
     ...current,
@@ -121,8 +145,12 @@ export async function updatePatient(deps: CoordinatorDeps, id: string, patch: Pa
     }
   }
   if (Object.keys(after).length === 0) return { patient: current, planned: true };
-  const stored = await deps.patients.update(next, current.version);
-  await deps.audit.append({ at: now, actor, action: 'patient.update', entityType: 'patient', entityId: id, before, after, ...(patch.reason ? { reason: patch.reason } : {}) });
+  const stored = await auditedWrite(
+    deps.audit,
+    { at: now, actor, action: 'patient.update', entityType: 'patient', entityId: id, before, after, ...(patch.reason ? { reason: patch.reason } : {}) },
+    { carrier: patientCarrier(id), version: current.version + 1 },
+    (pending) => deps.patients.update(next, current.version, pending),
+  );
   return { patient: stored, planned: await replan(deps, stored, now) };
 }
 
@@ -139,7 +167,7 @@ export async function changePatientStatus(
   actor: string,
   now: string,
 ): Promise<PatientWriteResult & { cancelledReminders: number }> {
-  const current = await getPatientOrThrow(deps, id);
+  const current = await getPatientForWrite(deps, id);
   const allowedFrom: Record<StatusAction, Patient['status'][]> = { pause: ['active'], resume: ['paused'], withdraw: ['active', 'paused'] };
   if (!allowedFrom[input.action].includes(current.status)) {
     throw new StateConflictError(`cannot ${input.action} a patient who is ${current.status}`);
@@ -151,17 +179,21 @@ export async function changePatientStatus(
       : input.action === 'resume'
         ? { ...rest, status: 'active', statusReason: input.reason, updatedAt: now }
         : { ...rest, status: 'withdrawn', statusReason: input.reason, withdrawnAt: now, updatedAt: now };
-  const stored = await deps.patients.update(next, current.version);
-  await deps.audit.append({
-    at: now,
-    actor,
-    action: `patient.${input.action}`,
-    entityType: 'patient',
-    entityId: id,
-    before: { status: current.status, statusReason: current.statusReason ?? null },
-    after: { status: stored.status, statusReason: stored.statusReason ?? null },
-    reason: input.reason,
-  });
+  const stored = await auditedWrite(
+    deps.audit,
+    {
+      at: now,
+      actor,
+      action: `patient.${input.action}`,
+      entityType: 'patient',
+      entityId: id,
+      before: { status: current.status, statusReason: current.statusReason ?? null },
+      after: { status: next.status, statusReason: next.statusReason ?? null },
+      reason: input.reason,
+    },
+    { carrier: patientCarrier(id), version: current.version + 1 },
+    (pending) => deps.patients.update(next, current.version, pending),
+  );
   if (input.action === 'resume') return { patient: stored, planned: await replan(deps, stored, now), cancelledReminders: 0 };
   const cancelledReminders = await deps.reminders.cancelFuture(id, now, input.action === 'withdraw' ? 'withdrawn' : 'paused', now);
   return { patient: stored, planned: true, cancelledReminders };

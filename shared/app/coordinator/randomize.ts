@@ -4,7 +4,8 @@ import { generateAllocationList } from '#domain/randomization.ts';
 import { studyDayOf, utcToLocal, addDays } from '#domain/schedule.ts';
 import { StaleWriteError } from '#ports/patients.ts';
 import { defaultSecretSeed, replan, StateConflictError, type CoordinatorDeps } from './deps.ts';
-import { getPatientOrThrow, type PatientWriteResult } from './patients.ts';
+import { auditedWrite, patientCarrier } from '../audit/audited-write.ts';
+import { getPatientForWrite, type PatientWriteResult } from './patients.ts';
 
 export type RandomizeInput = { method: 'draw'; reason?: string } | { method: 'external'; arm: Arm; reason?: string };
 
@@ -45,7 +46,7 @@ export async function ensureAllocationList(deps: CoordinatorDeps, now: string): 
  * (maintenance reminders follow the arm).
  */
 export async function randomizePatient(deps: CoordinatorDeps, id: string, input: RandomizeInput, actor: string, now: string): Promise<PatientWriteResult> {
-  let patient = await getPatientOrThrow(deps, id);
+  let patient = await getPatientForWrite(deps, id);
   if (patient.status === 'withdrawn' || patient.status === 'completed') throw new StateConflictError(`cannot randomize a patient who is ${patient.status}`);
   if (patient.arm) throw new StateConflictError('the patient is already randomized');
   const today = utcToLocal(now, patient.timeZone).localDate;
@@ -66,21 +67,26 @@ export async function randomizePatient(deps: CoordinatorDeps, id: string, input:
   for (let attempt = 0; ; attempt++) {
     try {
       const next: Patient = { ...patient, arm: allocation.arm, randomizedOn: today, updatedAt: now };
-      const stored = await deps.patients.update(next, patient.version);
-      await deps.audit.append({
-        at: now,
-        actor,
-        action: 'patient.randomize',
-        entityType: 'patient',
-        entityId: id,
-        before: { arm: null },
-        after: { arm: stored.arm, randomizedOn: stored.randomizedOn, method: allocation.method, ...(allocation.sequence ? { sequence: allocation.sequence } : {}) },
-        ...(input.reason ? { reason: input.reason } : {}),
-      });
+      const expected = patient.version;
+      const stored = await auditedWrite(
+        deps.audit,
+        {
+          at: now,
+          actor,
+          action: 'patient.randomize',
+          entityType: 'patient',
+          entityId: id,
+          before: { arm: null },
+          after: { arm: next.arm, randomizedOn: next.randomizedOn, method: allocation.method, ...(allocation.sequence ? { sequence: allocation.sequence } : {}) },
+          ...(input.reason ? { reason: input.reason } : {}),
+        },
+        { carrier: patientCarrier(id), version: expected + 1 },
+        (pending) => deps.patients.update(next, expected, pending),
+      );
       return { patient: stored, planned: await replan(deps, stored, now) };
     } catch (error) {
       if (!(error instanceof StaleWriteError) || attempt >= 4) throw error;
-      patient = await getPatientOrThrow(deps, id);
+      patient = await getPatientForWrite(deps, id);
       // A concurrent request for the same patient finished first (it got the same slot): one write, one audit entry.
       if (patient.arm) throw new StateConflictError('the patient is already randomized');
     }

@@ -2,7 +2,8 @@ import type { Patient } from '#domain/patient.ts';
 import { visitDates } from '#domain/schedule.ts';
 import type { VisitRecord, VisitResponse } from '#ports/visits.ts';
 import { InvalidInputError, replan, StateConflictError, type CoordinatorDeps } from './deps.ts';
-import { getPatientOrThrow } from './patients.ts';
+import { auditedWrite, patientCarrier, visitCarrier } from '../audit/audited-write.ts';
+import { getPatientForWrite } from './patients.ts';
 
 export type VisitInput =
   | { kind: 'appointment'; visitKey: string; date: string; reason?: string }
@@ -41,7 +42,7 @@ function unscheduledKey(patient: Patient, date: string): string {
  * for it goes out afterwards. Every change is audited on the patient and re-plans the reminders.
  */
 export async function recordVisit(deps: CoordinatorDeps, patientId: string, input: VisitInput, actor: string, now: string): Promise<VisitWriteResult> {
-  const patient = await getPatientOrThrow(deps, patientId);
+  const patient = await getPatientForWrite(deps, patientId);
   if (patient.status === 'withdrawn' && input.kind !== 'completed') throw new StateConflictError('the patient has withdrawn: no visits can be scheduled');
   const visitKey = input.kind === 'unscheduled' ? unscheduledKey(patient, input.date) : input.visitKey;
   if (input.kind !== 'unscheduled' && !knownVisitKeys(deps, patient).has(visitKey)) {
@@ -51,49 +52,61 @@ export async function recordVisit(deps: CoordinatorDeps, patientId: string, inpu
   let record: VisitRecord | null = null;
   if (input.kind === 'completed') {
     const existing = await deps.visits.get(patientId, visitKey);
+    await deps.audit.settle(visitCarrier(patientId, visitKey));
     const protocolKeys = new Set(deps.protocol.visits.map((v) => v.key));
-    record = await deps.visits.put(
-      {
-        patientId,
-        visitKey,
-        scheduled: protocolKeys.has(visitKey),
-        date: input.date,
-        riTotal: input.riTotal ?? null,
-        response: input.response ?? null,
-        relapse: input.relapse.decision,
-        relapseOrgans: input.relapse.organs ?? [],
-        ...(input.note ? { note: input.note } : {}),
-        recordedBy: actor,
-        recordedAt: now,
-        version: existing?.version ?? 0,
-      },
-      existing ? existing.version : null,
-    );
-    await deps.audit.append({
-      at: now,
-      actor,
-      action: existing ? 'visit.correct' : 'visit.record',
-      entityType: 'patient',
-      entityId: patientId,
-      before: existing ? visitSnapshot(existing) : null,
-      after: visitSnapshot(record),
-    });
+    const candidate: VisitRecord = {
+      patientId,
+      visitKey,
+      scheduled: protocolKeys.has(visitKey),
+      date: input.date,
+      riTotal: input.riTotal ?? null,
+      response: input.response ?? null,
+      relapse: input.relapse.decision,
+      relapseOrgans: input.relapse.organs ?? [],
+      ...(input.note ? { note: input.note } : {}),
+      recordedBy: actor,
+      recordedAt: now,
+      version: existing?.version ?? 0,
+    };
+    if (existing && JSON.stringify(visitSnapshot(existing)) === JSON.stringify(visitSnapshot(candidate))) {
+      // The same record again (a retried request): nothing changes, so nothing is written or audited.
+      record = existing;
+    } else {
+      record = await auditedWrite(
+        deps.audit,
+        {
+          at: now,
+          actor,
+          action: existing ? 'visit.correct' : 'visit.record',
+          entityType: 'patient',
+          entityId: patientId,
+          before: existing ? visitSnapshot(existing) : null,
+          after: visitSnapshot(candidate),
+        },
+        { carrier: visitCarrier(patientId, visitKey), version: (existing?.version ?? 0) + 1 },
+        (pending) => deps.visits.put(candidate, existing ? existing.version : null, pending),
+      );
+    }
   }
 
   let stored = patient;
   if (patient.appointments[visitKey] !== input.date) {
     const next: Patient = { ...patient, appointments: { ...patient.appointments, [visitKey]: input.date }, updatedAt: now };
-    stored = await deps.patients.update(next, patient.version);
-    await deps.audit.append({
-      at: now,
-      actor,
-      action: input.kind === 'unscheduled' ? 'visit.add_unscheduled' : 'visit.appointment',
-      entityType: 'patient',
-      entityId: patientId,
-      before: { visitKey, appointment: patient.appointments[visitKey] ?? null },
-      after: { visitKey, appointment: input.date },
-      ...(input.kind !== 'completed' && input.reason ? { reason: input.reason } : {}),
-    });
+    stored = await auditedWrite(
+      deps.audit,
+      {
+        at: now,
+        actor,
+        action: input.kind === 'unscheduled' ? 'visit.add_unscheduled' : 'visit.appointment',
+        entityType: 'patient',
+        entityId: patientId,
+        before: { visitKey, appointment: patient.appointments[visitKey] ?? null },
+        after: { visitKey, appointment: input.date },
+        ...(input.kind !== 'completed' && input.reason ? { reason: input.reason } : {}),
+      },
+      { carrier: patientCarrier(patientId), version: patient.version + 1 },
+      (pending) => deps.patients.update(next, patient.version, pending),
+    );
   }
   const planned = stored === patient ? true : await replan(deps, stored, now);
   return { patient: stored, visitKey, record, planned };

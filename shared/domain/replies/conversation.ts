@@ -13,6 +13,8 @@
  * - A red flag in any reply, or a severity ≥ 3, makes the closing message `checkin.thanks_urgent`.
  * - Timeouts are measured from the current step's start (`stepStartedAt`); a timed-out
  *   conversation keeps its partial answers, unrated selected items get severity null.
+ * - STOP (opt_out) closes the conversation the same way: partial answers kept, unrated selected
+ *   items with severity null, no closing text (the STOP confirmation is sent instead).
  * - Composite grade for the report: PRO-CTCAE severity-only mapping 0,1,2,3,3 (Basch et al. 2021).
  */
 import type { Interpretation, InterpretedItem, SeverityValue } from './interpretation.ts';
@@ -185,7 +187,8 @@ export function advanceConversation(
   now: string,
 ): AdvanceResult {
   if (state.step === 'done') return { state, reply: null, completed: true };
-  if (interpretation.intent === 'opt_out') return { ...finish(state, 'opted_out', now), reply: null };
+  // STOP ends the check-in with what it has: selected items not yet rated are kept (severity null).
+  if (interpretation.intent === 'opt_out') return { ...finish(withUnrated(state), 'opted_out', now), reply: null };
   if (interpretation.intent === 'help' || interpretation.intent === 'opt_in') return { state, reply: null, completed: false };
 
   const s: ConversationState = { ...state, urgent: state.urgent || interpretation.redFlag };

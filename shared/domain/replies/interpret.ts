@@ -46,6 +46,7 @@ import type {
   SeverityValue,
 } from './interpretation.ts';
 import { cleanFolded, foldText, normalizeClauses } from './normalize.ts';
+import { findSupply } from './supply.ts';
 
 export type OpenQuestion =
   | { kind: 'dose'; checkInId: string; drugs: string[] }
@@ -116,7 +117,8 @@ export function parseTemperatureC(text: string): number | null {
 
 function zhNumber(s: string): number | null {
   if (/^\d+$/.test(s)) return Number(s);
-  if (s === '十几') return 11;
+  if (s === '十几' || s === '十多') return 11;
+  if (s === '十来') return 10;
   if (s.startsWith('十')) return 10 + (s.length > 1 ? (ZH_DIGIT[s[1]!] ?? 0) : 0);
   if (s.length === 2 && s[1] === '十') return (ZH_DIGIT[s[0]!] ?? 0) * 10;
   if (s.length === 3 && s[1] === '十') return (ZH_DIGIT[s[0]!] ?? 0) * 10 + (ZH_DIGIT[s[2]!] ?? 0);
@@ -133,7 +135,7 @@ export function parseEpisodeCount(clause: string): number | null {
   const take = (n: number | null): void => {
     if (n !== null && n > 0 && n < 100) best = best === null ? n : Math.max(best, n);
   };
-  for (const m of clause.matchAll(/(\d{1,2}|[一二两三四五六七八九十]{1,3}|十几)\s*(次|回|趟|遍)/gu)) take(zhNumber(m[1]!));
+  for (const m of clause.matchAll(/(\d{1,2}|十几|十来|十多|[一二两三四五六七八九十]{1,3})\s*(次|回|趟|遍)(?!药)/gu)) take(zhNumber(m[1]!));
   for (const m of clause.matchAll(/(?<![a-z\d.])(\d{1,2})\s*(x|times?|bowel movements?|stools?|loose stools?)(?![a-z])/gu)) take(Number(m[1]));
   for (const m of clause.matchAll(/(?<![a-z])x\s*(\d{1,2})(?![\d.])/gu)) take(Number(m[1]));
   for (const m of clause.matchAll(/(?<![a-z])(once|twice|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)( times?)?(?![a-z])/gu)) {
@@ -160,17 +162,39 @@ interface Finding {
 
 const NEG_BEFORE_ZH = /(没有|没|不|无|未|别|并无|从没|从未|不再|没再|也没有|也没|都没有|都没|不会|不用)(再|有|怎么|是|觉得|感觉|出现|发生|什么|任何|再有|发现)?\s?$/u;
 const NEG_BEFORE_EN = /(?<![a-z])(no|not|without|never|dont|didnt|doesnt|havent|hasnt|isnt|arent|wasnt|nor|none|zero|denies|no more|any more)(?![a-z])(\s+[a-z]+){0,3}\s*$/u;
-const RESOLVED_AFTER = /^\s*(已经|都|也)?(好了|退了|没了|消了|消失了|停了|止住了|不见了|好啦|退啦|痊愈|阴性)|^\s*(is |has |have |are |was |test |test was |test is )?(gone|went away|resolved|stopped|cleared|better now|negative)(?![a-z])/u;
+/** Time and degree words that may sit between a symptom and "gone": "发烧今天好了", "烧也退了". */
+const RESOLVED_LEAD_ZH = '(今天|现在|已经|都|也|早就|基本|基本上|就|昨天|今早|后来|目前|完全)*';
+const RESOLVED_AFTER = new RegExp(
+  `^\\s*${RESOLVED_LEAD_ZH}(好了|退了|退下去了|没了|消了|消下去了|下去了|消失了|停了|止住了|不见了|好啦|退啦|痊愈|阴性|不痛了|不疼了)` +
+    '|^\\s*(is |has |have |are |was |test |test was |test is |it )?(all )?(gone|went away|went down|came down|broke|has broken|resolved|stopped|cleared( up)?|better now|negative|disappeared)(?![a-z])',
+  'u',
+);
+/** A clause that only says "it is gone": it resolves what the clause before it named ("前两天拉肚子，现在好了"). */
+const RESOLUTION_CLAUSE = new RegExp(
+  `^${RESOLVED_LEAD_ZH}(好了|没事了|退了|消了|消下去了|下去了|不见了|停了|痊愈了?|基本不痛了|不痛了|不疼了|没有了|都好了)$` +
+    '|^(but )?(it |that |they |this |which )?(has |have |is |are |was )?(all )?(gone|went away|went down|cleared( up)?|resolved|stopped|better now|fine now|disappeared)( now)?$',
+  'u',
+);
 /** What may sit between two symptoms of one negated list: "没有恶心呕吐", "没有恶心、呕吐或腹泻". */
 const LIST_JOIN = /^\s*(和|或|或者|跟|与|及|也|、|and|or|nor)?\s*$/u;
 
-function isNegated(clause: string, hit: Hit): boolean {
+type Presence = 'present' | 'denied' | 'resolved';
+
+/**
+ * Whether the patient says a symptom is there, denies it ("没有发烧", "no fever", "从没发烧过"),
+ * or says it is gone ("烧退了", "不拉了", "no more nausea", "not coughing anymore", "rash is gone").
+ */
+function presence(clause: string, hit: Hit): Presence {
   const before = clause.slice(Math.max(0, hit.start - 24), hit.start);
   const beforeZh = clause.slice(Math.max(0, hit.start - 6), hit.start);
-  if (/不太\s?$/u.test(beforeZh)) return false; // 不太恶心 = a little, handled as intensity 1
-  if (NEG_BEFORE_ZH.test(beforeZh)) return true;
-  if (/[a-z]/.test(clause.slice(hit.start, hit.end)) && NEG_BEFORE_EN.test(before)) return true;
-  return RESOLVED_AFTER.test(clause.slice(hit.end, hit.end + 16));
+  const after = clause.slice(hit.end, hit.end + 16);
+  if (/不太\s?$/u.test(beforeZh)) return 'present'; // 不太恶心 = a little, handled as intensity 1
+  const zh = NEG_BEFORE_ZH.exec(beforeZh);
+  if (zh) return /再/u.test(zh[0]) || /^\s*了/u.test(after) ? 'resolved' : 'denied';
+  const en = /[a-z]/.test(clause.slice(hit.start, hit.end)) ? NEG_BEFORE_EN.exec(before) : null;
+  if (en) return /no more|any more/u.test(en[0]) || /^\s*(any ?more|now)(?![a-z])/u.test(after) ? 'resolved' : 'denied';
+  if (/^\s*(test |test was |test is |is |was )?(阴性|negative)/u.test(after)) return 'denied'; // a negative test: never there
+  return RESOLVED_AFTER.test(after) ? 'resolved' : 'present';
 }
 
 const PLAIN_PATTERNS = new WeakSet<RegExp>();
@@ -422,8 +446,14 @@ function feverGrade(t: number): number | null {
   return 3; // > 40 °C; grade 4 needs > 24 h, which a single reply does not tell
 }
 
+/** CTCAE v5.0 Diarrhea by stools a day (over baseline, which a reply does not give): < 4 → 1, 4–6 → 2, ≥ 7 → 3. */
 function diarrheaGrade(count: number): number {
   return count >= 7 ? 3 : count >= 4 ? 2 : 1;
+}
+
+/** CTCAE v5.0 Vomiting by episodes in 24 h: 1–2 → 1, 3–5 → 2, ≥ 6 → 3. */
+function vomitingGrade(count: number): number {
+  return count >= 6 ? 3 : count >= 3 ? 2 : 1;
 }
 
 function uniq<T>(xs: readonly T[]): T[] {
@@ -442,28 +472,57 @@ function interpretUnsafe(text: string, context: ReplyContext): Interpretation {
 
   const clauses = normalizeClauses(text);
   const findings: Finding[] = [];
-  const counts = new Map<number, number>();
+  const resolvedFindings: Finding[] = [];
   const residualClauses: string[] = [];
+  const supplyDrugs = new Set<DrugKey>();
+  let supply = false;
   clauses.forEach((clause, ci) => {
-    const hits = findHits(clause);
+    const sup = findSupply(clause);
+    if (sup.spans.length > 0) {
+      supply = true;
+      sup.drugs.forEach((d) => supplyDrugs.add(d));
+    }
+    // a supply phrase is not a symptom ("药没了" has no symptom, "断药" neither)
+    const hits = findHits(clause).filter((h) => !sup.spans.some((sp) => h.start < sp.end && sp.start < h.end));
     const mods = findModifiers(clause, hits);
     const levels = assignIntensity(hits, mods);
-    const kept: Hit[] = [];
-    let prevNegated = false;
+    let prev: Presence = 'present';
     hits.forEach((h, i) => {
-      const inherits = prevNegated && i > 0 && LIST_JOIN.test(clause.slice(hits[i - 1]!.end, h.start));
-      prevNegated = inherits || isNegated(clause, h);
-      if (prevNegated) return;
-      kept.push(h);
+      const inherits = prev !== 'present' && i > 0 && LIST_JOIN.test(clause.slice(hits[i - 1]!.end, h.start));
+      let p = inherits ? prev : presence(clause, h);
+      prev = p;
+      // a bleed, a pregnancy or thoughts of self-harm that "stopped" still need a call today
+      if (p === 'resolved' && h.entry.resolvable === false) p = 'present';
+      if (p === 'denied') return;
       const level = levels[i] ?? null;
-      findings.push({ entry: h.entry, clause: ci, grade: level === null ? null : Math.min(level, h.entry.maxGrade) });
+      const f: Finding = { entry: h.entry, clause: ci, grade: level === null ? null : Math.min(level, h.entry.maxGrade) };
+      (p === 'resolved' ? resolvedFindings : findings).push(f);
     });
-    if (kept.some((h) => h.entry.gradedBy === 'count')) {
-      const n = parseEpisodeCount(clause);
-      if (n !== null) counts.set(ci, n);
+    // "前两天拉肚子，现在好了": a clause that only says "gone" resolves the clause before it
+    if (hits.length === 0 && ci > 0 && RESOLUTION_CLAUSE.test(blank(clause, sup.spans).replace(/\s+/g, ' ').trim())) {
+      for (let k = findings.length - 1; k >= 0; k--) {
+        const f = findings[k]!;
+        if (f.clause === ci - 1 && f.entry.resolvable !== false) {
+          findings.splice(k, 1);
+          resolvedFindings.push(f);
+        }
+      }
     }
-    residualClauses.push(blank(clause, hits));
+    residualClauses.push(blank(clause, [...hits, ...sup.spans]));
   });
+
+  // Episode counts: the clause's own, else one said in a clause of its own ("拉肚子，一天两回").
+  const clauseCounts = clauses.map((c) => parseEpisodeCount(c));
+  const countGradedClauses = new Set(findings.filter((f) => f.entry.gradedBy === 'count').map((f) => f.clause));
+  const countFor = (ci: number): number | undefined => {
+    const own = clauseCounts[ci];
+    if (own !== null && own !== undefined) return own;
+    const loose = clauseCounts
+      .map((n, i) => ({ n, i }))
+      .filter(({ n, i }) => n !== null && !countGradedClauses.has(i))
+      .sort((a, b) => Math.abs(a.i - ci) - Math.abs(b.i - ci) || b.i - a.i);
+    return loose[0]?.n ?? undefined;
+  };
 
   const temperatureC = parseTemperatureC(whole);
   const items: InterpretedItem[] = [];
@@ -480,8 +539,8 @@ function interpretUnsafe(text: string, context: ReplyContext): Interpretation {
     let grade = f.grade;
     if (en.gradedBy === 'temperature') grade = temperatureC === null ? null : feverGrade(temperatureC);
     if (en.gradedBy === 'none') grade = null;
-    const count = counts.get(f.clause);
-    if (en.gradedBy === 'count' && count !== undefined) grade = Math.min(diarrheaGrade(count), en.maxGrade);
+    const count = en.gradedBy === 'count' ? countFor(f.clause) : undefined;
+    if (count !== undefined) grade = Math.min(en.id === 'vomiting' ? vomitingGrade(count) : diarrheaGrade(count), en.maxGrade);
     mergeItem(items, en.term, grade);
     if (en.relapse) relapse.push(en.relapse);
     let red = en.redFlag === 'always';
@@ -552,7 +611,8 @@ function interpretUnsafe(text: string, context: ReplyContext): Interpretation {
   if (answer && q) answers = q.checkInId;
 
   let intent: Intent;
-  if (items.length > 0) intent = relapseOnly ? 'symptom' : 'side_effect';
+  if (supply) intent = 'supply';
+  else if (items.length > 0) intent = relapseOnly ? 'symptom' : 'side_effect';
   else if (answer) intent = 'answer';
   else if (doseAnswer === 'missed') intent = 'dose_missed';
   else if (doseAnswer === 'taken') intent = 'dose_taken';
@@ -582,6 +642,10 @@ function interpretUnsafe(text: string, context: ReplyContext): Interpretation {
   if (answer !== undefined) out.answer = answer;
   if (redFlagReasons.length > 0) out.redFlagReasons = redFlagReasons;
   if (relapseSignals.length > 0) out.relapseSignals = relapseSignals;
+  if (supply && supplyDrugs.size > 0) out.supplyDrugs = [...supplyDrugs];
+  const present = new Set(items.map((i) => i.term));
+  const resolved = uniq(resolvedFindings.map((f) => f.entry.term).filter((t) => !present.has(t)));
+  if (resolved.length > 0) out.resolved = resolved;
   return out;
 }
 

@@ -8,6 +8,8 @@ import { z } from 'zod';
 export const INTENTS = [
   'dose_taken',
   'dose_missed',
+  /** Out of a medicine, cannot refill it, no appointment, pharmacy had none: never a dose answer of its own. */
+  'supply',
   'side_effect',
   'symptom',
   'opt_out',
@@ -55,6 +57,9 @@ export const RELAPSE_SIGNALS = [
   'edema_oliguria',
   'respiratory',
   'headache',
+  'lymph_nodes',
+  'kidney',
+  'aorta',
 ] as const;
 export type RelapseSignal = (typeof RELAPSE_SIGNALS)[number];
 
@@ -94,6 +99,10 @@ export interface Interpretation {
   redFlagReasons?: RedFlagReason[];
   /** Which relapse signs were mentioned (absent when relapseSignal is false). */
   relapseSignals?: RelapseSignal[];
+  /** intent 'supply': the drugs the patient named as out / not refilled (absent = none named). */
+  supplyDrugs?: DrugKey[];
+  /** CTCAE terms the patient says are gone ("烧退了", "rash is gone"): recorded, neither present nor a red flag. */
+  resolved?: string[];
 }
 
 export const interpretedItemSchema = z.strictObject({
@@ -123,6 +132,8 @@ export const interpretationSchema = z.strictObject({
   answer: conversationAnswerSchema.optional(),
   redFlagReasons: z.array(z.enum(RED_FLAG_REASONS)).optional(),
   relapseSignals: z.array(z.enum(RELAPSE_SIGNALS)).optional(),
+  supplyDrugs: z.array(z.enum(DRUG_KEYS)).optional(),
+  resolved: z.array(z.string().min(1)).optional(),
 });
 
 // Compile-time proof that the hand-written types and the schema describe the same shape.

@@ -48,6 +48,8 @@ export interface LexiconEntry {
   maxGrade: number;
   /** intensity words; temperature (Fever); stool count (Diarrhea); none = graded by labs/measurement, never from words. */
   gradedBy?: 'intensity' | 'temperature' | 'count' | 'none';
+  /** false: "it stopped" does not make it go away (a bleed, a pregnancy, thoughts of self-harm): still reported. */
+  resolvable?: boolean;
 }
 
 interface Opts {
@@ -57,6 +59,7 @@ interface Opts {
   ae?: boolean;
   max?: number;
   gradedBy?: LexiconEntry['gradedBy'];
+  resolvable?: boolean;
 }
 
 function e(id: string, term: string, zh: readonly Pattern[], en: readonly Pattern[], o: Opts = {}): LexiconEntry {
@@ -71,6 +74,7 @@ function e(id: string, term: string, zh: readonly Pattern[], en: readonly Patter
     adverseEvent: o.ae ?? true,
     maxGrade: o.max ?? 3,
     gradedBy: o.gradedBy ?? 'intensity',
+    ...(o.resolvable === false ? { resolvable: false } : {}),
   };
 }
 
@@ -81,7 +85,7 @@ export const TERMS = {
 
 export const LEXICON: readonly LexiconEntry[] = [
   // ── infection / respiratory ───────────────────────────────────────────────────────────
-  e('fever', 'Fever', ['发烧', '发热', '高烧', '低烧', '烧到', '有点烧', '体温高', '体温升高', '体温偏高', '烧了'], ['fever', 'feverish', 'high temperature', 'high temp', 'running a temp'], { red: 'conditional', reason: 'fever', max: 4, gradedBy: 'temperature' }),
+  e('fever', 'Fever', ['发烧', '发热', '高烧', '低烧', '烧到', '有点烧', '体温高', '体温升高', '体温偏高', '烧了', /烧(?=(也|已经|都|早就|基本)?退)/u], ['fever', 'feverish', 'high temperature', 'high temp', 'running a temp', 'a temperature', 'a temp'], { red: 'conditional', reason: 'fever', max: 4, gradedBy: 'temperature' }),
   e('chills', 'Chills', ['发冷', '畏寒', '寒战', '寒颤', '打冷颤', '打冷战', '打寒战', '打寒颤', '怕冷', '冷得发抖', '发抖'], ['chills', 'chill', 'shivering', 'shivers', 'rigors'], { red: 'always', reason: 'chills' }),
   e('cough', 'Cough', ['咳嗽', '干咳', '咳痰', '咳', '有痰', '吐痰'], ['cough', 'coughing', 'coughed'], { red: 'always', reason: 'respiratory', relapse: 'respiratory' }),
   e('dyspnea', 'Dyspnea', ['气短', '气促', '气喘', '喘不上气', '喘不过气', '喘', '呼吸困难', '呼吸不畅', '憋气', '憋得慌', '胸闷', '上不来气', '透不过气', '喘气困难'], ['short of breath', 'shortness of breath', 'breathless', 'breathlessness', 'cant breathe', 'cannot breathe', 'hard to breathe', 'trouble breathing', 'difficulty breathing', 'out of breath', 'winded'], { red: 'always', reason: 'respiratory', relapse: 'respiratory', max: 4 }),
@@ -100,17 +104,22 @@ export const LEXICON: readonly LexiconEntry[] = [
       /(?<![a-z])(eyes?|skin) (are |is |look |looks |looking |turned |turning |went |getting |a bit |slightly |kind of |kinda |very |really |so )*yellow/u,
       /(?<![a-z])(urine|pee) (is |looks |very |really |so )*(dark|brown)(?![a-z])/u],
     { red: 'always', reason: 'jaundice', relapse: 'jaundice', max: 4, gradedBy: 'none' }),
-  e('diarrhea', 'Diarrhea', ['拉肚子', '腹泻', '拉稀', '泻肚', '拉水', '水样便', '大便稀', '大便不成形', '稀便', '闹肚子', '跑厕所', /拉了?[\d一二两三四五六七八九十几]+次肚子/u], ['diarrhea', 'loose stool', 'watery stool', 'the runs', 'loose bowels'], { red: 'conditional', reason: 'diarrhea', max: 4, gradedBy: 'count' }),
+  e('diarrhea', 'Diarrhea', ['拉肚子', '腹泻', '拉稀', '泻肚', '拉水', '水样便', '大便稀', '大便不成形', '稀便', '闹肚子', '跑厕所', /拉了?[\d一二两三四五六七八九十几]+次肚子/u,
+    /拉了?(?=\s*([\d一二两三四五六七八九十几]+|十来|十多)\s*(次|回|趟))/u, /(?<=不)拉(?=了)/u, /(跑|上|去)了?\s*[\d一二两三四五六七八九十几]+\s*(趟|次|回)(厕所|卫生间|洗手间|茅房)/u],
+    ['diarrhea', 'loose stool', 'watery stool', 'the runs', 'loose bowels', 'watery poop', 'watery poo', 'runny poop', 'runny poo', 'loose poop', 'loose poo', 'runny stool'], { red: 'conditional', reason: 'diarrhea', max: 4, gradedBy: 'count' }),
   e('ugi_bleed', 'Upper gastrointestinal hemorrhage',
     ['黑便', '柏油便', '柏油样', '吐血', '呕血', '吐出血', '呕吐物有血', '呕出血', /大便(很|有点|是|呈|发|变|变成)*黑/u, /(拉|排)(的|出)?(是)?黑(色)?(的)?(大便|便|屎)/u],
     ['black stool', 'black poop', 'tarry stool', 'melena', 'vomiting blood', 'vomited blood', 'threw up blood', 'throwing up blood', 'coffee ground', 'blood in vomit', 'blood in my vomit',
       /(?<![a-z])(stools?|poop|poo) (is |are |look |looks |very |)*black(?![a-z])/u],
-    { red: 'always', reason: 'gi_bleeding', max: 4 }),
-  e('lgi_bleed', 'Lower gastrointestinal hemorrhage', ['便血', '大便带血', '大便有血', '拉血', '血便', '大便出血', '肛门出血', '屁股出血', /(?<=(拉稀|拉肚子|腹泻|大便|稀便|拉的|拉出来的)(里|中|里面)?(还|也)?)(有|带|带有|见)血/u], ['blood in stool', 'blood in my stool', 'bloody stool', 'bloody diarrhea', 'blood in poop', 'blood in my poop', 'rectal bleeding'], { red: 'always', reason: 'gi_bleeding', max: 4 }),
+    { red: 'always', reason: 'gi_bleeding', max: 4, resolvable: false }),
+  // pale / clay-coloured stools: bile not reaching the gut (biliary relapse or LEF liver toxicity), read with jaundice
+  e('pale_stools', 'Blood bilirubin increased', ['大便发白', '大便白色', '白色大便', '白色的大便', '陶土色', '陶土样', '灰白色大便', '大便灰白', /大便(是|呈|有点|颜色|变得?|也)*(白|灰白|陶土)/u], ['pale stool', 'pale poop', 'pale poo', 'clay colored stool', 'white stool', 'white poop', 'light colored stool', /(?<![a-z])(stools?|poop|poo) (are |is |look |looks |very |)*(pale|white|clay colored)(?![a-z])/u], { red: 'always', reason: 'jaundice', relapse: 'jaundice', max: 4, gradedBy: 'none' }),
+  e('lgi_bleed', 'Lower gastrointestinal hemorrhage', ['便血', '大便带血', '大便有血', '拉血', '血便', '大便出血', '肛门出血', '屁股出血', /(?<=(拉稀|拉肚子|腹泻|大便|稀便|拉的|拉出来的)(里|中|里面)?(还|也)?)(有|带|带有|见)血/u], ['blood in stool', 'blood in my stool', 'bloody stool', 'bloody diarrhea', 'blood in poop', 'blood in my poop', 'rectal bleeding', /(?<=(poo|poop|stools?|diarrhea)( [a-z]+){0,2} )with blood/u], { red: 'always', reason: 'gi_bleeding', max: 4, resolvable: false }),
   e('nausea', 'Nausea', ['恶心', '想吐', '反胃', '作呕', '干呕'], ['nausea', 'nauseous', 'nauseated', 'queasy', 'feel sick', 'feeling sick', 'sick to my stomach'], {}),
-  e('vomiting', 'Vomiting', ['呕吐', '吐了', '吐', '呕'], ['vomiting', 'vomit', 'vomited', 'threw up', 'throwing up', 'throw up'], { max: 4 }),
-  e('abdominal_pain', 'Abdominal pain', ['肚子痛', '肚子疼', '腹痛', '胃痛', '胃疼', '肚子不舒服', '胃不舒服', '上腹痛', '上腹疼', '腹部疼痛', '肚子绞痛', '肚子胀痛', '胃胀痛'], ['stomach ache', 'stomachache', 'stomach pain', 'abdominal pain', 'belly pain', 'tummy ache', 'tummy pain', 'stomach hurts', 'stomach cramps', 'abdominal cramps', 'belly ache', 'bellyache'], { relapse: 'abdominal_back_pain' }),
-  e('back_pain', 'Back pain', ['腰痛', '腰疼', '背痛', '背疼', '后背痛', '后背疼', '腰酸背痛', '腰酸', '侧腰痛', '侧腰疼'], ['back pain', 'backache', 'back hurts', 'flank pain', 'pain in my back'], { relapse: 'abdominal_back_pain', ae: false }),
+  e('vomiting', 'Vomiting', ['呕吐', '吐了', '吐', '呕'], ['vomiting', 'vomit', 'vomited', 'threw up', 'throwing up', 'throw up'], { max: 4, gradedBy: 'count' }),
+  e('abdominal_pain', 'Abdominal pain', ['肚子痛', '肚子疼', '腹痛', '胃痛', '胃疼', '肚子不舒服', '胃不舒服', '上腹痛', '上腹疼', '腹部疼痛', '肚子绞痛', '肚子胀痛', '胃胀痛'], ['stomach ache', 'stomachache', 'stomach pain', 'abdominal pain', 'belly pain', 'tummy ache', 'tummy pain', 'stomach hurts', 'stomach cramps', 'abdominal cramps', 'belly ache', 'bellyache', /(?<![a-z])(pain|ache|aching) in (my |the )?(upper |lower )?(belly|stomach|abdomen|tummy)(?![a-z])/u], { relapse: 'abdominal_back_pain' }),
+  e('back_pain', 'Back pain', ['腰痛', '腰疼', '背痛', '背疼', '后背痛', '后背疼', '腰酸背痛', '腰酸', '侧腰痛', '侧腰疼', /腰(眼|两侧|两边|部|背部?)[^ ]{0,6}?(酸|胀|痛|疼)/u, /(两边|两侧)腰(眼)?[^ ]{0,4}?(酸|胀|痛|疼)/u],
+    ['back pain', 'backache', 'back hurts', 'flank pain', 'pain in my back', 'lower back pain', /(?<![a-z])(ache|pain|aching) in (my |the )?(lower |upper )?back(?![a-z])/u, /(?<![a-z])(lower |upper )?back (is |has been )?(aching|hurting|sore)(?![a-z])/u], { relapse: 'abdominal_back_pain', ae: false }),
   e('anorexia', 'Anorexia', ['没胃口', '食欲不好', '食欲差', '食欲下降', '食欲减退', '不想吃饭', '吃不下', '不想吃东西', '胃口不好', '胃口差', '没食欲', '没有胃口', '没有食欲'], ['no appetite', 'loss of appetite', 'lost my appetite', 'poor appetite', 'not hungry', 'cant eat', 'decreased appetite'], {}),
   e('constipation', 'Constipation', ['便秘', '大便干', '拉不出', '排便困难'], ['constipated', 'constipation'], {}),
   e('gerd', 'Gastroesophageal reflux disease', ['反酸', '烧心', '泛酸', '胃灼热'], ['heartburn', 'acid reflux', 'reflux'], {}),
@@ -130,12 +139,12 @@ export const LEXICON: readonly LexiconEntry[] = [
   e('bruising', 'Bruising', ['淤青', '瘀青', '青紫', '瘀斑', '淤斑', '青一块紫一块', '皮下出血', '紫癜'], ['bruise', 'bruising', 'bruised'], { max: 2 }),
 
   // ── bleeding ──────────────────────────────────────────────────────────────────────────
-  e('bleeding', 'Vascular disorders - Other, specify', ['出血', '流血', '止不住血', '血流不止'], ['bleeding', 'bleed', 'wont stop bleeding'], { red: 'always', reason: 'bleeding', max: 4 }),
+  e('bleeding', 'Vascular disorders - Other, specify', ['出血', '流血', '止不住血', '血流不止'], ['bleeding', 'bleed', 'wont stop bleeding'], { red: 'always', reason: 'bleeding', max: 4, resolvable: false }),
   e('epistaxis', 'Epistaxis', ['流鼻血', '鼻出血', '鼻子出血', '鼻血'], ['nosebleed', 'nose bleed', 'nose bleeding', 'bloody nose'], { max: 4 }),
-  e('epistaxis_persistent', 'Epistaxis', ['流鼻血不止', '鼻血不止', '鼻血止不住', '流鼻血止不住', '一直流鼻血', '鼻血流个不停', '鼻血一直流'], [/nose ?bleeds? (that |which )?(wont|will not|doesnt|does not|cant|cannot) stop/u, /nose (wont|will not|doesnt) stop bleeding/u], { red: 'always', reason: 'bleeding', max: 4 }),
-  e('oral_hemorrhage', 'Oral hemorrhage', ['牙龈出血', '牙出血', '刷牙出血', '嘴里出血', '牙龈流血'], ['bleeding gums', 'gums bleeding', 'gum bleeding', 'gums bleed'], { red: 'always', reason: 'bleeding', max: 4 }),
-  e('hematuria', 'Hematuria', ['尿血', '血尿', '尿里有血', '小便带血', '小便有血', '尿中带血'], ['blood in urine', 'blood in my urine', 'bloody urine', 'blood in pee', 'blood in my pee'], { red: 'always', reason: 'bleeding', max: 4 }),
-  e('hemoptysis', 'Bronchopulmonary hemorrhage', ['咳血', '咯血', '痰中带血', '痰里有血', '痰带血'], ['coughing blood', 'coughing up blood', 'coughed up blood', 'blood in phlegm', 'blood in sputum'], { red: 'always', reason: 'bleeding', relapse: 'respiratory', max: 4 }),
+  e('epistaxis_persistent', 'Epistaxis', ['流鼻血不止', '鼻血不止', '鼻血止不住', '流鼻血止不住', '一直流鼻血', '鼻血流个不停', '鼻血一直流'], [/nose ?bleeds? (that |which )?(wont|will not|doesnt|does not|cant|cannot) stop/u, /nose (wont|will not|doesnt) stop bleeding/u], { red: 'always', reason: 'bleeding', max: 4, resolvable: false }),
+  e('oral_hemorrhage', 'Oral hemorrhage', ['牙龈出血', '牙出血', '刷牙出血', '嘴里出血', '牙龈流血'], ['bleeding gums', 'gums bleeding', 'gum bleeding', 'gums bleed'], { red: 'always', reason: 'bleeding', max: 4, resolvable: false }),
+  e('hematuria', 'Hematuria', ['尿血', '血尿', '尿里有血', '小便带血', '小便有血', '尿中带血'], ['blood in urine', 'blood in my urine', 'bloody urine', 'blood in pee', 'blood in my pee'], { red: 'always', reason: 'bleeding', max: 4, resolvable: false }),
+  e('hemoptysis', 'Bronchopulmonary hemorrhage', ['咳血', '咯血', '痰中带血', '痰里有血', '痰带血'], ['coughing blood', 'coughing up blood', 'coughed up blood', 'blood in phlegm', 'blood in sputum'], { red: 'always', reason: 'bleeding', relapse: 'respiratory', max: 4, resolvable: false }),
 
   // ── metabolic / endocrine (steroids) ──────────────────────────────────────────────────
   e('hyperglycemia_symptoms', 'Hyperglycemia', ['口渴', '口很渴', '总是渴', '特别渴', '老是渴', '很渴', '多饮', '喝水多', '喝水很多', '老想喝水', '总想喝水', '喝很多水', /(老是|总是|总|一直|特别|老|经常)(想|要|爱)?喝水/u, '尿多', '多尿', '尿很多', '小便多', '夜尿多'], ['thirsty', 'always thirsty', 'drinking a lot', 'drinking lots of water', 'peeing a lot', 'urinating a lot', 'pee a lot', 'frequent urination', 'excessive thirst'], { red: 'always', reason: 'hyperglycemia', relapse: 'diabetes', max: 4, gradedBy: 'none' }),
@@ -146,14 +155,23 @@ export const LEXICON: readonly LexiconEntry[] = [
   e('hypertension', 'Hypertension', ['血压高', '血压升高', '血压偏高', '高血压'], ['high blood pressure', 'blood pressure high', 'blood pressure is high', 'high bp'], { max: 4, gradedBy: 'none' }),
 
   // ── relapse signs: glands, eyes, kidneys ──────────────────────────────────────────────
-  e('salivary_swelling', 'Salivary duct inflammation', [/(腮腺|颌下腺|唾液腺|下颌|下巴|颌下|腮帮子?|两腮|腮|脸颊|耳朵?|耳)(下面|下边|底下|下方|下)?(又|有点|有些|明显|变|也|还|很|比较)*(肿|大了|肿大|鼓)/u], ['jaw swelling', 'swollen jaw', 'swollen cheeks', 'swollen cheek', 'cheek swelling', 'swollen glands', 'gland swelling', 'parotid swelling', 'salivary gland', /(?<![a-z])swelling (under|below) (the |my )?(jaw|chin|ears?)/u, /(?<![a-z])(jaw|cheeks?|glands?) (is |are |)*(swollen|puffy)/u], { relapse: 'gland_swelling', ae: false }),
-  e('eyelid_swelling', 'Eye disorders - Other, specify', ['泪腺肿', '泪腺大', /(眼睑|眼皮|眼泡|泪腺|眼眶|眼睛周围|眼睛)(又|有点|有些|明显|变|也|还)*(肿|鼓)/u], ['eyelid swelling', 'swollen eyelid', 'puffy eyelid', 'puffy eyes', 'swollen eyes', 'swollen eye', 'tear gland', /(?<![a-z])eyelids? (is |are |)*(swollen|puffy)/u], { relapse: 'gland_swelling', ae: false }),
-  e('neck_swelling', 'Neck edema', ['脖子上有包', '脖子有肿块', '颈部肿块', '淋巴结肿', '脖子鼓包', /(脖子|颈部|颈)(又|有点|有些|明显|变|也|还)*(肿|鼓)/u], ['neck swelling', 'swollen neck', 'lump in my neck', 'lump in neck', 'neck lump', 'swollen lymph nodes', 'swollen lymph node'], { relapse: 'gland_swelling', ae: false }),
+  e('salivary_swelling', 'Salivary duct inflammation', [/(腮腺|颌下腺|唾液腺|下颌|下巴|颌下|腮帮子?|两腮|腮|脸颊|耳朵?|耳)(下面|下边|底下|下方|下|前面|前边|前方|前|后面|旁边)?(又|有点|有些|明显|变|也|还|很|比较|又开始)*(肿|大了|肿大|鼓|胀)/u,
+    /(下巴|下颌|颌下|耳朵?|耳|腮帮子?|腮)(下面|下边|底下|下方|下|前面|前边|前方|前|后面|旁边)?(又)?(摸到|长了|长出|有|起了|鼓了|鼓起)(了)?(一个|个|几个|好几个|一些|两个)?(小)?(疙瘩|包|肿块|硬块|结节)/u],
+    [/(?<![a-z])(lumps?|swelling|swollen|bumps?|glands?)( [a-z]+){0,3}? (under|below|beneath|in front of|behind|near) (my |the )?(jaw|chin|ears?|jawline)(?![a-z])/u, 'jaw swelling', 'swollen jaw', 'swollen cheeks', 'swollen cheek', 'cheek swelling', 'swollen glands', 'gland swelling', 'parotid swelling', 'salivary gland', /(?<![a-z])swelling (under|below) (the |my )?(jaw|chin|ears?)/u, /(?<![a-z])(jaw|cheeks?|glands?) (is |are |)*(swollen|puffy)/u], { relapse: 'gland_swelling', ae: false }),
+  e('eyelid_swelling', 'Eye disorders - Other, specify', ['泪腺肿', '泪腺大', /(眼睑|眼皮|眼泡|泪腺|眼眶|眼睛周围|眼睛)(外侧|内侧|上方|上面|外边|周围)?(又|有点|有些|明显|变|也|还)*(肿|鼓)/u, /(眼角|眉毛下面?|眉骨下面?|眼眶|眼皮)(上方|上面|外侧|外边)?(又)?(鼓|长|起|摸到)(了)?(一个|个)?(小)?(包|疙瘩|肿块)/u], ['eyelid swelling', 'swollen eyelid', 'puffy eyelid', 'puffy eyes', 'swollen eyes', 'swollen eye', 'tear gland', /(?<![a-z])eyelids? (is |are |)*(swollen|puffy)/u], { relapse: 'gland_swelling', ae: false }),
+  e('neck_swelling', 'Neck edema', ['脖子上有包', '脖子有肿块', '颈部肿块', '淋巴结肿', '脖子鼓包', /(脖子|颈部|颈)(又|有点|有些|明显|变|也|还)*(肿|鼓)/u, /(脖子|颈部|颈)(上|两边|两侧|旁边|这里)?(又)?(摸到|长了|有|起了)(了)?(一个|个|几个|好几个|一些)?(小)?(疙瘩|包|肿块|硬块|结节)/u], ['neck swelling', 'swollen neck', 'lump in my neck', 'lump in neck', 'neck lump', 'swollen lymph nodes', 'swollen lymph node'], { relapse: 'gland_swelling', ae: false }),
+  e('lymph_nodes', 'Blood and lymphatic system disorders - Other, specify',
+    [/(腋下|腋窝|胳肢窝|腹股沟|大腿根部?)(的)?(又)?(摸到|长了|有|起了)?(了)?(一个|个|几个|好几个|一些)?(肿大的)?(淋巴结|疙瘩|包|肿块|硬块)(肿大|肿|大了|肿起来)?/u],
+    [/(?<![a-z])(swollen |enlarged )?(lymph nodes?|glands?|lumps?)( [a-z]+){0,2}? (in|under) (my |the )?(armpits?|groin)(?![a-z])/u, /(?<![a-z])(armpit|groin) (lumps?|swelling|lymph nodes?)(?![a-z])/u],
+    { relapse: 'lymph_nodes', ae: false }),
+  // aortitis / periaortitis in the patient's words: a pulsing felt in the belly
+  e('aorta', 'Vascular disorders - Other, specify', [/(肚子|腹部|肚脐)[^ ]{0,6}?(一跳一跳|跳动|搏动)/u, /(摸到|感觉到?)(了)?(搏动|跳动)/u], [/(?<![a-z])(pulsing|pulsating|throbbing|pulse|heartbeat) in (my |the )?(belly|stomach|abdomen|tummy)(?![a-z])/u], { relapse: 'aorta', ae: false, gradedBy: 'none' }),
   e('face_swelling', 'Edema face', ['脸肿', '脸浮肿', '面部浮肿', '面部肿', '脸部肿', '脸有点肿'], ['swollen face', 'face swelling', 'face is swollen', 'facial swelling', 'puffy face'], { relapse: 'gland_swelling', ae: false }),
-  e('eye_signs', 'Eye disorders - Other, specify', ['眼球突出', '眼睛突出', '眼睛凸', '眼球凸', '眼睛鼓出', '重影', '复视', '看东西有两个', '双影'], ['double vision', 'seeing double', 'bulging eyes', 'eyes bulging', 'eyes sticking out', 'eye bulging', 'eyes are bulging'], { relapse: 'eye', ae: false }),
+  e('eye_signs', 'Eye disorders - Other, specify', ['眼球突出', '眼睛突出', '眼睛凸', '眼球凸', '眼睛鼓出', '重影', '复视', '看东西有两个', '双影', /眼(睛|球)(往外|向外|朝外|外)(凸|突|鼓)/u], ['double vision', 'seeing double', 'bulging eyes', 'eyes bulging', 'eyes sticking out', 'eye bulging', 'eyes are bulging', /(?<![a-z])eyes? (is |are |)*(pushed|sticking|popping|bulging|pushing) (forward|out)(?![a-z])/u], { relapse: 'eye', ae: false }),
   e('blurred_vision', 'Blurred vision', ['视力模糊', '看不清', '眼睛模糊', '视物模糊', '看东西模糊', '视力下降'], ['blurred vision', 'blurry vision', 'cant see clearly'], {}),
-  e('edema_limbs', 'Edema limbs', ['腿肿', '脚肿', '脚踝肿', '下肢水肿', '下肢肿', '腿水肿', '脚水肿', '小腿肿', '腿脚肿', '水肿', '浮肿'], ['leg swelling', 'swollen legs', 'swollen leg', 'swollen feet', 'swollen ankles', 'swollen ankle', 'ankle swelling', 'feet swelling', 'legs are swollen', 'ankles are swollen', 'feet are swollen', 'legs swollen', 'ankles swollen', 'feet swollen'], { relapse: 'edema_oliguria' }),
-  e('oliguria', 'Renal and urinary disorders - Other, specify', ['尿少', '尿量少', '尿量减少', '小便少', '小便减少', '尿不多', '排尿少'], ['less urine', 'peeing less', 'not peeing much', 'urinating less', 'decreased urine', 'little urine'], { relapse: 'edema_oliguria', ae: false }),
+  e('edema_limbs', 'Edema limbs', ['腿肿', '脚肿', '脚踝肿', '下肢水肿', '下肢肿', '腿水肿', '脚水肿', '小腿肿', '腿脚肿', '水肿', '浮肿', /(腿|脚|脚踝|小腿)(都|也|又|有点|有些|明显)*肿/u], ['leg swelling', 'swollen legs', 'swollen leg', 'swollen feet', 'swollen ankles', 'swollen ankle', 'ankle swelling', 'feet swelling', 'legs are swollen', 'ankles are swollen', 'feet are swollen', 'legs swollen', 'ankles swollen', 'feet swollen'], { relapse: 'edema_oliguria' }),
+  e('oliguria', 'Renal and urinary disorders - Other, specify', ['尿少', '尿量少', '尿量减少', '小便少', '小便减少', '尿不多', '排尿少', /(小便|尿量?)(比以前|比平时|比原来|比之前)(少|减少)/u], ['less urine', 'peeing less', 'not peeing much', 'urinating less', 'decreased urine', 'little urine'], { relapse: 'edema_oliguria', ae: false }),
+  e('proteinuria', 'Proteinuria', ['泡沫尿', /(尿|小便)(里|中|里面)?(的)?(有|起)?(很多|好多)?泡沫(很|特别|比较|挺)?(多)?/u], ['foamy urine', 'frothy urine', 'bubbly urine', 'foamy pee', 'frothy pee', /(?<![a-z])(urine|pee) (is |looks )*(foamy|frothy|bubbly)(?![a-z])/u], { relapse: 'kidney', gradedBy: 'none' }),
   e('urinary_pain', 'Urinary tract pain', ['尿痛', '小便痛', '排尿痛', '尿道痛', '小便疼', '尿疼'], ['painful urination', 'burning when i pee', 'burning urination', 'it burns when i pee'], {}),
   e('urinary_frequency', 'Urinary frequency', ['尿频', '尿急'], ['urinary frequency', 'urgency to pee'], {}),
   e('headache', 'Headache', ['头痛', '头疼', '偏头痛', '脑袋疼', '脑袋痛', '头胀'], ['headache', 'head hurts', 'head ache', 'migraine', 'head pain'], { relapse: 'headache' }),
@@ -170,16 +188,16 @@ export const LEXICON: readonly LexiconEntry[] = [
   e('cramp', 'Muscle cramp', ['抽筋'], ['cramp', 'muscle cramp', 'leg cramp'], {}),
 
   // ── psychiatric (steroids) ────────────────────────────────────────────────────────────
-  e('suicidal', 'Suicidal ideation', ['想死', '不想活', '活着没意思', '活着没有意思', '自杀', '轻生', '结束生命', '了结自己', '伤害自己', '割腕', '跳楼'], ['suicidal', 'suicide', 'kill myself', 'end my life', 'want to die', 'wanna die', 'self harm', 'hurt myself', 'better off dead', 'no reason to live'], { red: 'always', reason: 'neuropsychiatric', max: 4 }),
-  e('confusion', 'Confusion', ['糊涂', '迷糊', '神志不清', '意识不清', '意识模糊', '说胡话', '认不出人', '脑子不清楚'], ['confused', 'confusion', 'disoriented', 'cant think straight'], { red: 'always', reason: 'neuropsychiatric', max: 4 }),
-  e('psychosis', 'Psychosis', ['幻觉', '幻听', '幻视', '看到不存在', '听到声音', '有人要害我'], ['hallucination', 'hallucinating', 'hearing voices', 'seeing things', 'paranoid'], { red: 'always', reason: 'neuropsychiatric', max: 4 }),
-  e('depression_severe', 'Depression', ['情绪崩溃', '崩溃了', '绝望', '活着太累', '活着好累', '活着没劲'], ['hopeless', 'breakdown', 'cant cope', 'cannot cope'], { red: 'always', reason: 'neuropsychiatric', max: 4 }),
-  e('depression', 'Depression', ['抑郁', '情绪低落', '心情不好', '心情很差', '心情差', '想哭', '不开心', '郁闷', '情绪不好', '高兴不起来'], ['depressed', 'depression', 'feeling down', 'feel down', 'low mood', 'sad'], { max: 4 }),
+  e('suicidal', 'Suicidal ideation', ['想死', '不想活', '活着没意思', '活着没有意思', '自杀', '轻生', '结束生命', '了结自己', '伤害自己', '割腕', '跳楼'], ['suicidal', 'suicide', 'kill myself', 'end my life', 'want to die', 'wanna die', 'self harm', 'hurt myself', 'better off dead', 'no reason to live'], { red: 'always', reason: 'neuropsychiatric', max: 4, resolvable: false }),
+  e('confusion', 'Confusion', ['糊涂', '迷糊', '神志不清', '意识不清', '意识模糊', '说胡话', '认不出人', '脑子不清楚'], ['confused', 'confusion', 'disoriented', 'cant think straight'], { red: 'always', reason: 'neuropsychiatric', max: 4, resolvable: false }),
+  e('psychosis', 'Psychosis', ['幻觉', '幻听', '幻视', '看到不存在', '听到声音', '有人要害我'], ['hallucination', 'hallucinating', 'hearing voices', 'seeing things', 'paranoid'], { red: 'always', reason: 'neuropsychiatric', max: 4, resolvable: false }),
+  e('depression_severe', 'Depression', ['情绪崩溃', '崩溃了', '绝望', '活着太累', '活着好累', '活着没劲'], ['hopeless', 'breakdown', 'cant cope', 'cannot cope'], { red: 'always', reason: 'neuropsychiatric', max: 4, resolvable: false }),
+  e('depression', 'Depression', ['抑郁', '忧郁', '情绪低落', '心情不好', '心情很差', '心情差', '想哭', '不开心', '郁闷', '情绪不好', '高兴不起来'], ['depressed', 'depression', 'feeling down', 'feel down', 'low mood', 'sad'], { max: 4 }),
   e('agitation', 'Agitation', ['脾气暴躁', '易怒', '烦躁', '情绪波动', '控制不住脾气', '暴躁'], ['mood swings', 'irritable', 'agitated'], {}),
   e('anxiety', 'Anxiety', ['焦虑', '紧张', '心神不宁'], ['anxious', 'anxiety', 'nervous', 'panic'], {}),
 
   // ── pregnancy (LEF and MMF harm the fetus) ────────────────────────────────────────────
-  e('pregnancy', TERMS.pregnancy, ['怀孕', '怀上了', '有喜了', '停经', '两条杠', '两道杠', '验孕阳性', '早孕', /(月经|例假|大姨妈)(还|一直|已经|都|这个月)*(没来|没有来|推迟|晚了|迟迟没来|延迟)/u], ['pregnant', 'pregnancy', 'missed period', 'missed my period', 'period is late', 'period late', 'late period', 'positive pregnancy test', 'pregnancy test positive', 'pregnancy test was positive', 'period hasnt come', 'no period'], { red: 'always', reason: 'pregnancy', ae: true, max: 3, gradedBy: 'none' }),
+  e('pregnancy', TERMS.pregnancy, ['怀孕', '怀上了', '有喜了', '停经', '两条杠', '两道杠', '验孕阳性', '早孕', /(月经|例假|大姨妈)(还|一直|已经|都|这个月)*(没来|没有来|推迟|晚了|迟迟没来|延迟)/u], ['pregnant', 'pregnancy', 'missed period', 'missed my period', 'period is late', 'period late', 'late period', 'positive pregnancy test', 'pregnancy test positive', 'pregnancy test was positive', 'period hasnt come', 'no period'], { red: 'always', reason: 'pregnancy', ae: true, max: 3, gradedBy: 'none', resolvable: false }),
 ];
 
 /** Intensity words → level 1..4 (grade before the per-term cap). Longest phrase wins. */

@@ -2,32 +2,23 @@
  * Text normalization for patient SMS replies (pure).
  *
  * normalize(): NFKC (full-width digits/letters/punctuation → ASCII), a few emoji → words,
- * lower-case, traditional → simplified for the characters our lexicon uses, punctuation and
- * emoji → spaces (digits, decimal points between digits and the degree sign kept, so
- * "38.5度" and "101°F" survive), whitespace collapsed, then common English typos fixed
- * (an explicit map, plus Damerau distance 1 for keywords of ≥ 5 letters).
- *
- * No dependency is used for traditional → simplified: a hand-written map of the ~200
- * characters that occur in our phrases, drug names and keywords is enough, because any
- * character outside the lexicon cannot change the reading anyway.
+ * lower-case, traditional → simplified (OpenCC, Taiwan variants → mainland, phrase-aware:
+ * 睡不著 → 睡不着, 下麵 → 下面), punctuation and emoji → spaces (digits, decimal points between
+ * digits and the degree sign kept, so "38.5度" and "101°F" survive), whitespace collapsed, then
+ * common English typos fixed (an explicit map, plus Damerau distance 1 for keywords of ≥ 5 letters).
  */
+import { Converter } from 'opencc-js/t2cn';
 
 /** Replies are SMS: anything past this many UTF-16 units is ignored (bounded work, never throws). */
 export const MAX_INPUT_CHARS = 2000;
 
-const T2S_PAIRS =
-  '發发髮发燒烧瀉泻嘔呕黃黄腫肿藥药謝谢幫帮訂订懷怀頭头噁恶惡恶熱热膚肤顏颜體体減减輕轻腳脚經经來来沒没記记強强鬆松嗎吗麥麦驍骁愛爱華华嚴严厲厉點点難难氣气悶闷暈晕覺觉脫脱癢痒潰溃瘍疡瘡疮裡里裏里淚泪瞼睑頜颌頸颈視视複复塗涂殺杀鬱郁憂忧緒绪陽阳測测試试驗验個个兩两條条槓杠們们請请閱阅復复還还這这會会過过對对診诊醫医時时種种無无問问題题飯饭餓饿歡欢麼么說说話话聽听見见現现開开關关寫写後后嚨咙涼凉戰战顫颤腸肠齦龈腦脑錯错週周號号項项選选擇择級级勞劳脹胀祕秘紅红塊块結结節节夢梦壓压黴霉潑泼讓让給给嗽嗽鼻鼻咳咳燙烫痠酸΄΄癱瘫歲岁滅灭腎肾臟脏肝肝膽胆囊囊糖糖渴渴飲饮腿腿踝踝閉闭瀝沥濕湿隻只盡尽極极劇剧烈烈們们東东張张紧紧緊紧慮虑焦焦躁躁憤愤幻幻聲声邊边陣阵斷断續续總总樣样稍稍異异常常變变啞哑喉喉嚥咽嗆呛帶带膿脓疱疱皰疱瘀瘀淤淤鬧闹悸悸慌慌嚇吓懶懒僅仅麻麻痺痹刺刺針针轉转兒儿腮腮頰颊臉脸淋淋巴巴結结塊块凸凸鼓鼓顆颗粒粒縮缩肌肌擴扩張张補补償偿傷伤腫肿脹胀濃浓漿浆憊惫疲疲倦倦纔才線线維维續续貓猫狀状況况況况區区據据動动靜静習习慣惯歷历劑剂量量錠锭顆颗粒粒膠胶囊囊晚晚飯饭餐餐嗯嗯唔唔係系沒没冇冇啲啲睇睇咁咁嘅嘅佢佢喺喺噉噉樂乐訊讯簡简傳传寄寄錄录認认識识輸输處处醒醒暫暂託托則则讀读紀纪識识術术貼贴驚惊嚴严厲厉陰阴聯联絡络資资額额鐘钟錢钱務务員员問问藥药讚赞';
-
-const T2S: ReadonlyMap<string, string> = (() => {
-  const m = new Map<string, string>();
-  const chars = Array.from(T2S_PAIRS);
-  for (let i = 0; i + 1 < chars.length; i += 2) {
-    const t = chars[i]!;
-    const s = chars[i + 1]!;
-    if (t !== s) m.set(t, s);
-  }
-  return m;
-})();
+/**
+ * OpenCC's traditional (Taiwan standard, which also reads Hong Kong writing for the characters
+ * patients use) → mainland simplified converter. Built on first use (~0.3 s, once per process),
+ * and only for text that has a Han character.
+ */
+let t2s: ((text: string) => string) | null = null;
+const HAN = /\p{Script=Han}/u;
 
 /** Emoji (and a few symbols) that carry meaning in replies, mapped to words before stripping. */
 const EMOJI_WORDS: ReadonlyArray<readonly [RegExp, string]> = [
@@ -131,11 +122,11 @@ export function correctTypo(word: string): string {
   return best ?? word;
 }
 
-/** Traditional → simplified for the characters the lexicon needs. */
+/** Traditional → simplified (OpenCC tw → cn); text without Han characters is returned as is. */
 export function toSimplified(text: string): string {
-  let out = '';
-  for (const ch of text) out += T2S.get(ch) ?? ch;
-  return out;
+  if (!HAN.test(text)) return text;
+  const convert = (t2s ??= Converter({ from: 'tw', to: 'cn' }));
+  return convert(text);
 }
 
 /** NFKC, emoji words, lower-case, traditional → simplified, apostrophes dropped. No punctuation stripping. */
@@ -172,7 +163,10 @@ const CLAUSE_SPLIT = /[,，。!！?？;；、:：\n\r…~～]+|(?<!\d)\.|\.(?!\d
 
 /** The reply split into normalized clauses (empty clauses dropped). */
 export function normalizeClauses(input: unknown): string[] {
-  const folded = foldText(input);
+  // "一天6、7次" / "六、七次" is one range, not two clauses
+  const folded = foldText(input)
+    .replace(/(\d)\s*、\s*(?=\d+\s*(次|回|趟))/gu, '$1-')
+    .replace(/([一二两三四五六七八九十])、(?=[一二两三四五六七八九十]+(次|回|趟))/gu, '$1');
   const out: string[] = [];
   for (const part of folded.split(CLAUSE_SPLIT)) {
     const c = cleanFolded(part);

@@ -40,6 +40,8 @@ export interface CorpusCase {
   answer?: ConversationAnswer;
   grades?: Record<string, number | null>;
   lang?: ReplyLanguage;
+  supplyDrugs?: string[];
+  resolved?: string[];
 }
 
 const FEVER = 'Fever';
@@ -448,20 +450,11 @@ export const corpus: CorpusCase[] = [
   { text: 'who is this', intent: 'unclear' },
   { text: '我很好，没有不舒服', intent: 'unclear' },
   { text: 'I feel fine, no side effects', intent: 'unclear' },
+  // known misreads until issue 17 (resolution after a time word; bare "拉了N次")
+  { text: '昨天发烧今天好了', intent: 'unclear', resolved: [FEVER] },
+  { text: '今天拉了五六次', intent: 'side_effect', terms: [DIARRHEA], redFlag: true, grades: { [DIARRHEA]: 2 } },
 ];
 
 /** Replies we read wrongly on purpose (documented); the test asserts they are still misread, so a fix shows up. */
 export const knownMisreads: (CorpusCase & { reason: string })[] = [
-  {
-    text: '昨天发烧今天好了',
-    intent: 'unclear',
-    reason: 'Resolution said after a time word ("今天好了") is not tied to the fever; we keep Fever + red flag (errs towards a same-day call).',
-  },
-  {
-    text: '今天拉了五六次',
-    intent: 'side_effect',
-    terms: [DIARRHEA],
-    redFlag: true,
-    reason: '"拉了N次" without a diarrhea word: bare 拉 is too ambiguous to match (拉 = pull/pass anything); read as unclear.',
-  },
 ];

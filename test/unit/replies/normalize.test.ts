@@ -30,6 +30,12 @@ describe('normalize', () => {
     expect(toSimplified('頭髮')).toBe('头发');
     expect(toSimplified('噁心')).toBe('恶心');
     expect(toSimplified('沒吃強的松')).toBe('没吃强的松');
+    // OpenCC (phrase-aware, Taiwan variants): characters the old hand-written map did not have
+    expect(toSimplified('最近睡不著')).toBe('最近睡不着');
+    expect(toSimplified('下巴下麵腫起來了')).toBe('下巴下面肿起来了');
+    expect(toSimplified('起了蕁麻疹，心情很憂鬱')).toBe('起了荨麻疹，心情很忧郁');
+    expect(toSimplified('口乾舌燥，腰痠背痛')).toBe('口干舌燥，腰酸背痛');
+    expect(toSimplified('plain English 123')).toBe('plain English 123');
     expect(normalize('退訂')).toBe('退订');
   });
 

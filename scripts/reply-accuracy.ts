@@ -1,0 +1,26 @@
+/**
+ * Reply-interpreter accuracy per expected intent on both corpora (issue 17 part 2):
+ *   npm run replies:accuracy
+ * The original corpus (test/unit/replies/corpus.ts, its known misreads included) and the nurse
+ * corpus (test/unit/replies/corpus-nurse.ts, strict fields) and the held-out corpus
+ * (corpus-holdout.ts, written after the rules were tuned). A case counts as right only when
+ * every field it pins is read right.
+ */
+import { corpus, knownMisreads } from '../test/unit/replies/corpus.ts';
+import { holdoutCorpus } from '../test/unit/replies/corpus-holdout.ts';
+import { nurseCorpus } from '../test/unit/replies/corpus-nurse.ts';
+import { formatTally, mismatches, read, tallyByIntent } from '../test/unit/replies/evaluate.ts';
+
+const verbose = process.argv.includes('--verbose');
+console.log(formatTally(`original corpus (${corpus.length + knownMisreads.length} cases, known misreads included)`, tallyByIntent([...corpus, ...knownMisreads], false)));
+console.log('');
+console.log(formatTally(`nurse corpus (${nurseCorpus.length} cases, strict)`, tallyByIntent(nurseCorpus, true)));
+console.log('');
+console.log(formatTally(`held-out corpus (${holdoutCorpus.length} cases, strict, written after the rules)`, tallyByIntent(holdoutCorpus, true)));
+if (verbose) {
+  console.log('\nmisread in the nurse corpus:');
+  for (const c of nurseCorpus) {
+    const bad = mismatches(c, read(c), true);
+    if (bad.length > 0) console.log(`  ${JSON.stringify(c.text)}${c.ctx ? ` [${c.ctx}]` : ''}: ${bad.join('; ')}`);
+  }
+}

@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { writeEntryId, type ChainContent } from '#domain/audit/chain.ts';
+import type { AuditCarrier, AuditEntry, AuditTrail, NewAuditEntry, PendingAudit } from '#ports/audit.ts';
+import { isConditionalFailure, keys } from '../keys.ts';
+import { queryAll } from '../query.ts';
+import { AuditChainStore, entryFromItem } from './chain-store.ts';
+import { carrierKey } from './outbox.ts';
+
+let sequence = 0;
+
+function contentFrom(entry: NewAuditEntry, id: string): ChainContent {
+  return {
+    id,
+    at: entry.at,
+    actor: entry.actor,
+    action: entry.action,
+    entityType: entry.entityType,
+    entityId: entry.entityId,
+    before: entry.before ?? null,
+    after: entry.after ?? null,
+    ...(entry.reason !== undefined ? { reason: entry.reason } : {}),
+    kind: entry.kind ?? 'write',
+    ...(entry.ref !== undefined ? { ref: entry.ref } : {}),
+  };
+}
+
+/**
+ * The audit trail in the main table: per-entity hash chains (AUDIT#<type>#<id> / E#<seq>), the
+ * month index for exports, and the outbox (pending entries carried by the written records, listed
+ * in the sparse gsi4 until appended). Append-only: the only UpdateItem here clears a pending entry
+ * from a *carrier* record (patient, report …), never from an audit item.
+ */
+export class DynamoAuditLog implements AuditTrail {
+  private readonly chains: AuditChainStore;
+
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {
+    this.chains = new AuditChainStore(doc, tableName);
+  }
+
+  async append(input: NewAuditEntry): Promise<AuditEntry> {
+    if (input.id) return (await this.chains.appendOnce(contentFrom(input, input.id))) as AuditEntry;
+    // Entries of one instant keep their write order in the month index: a per-process sequence leads the random part.
+    return (await this.chains.append(contentFrom(input, `${String(++sequence).padStart(10, '0')}-${randomUUID()}`), null)) as AuditEntry;
+  }
+
+  async listForEntity(entityType: string, entityId: string): Promise<AuditEntry[]> {
+    return this.chains.list(entityType, entityId);
+  }
+
+  async listBetween(from: string, to: string): Promise<AuditEntry[]> {
+    const months: string[] = [];
+    const cursor = new Date(`${from.slice(0, 7)}-01T00:00:00Z`);
+    const end = new Date(to);
+    while (cursor <= end && months.length < 600) {
+      months.push(cursor.toISOString().slice(0, 7));
+      cursor.setUTCMonth(cursor.getUTCMonth() + 1);
+    }
+    const entries: AuditEntry[] = [];
+    for (const month of months) {
+      const items = await queryAll(this.doc, {
+        TableName: this.tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': `AUDIT#${month}`, ':from': from, ':to': to },
+      });
+      entries.push(...items.map(entryFromItem));
+    }
+    return entries.filter((e) => e.at >= from && e.at < to);
+  }
+
+  async prepare(entry: Omit<NewAuditEntry, 'ref'>, ref: { carrier: AuditCarrier; version: number }): Promise<PendingAudit> {
+    const head = await this.chains.head(entry.entityType, entry.entityId);
+    const id = entry.id ?? writeEntryId(ref.carrier, ref.version, entry.action);
+    return { ...contentFrom({ ...entry, ref }, id), ref, fromSeq: head?.seq ?? 0 } as PendingAudit;
+  }
+
+  async complete(pending: PendingAudit): Promise<void> {
+    const { fromSeq, ...rest } = pending;
+    await this.chains.append(contentFrom(rest, pending.id), fromSeq);
+    await this.clear(carrierKey(pending.ref.carrier), pending.id);
+  }
+
+  async settle(carrier: AuditCarrier): Promise<void> {
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: carrierKey(carrier), ConsistentRead: true }));
+    if (Item?.auditPending) await this.complete(Item.auditPending as PendingAudit);
+  }
+
+  async completeStale(olderThan: string, limit = 100): Promise<number> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'gsi4',
+        KeyConditionExpression: 'gsi4pk = :pk AND gsi4sk < :before',
+        ExpressionAttributeValues: { ':pk': keys.auditOutbox, ':before': olderThan },
+        Limit: limit,
+      }),
+    );
+    let completed = 0;
+    for (const item of out.Items ?? []) {
+      // The index lags: read the record itself and complete what it still carries.
+      const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: item.pk, sk: item.sk }, ConsistentRead: true }));
+      if (!Item?.auditPending) continue;
+      await this.complete(Item.auditPending as PendingAudit);
+      completed++;
+    }
+    return completed;
+  }
+
+  /** Takes the pending entry off its record, only if it is still that entry (a newer write may carry its own). */
+  private async clear(key: { pk: string; sk: string }, pendingId: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: 'REMOVE auditPending, gsi4pk, gsi4sk',
+          ConditionExpression: 'auditPending.id = :id',
+          ExpressionAttributeValues: { ':id': pendingId },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalFailure(error)) throw error;
+    }
+  }
+}

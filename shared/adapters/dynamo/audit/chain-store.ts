@@ -1,0 +1,136 @@
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { link, type ChainContent, type ChainedEntry, type ChainLink } from '#domain/audit/chain.ts';
+import type { AuditEntry } from '#ports/audit.ts';
+import { isConditionalFailure, keys, stripKeys } from '../keys.ts';
+import { queryAll } from '../query.ts';
+
+const ENTRY_FROM = (seq: number) => keys.auditEntry(Math.max(seq, 0));
+const ENTRY_END = 'E#~';
+/** Racing appenders retry on the new head; more losses than this in a row means something is wrong. */
+const MAX_RACES = 25;
+
+export function entryFromItem(item: Record<string, unknown>): AuditEntry {
+  const { entity: _e, ...rest } = stripKeys(item);
+  return rest as unknown as AuditEntry;
+}
+
+/**
+ * One entity's hash chain in its partition AUDIT#<type>#<id>: entries at E#<seq>, written only by
+ * conditional put (attribute_not_exists), so two writers that read the same head cannot both link
+ * to it: the loser reads the new head and links after it. Nothing here updates or deletes.
+ */
+export class AuditChainStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  /** The chain's last entry (strongly consistent), or null for an empty chain. */
+  async head(entityType: string, entityId: string): Promise<(ChainLink & { id: string }) | null> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': keys.audit(entityType, entityId), ':from': ENTRY_FROM(0), ':to': ENTRY_END },
+        ScanIndexForward: false,
+        Limit: 1,
+        ConsistentRead: true,
+      }),
+    );
+    const item = out.Items?.[0];
+    return item ? { seq: Number(item.seq), hash: String(item.hash), prevHash: String(item.prevHash), id: String(item.id) } : null;
+  }
+
+  /**
+   * Appends `content` to its entity's chain. With `fromSeq` (the head when the entry was first
+   * asked for), idempotent: if an entry with this id lies after it, that one is returned and
+   * nothing is written.
+   */
+  async append(content: ChainContent, fromSeq: number | null): Promise<ChainedEntry> {
+    let from = fromSeq;
+    for (let race = 0; race < MAX_RACES; race++) {
+      let head: (ChainLink & { id: string }) | null;
+      if (from === null) {
+        head = await this.head(content.entityType, content.entityId);
+      } else {
+        const after = await queryAll(this.doc, {
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: { ':pk': keys.audit(content.entityType, content.entityId), ':from': ENTRY_FROM(from), ':to': ENTRY_END },
+          ConsistentRead: true,
+        });
+        const mine = after.find((i) => i.id === content.id);
+        if (mine) return entryFromItem(mine) as ChainedEntry;
+        const last = after.at(-1);
+        head = last ? { seq: Number(last.seq), hash: String(last.hash), prevHash: String(last.prevHash), id: String(last.id) } : null;
+      }
+      const entry = link(head, content);
+      try {
+        await this.doc.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: {
+              pk: keys.audit(entry.entityType, entry.entityId),
+              sk: keys.auditEntry(entry.seq),
+              gsi1pk: keys.auditMonth(entry.at),
+              gsi1sk: `${entry.at}#${entry.id}`,
+              entity: 'audit',
+              ...entry,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return entry;
+      } catch (error) {
+        if (!isConditionalFailure(error)) throw error;
+        // Another writer linked to the same head first: read on from there (our id may be among theirs).
+        from = from === null ? null : (head?.seq ?? from);
+      }
+    }
+    throw new Error(`audit chain ${content.entityType}:${content.entityId}: lost ${MAX_RACES} appends in a row`);
+  }
+
+  /**
+   * An append with a caller-chosen id, once however often it is called: the first call leaves an
+   * immutable receipt (the entry as first asked for, and the head then); every call appends from
+   * that receipt, which finds the entry if an earlier call already appended it.
+   */
+  async appendOnce(content: ChainContent): Promise<ChainedEntry> {
+    const pk = keys.audit(content.entityType, content.entityId);
+    const receiptKey = { pk, sk: keys.auditReceipt(content.id) };
+    const head = await this.head(content.entityType, content.entityId);
+    let first = false;
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...receiptKey, entity: 'auditReceipt', fromSeq: head?.seq ?? 0, entry: content },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      first = true;
+    } catch (error) {
+      if (!isConditionalFailure(error)) throw error;
+    }
+    if (first) return this.append(content, head?.seq ?? 0);
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: receiptKey, ConsistentRead: true }));
+    if (!Item) throw new Error(`audit receipt ${content.id} vanished`);
+    return this.append(Item.entry as ChainContent, Number(Item.fromSeq));
+  }
+
+  /** Every entry of the chain, oldest first (entries from before the chain, keyed by time, come first). */
+  async list(entityType: string, entityId: string): Promise<AuditEntry[]> {
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.audit(entityType, entityId) },
+      ConsistentRead: true,
+    });
+    return items.filter((i) => i.entity === 'audit').map(entryFromItem);
+  }
+
+  /** The stored items of one chain with their key position (for the verifier: what the keys say, not what the items claim). */
+  async listStored(pk: string): Promise<Record<string, unknown>[]> {
+    return queryAll(this.doc, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ConsistentRead: true });
+  }
+}

@@ -1,0 +1,92 @@
+import type { Patient } from '#domain/patient.ts';
+import type { Interpretation } from '#domain/replies/interpretation.ts';
+import { optIn, optOut } from './commands.ts';
+import { interpret, resolveContext } from './context.ts';
+import { advance } from './conversations.ts';
+import { recordDoseAnswer, sameDayDoseAt } from './dose-answers.ts';
+import { render, renderConversation, sendReply } from './replies.ts';
+import { reportIdFor, type Run } from './run.ts';
+import { fileReport, raiseRedFlag, raiseRelapseSignal } from './triage.ts';
+
+/** A text from an enrolled patient: command, dose answer, conversation step, report and alerts, one reply at most. */
+export async function fromPatient(run: Run, patient: Patient): Promise<Interpretation> {
+  const { deps, message } = run;
+  const context = await resolveContext(run, patient);
+  let interpretation = interpret(message.body, context, deps.protocol);
+  const inTrial = patient.status === 'active' || patient.status === 'paused';
+
+  switch (interpretation.intent) {
+    case 'opt_out':
+      await optOut(run, patient, interpretation, context);
+      return interpretation;
+    case 'opt_in':
+      await optIn(run, patient, interpretation);
+      return interpretation;
+    case 'help':
+      await fileReport(run, { id: reportIdFor(message.inboundMessageId), patient, interpretation, source: 'sms' });
+      await sendReply(run, patient, { purpose: 'help', text: render(deps.protocol, patient.language, 'reply.help') });
+      return interpretation;
+    default:
+      break;
+  }
+
+  // A reply may reply only to what was asked: ordinary replies go to patients in the trial who did
+  // not opt out; the urgent-contact text goes to anyone who reports a red flag.
+  const mayReply = inTrial && !patient.smsOptOut;
+  let reply: { purpose: string; text: string; checkIn?: { id: string; dueAt: string } } | null = null;
+
+  // Dose answer on the check-in it answers. A reply that names the other dose time of the day
+  // ("早上的药吃了" after the evening reminder) answers that one, or none if it was not sent.
+  let doseRecorded = false;
+  let doseCheckIn = context.dose;
+  if (doseCheckIn && interpretation.doseAnswer && interpretation.answers === doseCheckIn.id && interpretation.doseSlot && doseCheckIn.slot && interpretation.doseSlot !== doseCheckIn.slot) {
+    doseCheckIn = await sameDayDoseAt(run, doseCheckIn, interpretation.doseSlot);
+    const { answers: _previous, ...rest } = interpretation;
+    interpretation = doseCheckIn ? { ...rest, answers: doseCheckIn.id } : rest;
+  }
+  if (doseCheckIn && interpretation.doseAnswer && interpretation.answers === doseCheckIn.id) {
+    await recordDoseAnswer(run, doseCheckIn, interpretation);
+    doseRecorded = true;
+    run.result.doseCheckInId = doseCheckIn.id;
+    if (interpretation.doseAnswer === 'missed' && mayReply) reply = { purpose: 'dose_missed', text: render(deps.protocol, patient.language, 'reply.dose_missed') };
+  }
+
+  // Weekly check-in conversation.
+  const feedsConversation =
+    context.conversation !== null &&
+    context.openQuestion !== null &&
+    context.openQuestion.kind !== 'dose' &&
+    (interpretation.answer !== undefined || ['side_effect', 'symptom', 'unclear'].includes(interpretation.intent));
+  let conversationReplied = false;
+  if (feedsConversation && context.conversation) {
+    const prompt = await advance(run, patient, context.conversation, context.openQuestion!, interpretation);
+    if (prompt && mayReply) {
+      reply = { purpose: 'conversation', text: renderConversation(deps.protocol, patient.language, prompt), checkIn: { id: context.conversation.state.checkInId, dueAt: context.conversation.checkInDueAt } };
+      conversationReplied = true;
+    }
+  }
+
+  // Report for review: everything but a plain dose confirmation or a plain conversation answer.
+  const plain = !interpretation.redFlag && !interpretation.relapseSignal && ((interpretation.intent === 'dose_taken' && doseRecorded) || interpretation.intent === 'answer');
+  let reportId: string | null = null;
+  if (!plain || !inTrial) {
+    const checkInId = interpretation.answers ?? (feedsConversation ? context.conversation?.state.checkInId : undefined);
+    const report = await fileReport(run, { id: reportIdFor(message.inboundMessageId), patient, interpretation, source: 'sms', ...(checkInId ? { answersCheckInId: checkInId } : {}) });
+    reportId = report.id;
+  }
+
+  if (interpretation.redFlag) {
+    await raiseRedFlag(run, patient, interpretation, reportId ?? reportIdFor(message.inboundMessageId));
+    // Inside a conversation the next question goes out and its closing text is the urgent one.
+    if (!conversationReplied) reply = { purpose: 'urgent', text: render(deps.protocol, patient.language, 'reply.urgent') };
+  } else if (interpretation.relapseSignal && reportId) {
+    await raiseRelapseSignal(run, patient, interpretation, reportId);
+  }
+
+  if (!reply && mayReply) {
+    if (interpretation.intent === 'side_effect' || interpretation.intent === 'symptom') reply = { purpose: 'thanks', text: render(deps.protocol, patient.language, 'checkin.thanks') };
+    else if (interpretation.intent === 'unclear') reply = { purpose: 'unclear', text: render(deps.protocol, patient.language, 'reply.unclear') };
+  }
+  if (reply) await sendReply(run, patient, reply);
+  return interpretation;
+}

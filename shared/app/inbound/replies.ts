@@ -1,0 +1,79 @@
+import type { Patient } from '#domain/patient.ts';
+import type { Language, Protocol, TemplateKey } from '#domain/protocol.ts';
+import type { TemplateReply } from '#domain/replies/conversation.ts';
+import { countSmsParts, withSignature } from '#domain/sms-parts.ts';
+import { renderTemplate } from '#domain/templates.ts';
+import type { OutboundMessage } from '#ports/messages.ts';
+import { SmsSendError } from '#ports/sms.ts';
+import { replyIdFor, type Run } from './run.ts';
+
+/** Replies to the sender: at most once per message and purpose, rendered from the protocol's templates. */
+
+/**
+ * Check-then-send with a deterministic id (inboundMessageId + purpose): a retry finds the
+ * recorded reply and sends nothing. The window: a crash after the provider accepted the SMS and
+ * before it was recorded sends it once more on the retry (at least once, never silently none —
+ * the urgent-contact text must not be lost). Concurrent deliveries cannot both get here: the
+ * processing lease lets one through.
+ */
+export async function sendReply(run: Run, patient: Patient | null, reply: { purpose: string; text: string; checkIn?: { id: string; dueAt: string } }): Promise<void> {
+  const { deps, message } = run;
+  const id = replyIdFor(message.inboundMessageId, reply.purpose);
+  if (await deps.messages.getOutbound(id)) {
+    run.result.replyIds.push(id);
+    return;
+  }
+  let providerMessageId: string;
+  try {
+    ({ messageId: providerMessageId } = await deps.sms.send({ to: message.from, body: reply.text }));
+  } catch (error) {
+    if (error instanceof SmsSendError && error.kind === 'permanent') {
+      run.result.replyFailures.push({ purpose: reply.purpose, reason: error.reason });
+      return;
+    }
+    throw error; // transient: the message is retried; everything before this is idempotent
+  }
+  const outbound: OutboundMessage = {
+    id,
+    providerMessageId,
+    to: message.from,
+    body: reply.text,
+    parts: countSmsParts(withSignature(reply.text, deps.smsSignature)).parts,
+    sentAt: deps.clock.now(),
+    patientId: patient?.id ?? null,
+    studyId: patient?.studyId ?? null,
+    purpose: reply.checkIn ? 'conversation' : 'reply',
+    inReplyTo: message.inboundMessageId,
+    ...(reply.checkIn ? { reminderId: reply.checkIn.id, reminderDueAt: reply.checkIn.dueAt } : {}),
+  };
+  await deps.messages.recordOutbound(outbound);
+  run.result.replyIds.push(id);
+}
+
+export function render(protocol: Protocol, language: Language, key: TemplateKey, params: Record<string, string> = {}): string {
+  return renderTemplate(protocol, language, key, { studyPhone: protocol.contacts.studyPhone, urgentPhone: protocol.contacts.urgentPhone, ...params });
+}
+
+/** Conversation templates the protocol may not define (re-asks, unreadable close) fall back to the base question. */
+const CONVERSATION_FALLBACK: Record<string, TemplateKey> = {
+  'checkin.screen': 'checkin.screen',
+  'checkin.screen_retry': 'checkin.screen',
+  'checkin.items_menu': 'checkin.items_menu',
+  'checkin.items_retry': 'checkin.items_menu',
+  'checkin.severity_question': 'checkin.severity_question',
+  'checkin.severity_retry': 'checkin.severity_question',
+  'checkin.thanks': 'checkin.thanks',
+  'checkin.thanks_urgent': 'checkin.thanks_urgent',
+  'checkin.closed_unreadable': 'checkin.thanks',
+};
+
+/** Renders a conversation step: the numbered menu and item labels come from the protocol, in the patient's language. */
+export function renderConversation(protocol: Protocol, language: Language, prompt: TemplateReply): string {
+  const items = protocol.checkIns.proItems;
+  const separator = language === 'zh-CN' ? ' ' : ', ';
+  const menu = items.map((p, i) => `${i + 1}${language === 'zh-CN' ? '' : ' '}${p.label[language]}`).join(separator);
+  const item = items.find((p) => p.key === prompt.params.key)?.label[language] ?? prompt.params.term ?? '';
+  const key = (prompt.templateKey in protocol.templates[language] ? prompt.templateKey : CONVERSATION_FALLBACK[prompt.templateKey]) as TemplateKey | undefined;
+  if (!key) throw new Error(`no template for conversation step "${prompt.templateKey}"`);
+  return render(protocol, language, key, { ...prompt.params, items: menu, item });
+}

@@ -1,0 +1,57 @@
+// Mutation testing (StrykerJS) of the pure domain and the use cases: `npm run mutation`.
+// How to run it and read it: docs/testing.md. Not part of `npm test` (it takes minutes to hours).
+//
+// Scope: STRYKER_SCOPE=domain | app | all (default all). Each scope keeps its own incremental
+// file, so running one scope never throws away the other's results.
+// CPU: concurrency 1 by default (the shared build machine has 2 cores); raise it with
+// `npm run mutation -- --concurrency 2` on a machine of your own.
+
+// Per scope: the files mutated, and the test files run against them. The pure domain is tested
+// without mocks by test/unit; the use cases also by test/integration (dynalite). Left out:
+// test/e2e (spawns the local stack, a browser), test/infra (CDK synth), test/faults and
+// test/fuzz (minutes each under instrumentation, and they kill nothing the others miss).
+const unit = ['test/unit/**/*.test.ts'];
+const integration = ['test/integration/**/*.test.ts'];
+const scopes = {
+  domain: { mutate: ['shared/domain/**/*.ts'], testFiles: unit },
+  app: { mutate: ['shared/app/**/*.ts'], testFiles: [...unit, ...integration] },
+  all: { mutate: ['shared/domain/**/*.ts', 'shared/app/**/*.ts'], testFiles: [...unit, ...integration] },
+};
+const scope = process.env.STRYKER_SCOPE ?? 'all';
+if (!(scope in scopes)) throw new Error(`STRYKER_SCOPE must be one of ${Object.keys(scopes).join(', ')}, got ${scope}`);
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  packageManager: 'npm',
+  testRunner: 'vitest',
+  vitest: {
+    configFile: 'vitest.config.ts',
+    // Per mutated file, run only the test files that import it (vitest related); then, per mutant,
+    // only the tests that covered it (coverageAnalysis perTest).
+    related: true,
+  },
+  coverageAnalysis: 'perTest',
+  testFiles: scopes[scope].testFiles,
+  mutate: scopes[scope].mutate,
+  checkers: ['typescript'],
+  tsconfigFile: 'tsconfig.json',
+  typescriptChecker: { prioritizePerformanceOverAccuracy: true },
+  concurrency: 1,
+  // A busy shared machine: be generous before calling a mutant a timeout.
+  timeoutMS: 20_000,
+  timeoutFactor: 2,
+  dryRunTimeoutMinutes: 30,
+  // Incremental: only mutants in changed code, or covered by changed tests, are run again. The
+  // file is git-ignored (reports/ in .gitignore): it is a cache of one machine's last run, large,
+  // rewritten on every run, and would conflict on every merge of parallel branches.
+  incremental: true,
+  incrementalFile: `reports/mutation/${scope}-incremental.json`,
+  reporters: ['clear-text', 'progress', 'html', 'json'],
+  htmlReporter: { fileName: `reports/mutation/${scope}.html` },
+  jsonReporter: { fileName: `reports/mutation/${scope}.json` },
+  clearTextReporter: { allowColor: false, reportTests: false, reportMutants: false, reportScoreTable: true },
+  thresholds: { high: 85, low: 75, break: null },
+  ignorePatterns: ['cdk.out', '.local-data', 'bench/results', 'reports', 'test-results', 'coverage'],
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: true,
+};
