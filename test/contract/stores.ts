@@ -13,7 +13,7 @@ import { DynamoVisitRepository } from '#adapters/dynamo/visit-repository.ts';
 import { memoryRepositories } from '#adapters/memory/index.ts';
 import type { AlertRepository } from '#ports/alerts.ts';
 import type { AllocationRepository } from '#ports/allocations.ts';
-import type { AuditLog } from '#ports/audit.ts';
+import type { AuditTrail } from '#ports/audit.ts';
 import type { ConversationRepository } from '#ports/conversations.ts';
 import type { DigestRepository } from '#ports/digests.ts';
 import type { MessageLog } from '#ports/messages.ts';
@@ -29,7 +29,7 @@ export interface Repositories {
   reports: ReportRepository;
   alerts: AlertRepository;
   messages: MessageLog;
-  audit: AuditLog;
+  audit: AuditTrail;
   visits: VisitRepository;
   allocations: AllocationRepository;
   conversations: ConversationRepository;

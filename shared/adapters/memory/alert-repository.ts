@@ -1,6 +1,8 @@
 import { isoWeekOfInstant } from '#domain/week.ts';
 import type { Alert, AlertKind, AlertRepository, AlertStatus, UnresolvedAlertRef } from '#ports/alerts.ts';
+import type { PendingAudit } from '#ports/audit.ts';
 import type { Page } from '#ports/patients.ts';
+import type { MemoryAuditCarriers } from './audit-log.ts';
 import { byKey, copy, page, sortedBy } from './support.ts';
 
 interface Ref extends UnresolvedAlertRef {
@@ -17,13 +19,17 @@ export class MemoryAlertRepository implements AlertRepository {
   private readonly alerts = new Map<string, { alert: Alert; week: string }>();
   private readonly refs = new Map<string, Map<string, Ref>>();
 
-  constructor(private readonly studyTimeZone: string) {}
+  constructor(
+    private readonly studyTimeZone: string,
+    private readonly carriers: MemoryAuditCarriers,
+  ) {}
 
-  async createIfAbsent(alert: Alert): Promise<{ created: boolean; alert: Alert }> {
+  async createIfAbsent(alert: Alert, audit?: PendingAudit): Promise<{ created: boolean; alert: Alert }> {
     if (alert.patientId) this.putPatientRef(alert, alert.patientId);
     const stored = this.alerts.get(alert.id);
     if (stored) return { created: false, alert: copy(stored.alert) };
     this.alerts.set(alert.id, { alert: copy(alert), week: isoWeekOfInstant(alert.createdAt, this.studyTimeZone) });
+    this.carriers.carry(audit);
     return { created: true, alert: copy(alert) };
   }
 
@@ -41,15 +47,15 @@ export class MemoryAlertRepository implements AlertRepository {
     return { items: result.items.map(copy), ...(result.nextCursor ? { nextCursor: result.nextCursor } : {}) };
   }
 
-  async acknowledge(id: string, by: string, note: string, now: string): Promise<Alert | null> {
-    return this.update(id, (a) => a.status === 'open', (a) => {
+  async acknowledge(id: string, by: string, note: string, now: string, audit?: PendingAudit): Promise<Alert | null> {
+    return this.update(audit, id, (a) => a.status === 'open', (a) => {
       const { escalateAt: _e, ...rest } = a;
       return { ...rest, status: 'acknowledged', acknowledgedAt: now, acknowledgedBy: by, ackNote: note, updatedAt: now, version: a.version + 1 };
     });
   }
 
   async revise(id: string, changes: Pick<Alert, 'title' | 'details'> & { resolvedReason?: string }, now: string): Promise<Alert | null> {
-    const revised = this.update(id, () => true, (a) => ({
+    const revised = this.update(undefined, id, () => true, (a) => ({
       ...a,
       title: changes.title,
       details: copy(changes.details),
@@ -64,8 +70,8 @@ export class MemoryAlertRepository implements AlertRepository {
     return revised;
   }
 
-  async markNotified(id: string, now: string): Promise<void> {
-    this.update(id, () => true, (a) => ({ ...a, notifiedAt: now }));
+  async markNotified(id: string, now: string, audit?: PendingAudit): Promise<void> {
+    this.update(audit, id, () => true, (a) => ({ ...a, notifiedAt: now }));
   }
 
   async listDueEscalations(now: string, limit = 100): Promise<Alert[]> {
@@ -79,7 +85,7 @@ export class MemoryAlertRepository implements AlertRepository {
   }
 
   async markEscalated(id: string, now: string, nextEscalateAt: string | null): Promise<boolean> {
-    const updated = this.update(id, (a) => a.status === 'open', (a) => {
+    const updated = this.update(undefined, id, (a) => a.status === 'open', (a) => {
       const { escalateAt: _e, ...rest } = a;
       return { ...rest, escalationCount: a.escalationCount + 1, updatedAt: now, version: a.version + 1, ...(nextEscalateAt ? { escalateAt: nextEscalateAt } : {}) };
     });
@@ -105,7 +111,7 @@ export class MemoryAlertRepository implements AlertRepository {
   }
 
   async cancelEscalation(id: string, now: string): Promise<boolean> {
-    const updated = this.update(id, (a) => a.status === 'open', (a) => {
+    const updated = this.update(undefined, id, (a) => a.status === 'open', (a) => {
       const { escalateAt: _e, ...rest } = a;
       return { ...rest, updatedAt: now, version: a.version + 1 };
     });
@@ -119,10 +125,11 @@ export class MemoryAlertRepository implements AlertRepository {
     return min;
   }
 
-  private update(id: string, condition: (alert: Alert) => boolean, change: (alert: Alert) => Alert): Alert | null {
+  private update(audit: PendingAudit | undefined, id: string, condition: (alert: Alert) => boolean, change: (alert: Alert) => Alert): Alert | null {
     const stored = this.alerts.get(id);
     if (!stored || !condition(stored.alert)) return null;
     stored.alert = change(stored.alert);
+    this.carriers.carry(audit);
     return copy(stored.alert);
   }
 

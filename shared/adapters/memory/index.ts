@@ -1,6 +1,6 @@
 import { MemoryAlertRepository } from './alert-repository.ts';
 import { MemoryAllocationRepository } from './allocation-repository.ts';
-import { MemoryAuditLog } from './audit-log.ts';
+import { MemoryAuditCarriers, MemoryAuditLog } from './audit-log.ts';
 import { MemoryConversationRepository } from './conversation-repository.ts';
 import { MemoryDigestRepository } from './digest-repository.ts';
 import { MemoryMessageLog } from './message-log.ts';
@@ -15,14 +15,15 @@ import { MemoryVisitRepository } from './visit-repository.ts';
  * cannot drift. Never used on AWS.
  */
 export function memoryRepositories(studyTimeZone: string) {
+  const carriers = new MemoryAuditCarriers();
   return {
-    patients: new MemoryPatientRepository(),
+    patients: new MemoryPatientRepository(carriers),
     reminders: new MemoryReminderRepository(studyTimeZone),
-    reports: new MemoryReportRepository(studyTimeZone),
-    alerts: new MemoryAlertRepository(studyTimeZone),
+    reports: new MemoryReportRepository(studyTimeZone, carriers),
+    alerts: new MemoryAlertRepository(studyTimeZone, carriers),
     messages: new MemoryMessageLog(studyTimeZone),
-    audit: new MemoryAuditLog(),
-    visits: new MemoryVisitRepository(),
+    audit: new MemoryAuditLog(carriers),
+    visits: new MemoryVisitRepository(carriers),
     allocations: new MemoryAllocationRepository(),
     conversations: new MemoryConversationRepository(),
     digests: new MemoryDigestRepository(),

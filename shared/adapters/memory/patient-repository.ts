@@ -1,5 +1,7 @@
 import { patientSchema, PATIENT_STATUSES, type Patient, type PatientStatus } from '#domain/patient.ts';
+import type { PendingAudit } from '#ports/audit.ts';
 import { ConflictError, StaleWriteError, type Page, type PatientRepository } from '#ports/patients.ts';
+import type { MemoryAuditCarriers } from './audit-log.ts';
 import { conditionalFailure, copy, page, sortedBy } from './support.ts';
 
 /** Patients in memory: unique phone and study ID (case-insensitive), optimistic versioning, lists by status in study-ID order. */
@@ -8,7 +10,9 @@ export class MemoryPatientRepository implements PatientRepository {
   private readonly phones = new Map<string, string>();
   private readonly studyIds = new Map<string, string>();
 
-  async create(patient: Patient): Promise<void> {
+  constructor(private readonly carriers: MemoryAuditCarriers) {}
+
+  async create(patient: Patient, audit?: PendingAudit): Promise<void> {
     const stored = patientSchema.parse(copy(patient));
     const phoneOwner = this.phones.get(stored.phone);
     if (phoneOwner !== undefined && phoneOwner !== stored.id) throw new ConflictError('phone', 'a patient with this phone number is already enrolled');
@@ -18,6 +22,7 @@ export class MemoryPatientRepository implements PatientRepository {
     this.phones.set(stored.phone, stored.id);
     this.studyIds.set(stored.studyId.toUpperCase(), stored.id);
     this.patients.set(stored.id, stored);
+    this.carriers.carry(audit);
   }
 
   async get(id: string): Promise<Patient | null> {
@@ -49,7 +54,7 @@ export class MemoryPatientRepository implements PatientRepository {
     return all.map(copy).sort((a, b) => a.studyId.localeCompare(b.studyId));
   }
 
-  async update(next: Patient, expectedVersion: number): Promise<Patient> {
+  async update(next: Patient, expectedVersion: number, audit?: PendingAudit): Promise<Patient> {
     const current = this.patients.get(next.id);
     if (!current || current.version !== expectedVersion) throw new StaleWriteError(`patient ${next.id} changed meanwhile`);
     if (current.phone !== next.phone) {
@@ -62,6 +67,7 @@ export class MemoryPatientRepository implements PatientRepository {
       this.phones.set(stored.phone, stored.id);
     }
     this.patients.set(stored.id, stored);
+    this.carriers.carry(audit);
     return copy(stored);
   }
 }

@@ -1,6 +1,8 @@
 import { isoWeekOfInstant } from '#domain/week.ts';
+import type { PendingAudit } from '#ports/audit.ts';
 import type { Page } from '#ports/patients.ts';
 import type { Report, ReportRepository } from '#ports/reports.ts';
+import type { MemoryAuditCarriers } from './audit-log.ts';
 import { byKey, copy, page, sortedBy } from './support.ts';
 
 /** Patient reports in memory: created once, the review queue oldest first, reviewed once, by week and by patient. */
@@ -8,7 +10,10 @@ export class MemoryReportRepository implements ReportRepository {
   private readonly reports = new Map<string, { report: Report; week: string }>();
   private readonly byPatient = new Map<string, string[]>();
 
-  constructor(private readonly studyTimeZone: string) {}
+  constructor(
+    private readonly studyTimeZone: string,
+    private readonly carriers: MemoryAuditCarriers,
+  ) {}
 
   async createIfAbsent(report: Report): Promise<{ created: boolean; report: Report }> {
     const stored = this.reports.get(report.id);
@@ -36,10 +41,11 @@ export class MemoryReportRepository implements ReportRepository {
     return { items: result.items.map(copy), ...(result.nextCursor ? { nextCursor: result.nextCursor } : {}) };
   }
 
-  async review(id: string, review: NonNullable<Report['review']>, now: string): Promise<Report | null> {
+  async review(id: string, review: NonNullable<Report['review']>, now: string, audit?: PendingAudit): Promise<Report | null> {
     const stored = this.reports.get(id);
     if (!stored || stored.report.status !== 'open') return null;
     stored.report = { ...stored.report, status: 'reviewed', review: copy(review), updatedAt: now, version: stored.report.version + 1 };
+    this.carriers.carry(audit);
     return copy(stored.report);
   }
 
