@@ -1,9 +1,8 @@
-import { isoWeekOfInstant } from '#domain/week.ts';
 import type { Alert, AlertKind, AlertRepository, AlertStatus, UnresolvedAlertRef } from '#ports/alerts.ts';
 import type { PendingAudit } from '#ports/audit.ts';
 import type { Page } from '#ports/patients.ts';
 import type { MemoryAuditCarriers } from './audit-log.ts';
-import { byKey, copy, page, sortedBy } from './support.ts';
+import { byKey, copy, page, sortedBy, WeekOf } from './support.ts';
 
 interface Ref extends UnresolvedAlertRef {
   kind: AlertKind;
@@ -16,19 +15,25 @@ interface Ref extends UnresolvedAlertRef {
  * of unresolved episodes, with the DynamoDB adapter's conditions.
  */
 export class MemoryAlertRepository implements AlertRepository {
+  private readonly weekOf: WeekOf;
   private readonly alerts = new Map<string, { alert: Alert; week: string }>();
   private readonly refs = new Map<string, Map<string, Ref>>();
+  /** Ids of open alerts with an escalation time (the escalation queue). */
+  private readonly escalating = new Set<string>();
 
   constructor(
     private readonly studyTimeZone: string,
     private readonly carriers: MemoryAuditCarriers,
-  ) {}
+  ) {
+    this.weekOf = new WeekOf(studyTimeZone);
+  }
 
   async createIfAbsent(alert: Alert, audit?: PendingAudit): Promise<{ created: boolean; alert: Alert }> {
     if (alert.patientId) this.putPatientRef(alert, alert.patientId);
     const stored = this.alerts.get(alert.id);
     if (stored) return { created: false, alert: copy(stored.alert) };
-    this.alerts.set(alert.id, { alert: copy(alert), week: isoWeekOfInstant(alert.createdAt, this.studyTimeZone) });
+    this.alerts.set(alert.id, { alert: copy(alert), week: this.weekOf.of(alert.createdAt) });
+    this.track(alert);
     this.carriers.carry(audit);
     return { created: true, alert: copy(alert) };
   }
@@ -77,7 +82,7 @@ export class MemoryAlertRepository implements AlertRepository {
   async listDueEscalations(now: string, limit = 100): Promise<Alert[]> {
     const max = `${now}#~`;
     return sortedBy(
-      [...this.alerts.values()].map((s) => s.alert).filter((a) => a.status === 'open' && a.escalateAt !== undefined && `${a.escalateAt}#${a.id}` <= max),
+      [...this.escalating].map((id) => this.alerts.get(id)!.alert).filter((a) => `${a.escalateAt}#${a.id}` <= max),
       (a) => `${a.escalateAt}#${a.id}`,
     )
       .slice(0, limit)
@@ -121,7 +126,10 @@ export class MemoryAlertRepository implements AlertRepository {
   /** The earliest escalation of an open alert (the local scheduler's probe). */
   earliestEscalation(): string | null {
     let min: string | null = null;
-    for (const { alert } of this.alerts.values()) if (alert.status === 'open' && alert.escalateAt !== undefined && (min === null || alert.escalateAt < min)) min = alert.escalateAt;
+    for (const id of this.escalating) {
+      const at = this.alerts.get(id)!.alert.escalateAt!;
+      if (min === null || at < min) min = at;
+    }
     return min;
   }
 
@@ -129,8 +137,14 @@ export class MemoryAlertRepository implements AlertRepository {
     const stored = this.alerts.get(id);
     if (!stored || !condition(stored.alert)) return null;
     stored.alert = change(stored.alert);
+    this.track(stored.alert);
     this.carriers.carry(audit);
     return copy(stored.alert);
+  }
+
+  private track(alert: Alert): void {
+    if (alert.status === 'open' && alert.escalateAt !== undefined) this.escalating.add(alert.id);
+    else this.escalating.delete(alert.id);
   }
 
   private putPatientRef(alert: Alert, patientId: string): void {

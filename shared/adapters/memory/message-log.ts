@@ -1,6 +1,5 @@
-import { isoWeekOfInstant } from '#domain/week.ts';
 import type { InboundMessage, MessageLog, OutboundMessage } from '#ports/messages.ts';
-import { byKey, copy } from './support.ts';
+import { byKey, copy, WeekOf } from './support.ts';
 
 type Listed = ({ direction: 'in' } & InboundMessage) | ({ direction: 'out' } & OutboundMessage);
 
@@ -11,6 +10,7 @@ type Listed = ({ direction: 'in' } & InboundMessage) | ({ direction: 'out' } & O
  * once-a-day claim for unknown senders.
  */
 export class MemoryMessageLog implements MessageLog {
+  private readonly weekOf: WeekOf;
   private readonly inbound = new Map<string, InboundMessage & { leaseOwner?: string; leaseUntil?: string }>();
   private readonly outbound = new Map<string, OutboundMessage>();
   private readonly providerIds = new Map<string, string>();
@@ -19,7 +19,9 @@ export class MemoryMessageLog implements MessageLog {
   private readonly weeks = new Map<string, { inbound: string[]; outbound: string[] }>();
   private readonly unknownReplies = new Set<string>();
 
-  constructor(private readonly studyTimeZone: string) {}
+  constructor(private readonly studyTimeZone: string) {
+    this.weekOf = new WeekOf(studyTimeZone);
+  }
 
   async storeInbound(message: InboundMessage): Promise<{ created: boolean; message: InboundMessage }> {
     const stored = this.inbound.get(message.inboundMessageId);
@@ -113,7 +115,7 @@ export class MemoryMessageLog implements MessageLog {
   }
 
   private week(instant: string) {
-    const isoWeek = isoWeekOfInstant(instant, this.studyTimeZone);
+    const isoWeek = this.weekOf.of(instant);
     let week = this.weeks.get(isoWeek);
     if (!week) this.weeks.set(isoWeek, (week = { inbound: [], outbound: [] }));
     return week;

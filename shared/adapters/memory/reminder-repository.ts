@@ -1,7 +1,6 @@
 import type { ScheduledItem } from '#domain/schedule.ts';
-import { isoWeekOfInstant } from '#domain/week.ts';
 import type { MaterializeResult, ReminderRepository, StoredReminder } from '#ports/schedule.ts';
-import { byKey, conditionalFailure, copy, frozen } from './support.ts';
+import { byKey, conditionalFailure, copy, frozen, WeekOf } from './support.ts';
 
 type Queue = 'due' | 'await';
 interface Row {
@@ -23,11 +22,14 @@ const bound = (until: string) => `${new Date(until).toISOString().replace(/\.\d{
  * conditional transitions that fail exactly where the conditional writes would.
  */
 export class MemoryReminderRepository implements ReminderRepository {
+  private readonly weekOf: WeekOf;
   private readonly byPatient = new Map<string, { keys: string[]; rows: Map<string, Row> }>();
   private readonly queues: Record<Queue, Set<Row>> = { due: new Set(), await: new Set() };
   private readonly weeks = new Map<string, Set<Row>>();
 
-  constructor(private readonly studyTimeZone: string) {}
+  constructor(private readonly studyTimeZone: string) {
+    this.weekOf = new WeekOf(studyTimeZone);
+  }
 
   async materialize(patientId: string, studyId: string, items: ScheduledItem[], window: { from: string; to: string }, now: string): Promise<MaterializeResult> {
     let created = 0;
@@ -193,7 +195,7 @@ export class MemoryReminderRepository implements ReminderRepository {
     const key = `${item.dueAt}#${item.id}`;
     const existing = partition.rows.get(key);
     item = frozen(item);
-    const row: Row = existing ?? { item, key, week: isoWeekOfInstant(item.dueAt, this.studyTimeZone), queue: null, queueKey: '' };
+    const row: Row = existing ?? { item, key, week: this.weekOf.of(item.dueAt), queue: null, queueKey: '' };
     row.item = item;
     if (!existing) {
       partition.rows.set(key, row);

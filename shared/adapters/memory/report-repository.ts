@@ -1,24 +1,26 @@
-import { isoWeekOfInstant } from '#domain/week.ts';
 import type { PendingAudit } from '#ports/audit.ts';
 import type { Page } from '#ports/patients.ts';
 import type { Report, ReportRepository } from '#ports/reports.ts';
 import type { MemoryAuditCarriers } from './audit-log.ts';
-import { byKey, copy, page, sortedBy } from './support.ts';
+import { byKey, copy, page, sortedBy, WeekOf } from './support.ts';
 
 /** Patient reports in memory: created once, the review queue oldest first, reviewed once, by week and by patient. */
 export class MemoryReportRepository implements ReportRepository {
+  private readonly weekOf: WeekOf;
   private readonly reports = new Map<string, { report: Report; week: string }>();
   private readonly byPatient = new Map<string, string[]>();
 
   constructor(
     private readonly studyTimeZone: string,
     private readonly carriers: MemoryAuditCarriers,
-  ) {}
+  ) {
+    this.weekOf = new WeekOf(studyTimeZone);
+  }
 
   async createIfAbsent(report: Report): Promise<{ created: boolean; report: Report }> {
     const stored = this.reports.get(report.id);
     if (stored) return { created: false, report: copy(stored.report) };
-    this.reports.set(report.id, { report: copy(report), week: isoWeekOfInstant(report.createdAt, this.studyTimeZone) });
+    this.reports.set(report.id, { report: copy(report), week: this.weekOf.of(report.createdAt) });
     if (report.patientId) {
       let ids = this.byPatient.get(report.patientId);
       if (!ids) this.byPatient.set(report.patientId, (ids = []));

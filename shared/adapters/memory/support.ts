@@ -1,3 +1,4 @@
+import { isoWeekBounds, isoWeekOfInstant } from '#domain/week.ts';
 /**
  * Helpers shared by the in-memory repositories (the simulation's fast store). They keep the
  * DynamoDB adapters' observable behaviour: every read returns a copy (a caller mutating what it
@@ -77,4 +78,25 @@ export function frozen<T>(value: T): T {
   if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
   for (const v of Object.values(value)) frozen(v);
   return Object.freeze(value);
+}
+
+/**
+ * ISO week of an instant in the study time zone, remembering the bounds of the weeks it has seen:
+ * writes arrive roughly in time order, so nearly every call is a range check instead of luxon's
+ * time-zone arithmetic (the answer is isoWeekOfInstant's).
+ */
+export class WeekOf {
+  private readonly known: { week: string; from: number; to: number }[] = [];
+
+  constructor(private readonly timeZone: string) {}
+
+  of(instant: string): string {
+    const t = Date.parse(instant);
+    for (const w of this.known) if (t >= w.from && t < w.to) return w.week;
+    const week = isoWeekOfInstant(instant, this.timeZone);
+    const bounds = isoWeekBounds(week, this.timeZone);
+    this.known.unshift({ week, from: Date.parse(bounds.from), to: Date.parse(bounds.to) });
+    if (this.known.length > 8) this.known.pop();
+    return week;
+  }
 }
