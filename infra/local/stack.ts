@@ -77,6 +77,8 @@ export interface LocalStack {
   scheduler: LocalScheduler;
   gateway: LocalSmsGateway;
   inbox: LocalAlertInbox;
+  /** DynamoDB requests so far (store=dynalite), by who made them (job, api, inbound, probe) and command; empty in memory. */
+  requestCounts: Record<string, Record<string, number>>;
   dataDir: string | null;
   tableName: string;
   repos: LocalRepositories;
@@ -155,6 +157,27 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const memory = options.store === 'memory' ? memoryRepositories(protocol.studyTimeZone) : null;
   const db = memory ? null : await startLocalDynamo(dataDir ? { path: join(dataDir, 'dynamo') } : {});
   if (db) await ensureTable(db.client, tableName);
+  // Who is talking to DynamoDB (the simulation's figures): a job, the API, inbound, or the scheduler's probes.
+  const requestCounts: Record<string, Record<string, number>> = {};
+  let caller = 'probe';
+  const as = async <T>(who: string, fn: () => Promise<T>): Promise<T> => {
+    const before = caller;
+    caller = who;
+    try {
+      return await fn();
+    } finally {
+      caller = before;
+    }
+  };
+  db?.client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const byCommand = (requestCounts[caller] ??= {});
+      const command = (context.commandName ?? 'unknown').replace(/Command$/, '');
+      byCommand[command] = (byCommand[command] ?? 0) + 1;
+      return next(args);
+    },
+    { step: 'initialize', name: 'localRequestCounter' },
+  );
   const clock = options.virtualClock ? virtualClock(options.virtualClock) : realClock();
   const gateway = new LocalSmsGateway(clock, dataDir);
   const inbox = new LocalAlertInbox(clock, dataDir);
@@ -313,6 +336,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     },
   );
 
+  for (const job of jobs) {
+    const run = job.run;
+    job.run = (now) => as(job.name, () => run(now));
+  }
   if (options.planAtStart !== false) await scheduler.runNow('plan-schedule');
   if (!clock.virtual) scheduler.startRealTime();
 
@@ -328,34 +355,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     dataDir,
     tableName,
     repos,
+    requestCounts,
     async callApi(method, path, body) {
-      const requestUrl = new URL(path, 'http://localhost');
-      const text = body === undefined ? '' : JSON.stringify(body);
-      const event = apiGatewayEvent({
-        method,
-        url: requestUrl,
-        headers: { host: 'localhost', authorization: `Bearer ${token}`, ...(text ? { 'content-type': 'application/json' } : {}) },
-        body: text,
-        sourceIp: '127.0.0.1',
-        now: new Date(Date.parse(clock.now())),
-      });
-      const result = await handlers.api!(event);
-      const r = typeof result === 'object' && result !== null && 'statusCode' in result ? result : { statusCode: 200, body: JSON.stringify(result), headers: {} };
-      const out = r.body ?? '';
-      let parsed: unknown = out;
-      try {
-        parsed = out ? JSON.parse(out) : null;
-      } catch {
-        /* CSV and other text stay text */
-      }
-      return { status: r.statusCode ?? 200, body: parsed, text: out, headers: Object.fromEntries(Object.entries(r.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)])) };
+      return as('coordinator-api', () => callApi(method, path, body));
     },
     async textIn(input) {
-      const payload = twoWayPayload(input, newInboundId);
-      const before = gateway.list().length;
-      await scheduler.exclusive(() => handlers.inbound!(snsEvent(payload, clock.now())));
-      await afterInbound(payload.inboundMessageId);
-      return { inboundMessageId: payload.inboundMessageId, replies: gateway.list().slice(before).filter((m) => m.to === payload.originationNumber) };
+      return as('inbound-sms', () => textIn(input));
     },
     async close() {
       await scheduler.stop();
@@ -366,6 +371,35 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       await db?.close();
     },
   };
+  async function callApi(method: string, path: string, body?: unknown): Promise<ApiAnswer> {
+    const requestUrl = new URL(path, 'http://localhost');
+    const text = body === undefined ? '' : JSON.stringify(body);
+    const event = apiGatewayEvent({
+      method,
+      url: requestUrl,
+      headers: { host: 'localhost', authorization: `Bearer ${token}`, ...(text ? { 'content-type': 'application/json' } : {}) },
+      body: text,
+      sourceIp: '127.0.0.1',
+      now: new Date(Date.parse(clock.now())),
+    });
+    const result = await handlers.api!(event);
+    const r = typeof result === 'object' && result !== null && 'statusCode' in result ? result : { statusCode: 200, body: JSON.stringify(result), headers: {} };
+    const out = r.body ?? '';
+    let parsed: unknown = out;
+    try {
+      parsed = out ? JSON.parse(out) : null;
+    } catch {
+      /* CSV and other text stay text */
+    }
+    return { status: r.statusCode ?? 200, body: parsed, text: out, headers: Object.fromEntries(Object.entries(r.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)])) };
+  }
+  async function textIn(input: LocalInbound): Promise<{ inboundMessageId: string; replies: OutboxEntry[] }> {
+    const payload = twoWayPayload(input, newInboundId);
+    const before = gateway.list().length;
+    await scheduler.exclusive(() => handlers.inbound!(snsEvent(payload, clock.now())));
+    await afterInbound(payload.inboundMessageId);
+    return { inboundMessageId: payload.inboundMessageId, replies: gateway.list().slice(before).filter((m) => m.to === payload.originationNumber) };
+  }
   return stack;
 }
 

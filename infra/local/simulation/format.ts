@@ -16,6 +16,7 @@ export function formatSummary(s: SimulationSummary): string {
     `Reports         ${s.reports.total} with side effects or symptoms, ${s.reports.redFlags} red flags`,
     `Adherence       confirmed taken: induction ${pct(s.adherence.induction)}, MMF ${pct(s.adherence.MMF)}, LEF ${pct(s.adherence.LEF)}; ${Object.entries(s.adherenceDetail).map(([g, d]) => `${g} reported missed ${d.reportedMissed}, no reply ${d.noReply} of ${d.total}`).join('; ')}`,
     `Relapse         ${Object.entries(s.relapse).sort(([a], [b]) => a.localeCompare(b)).map(([arm, r]) => `${arm} ${r.relapsed}/${r.patients} (${pct(r.rate)})`).join('; ')}`,
+    ...(s.dynamoRequests.total ? [`DynamoDB        ${s.dynamoRequests.total} requests: ${Object.entries(s.dynamoRequests.byCaller).sort(([, a], [, b]) => b - a).map(([k, n]) => `${k} ${n}`).join(', ')}`] : []),
     `Withdrawals ${s.withdrawals}, SMS opt-outs ${s.optOuts}; coordinator rounds ${s.coordinatorRounds}; failed scheduled runs ${s.failedJobs}; API errors ${s.apiErrors}`,
     '',
     `Final digest (${s.digestWeek ?? 'none'}):`,

@@ -73,6 +73,8 @@ export interface SimulationSummary {
   apiErrors: number;
   digestWeek: string | null;
   digestText: string | null;
+  /** DynamoDB requests (store=dynalite only; 0 in memory), by caller (scheduled job, api, inbound, probe). */
+  dynamoRequests: { total: number; byCaller: Record<string, number>; byCommand: Record<string, number> };
   wallSeconds: number;
   cpuSeconds: { user: number; system: number };
   series: { weeks: WeekRow[]; months: MonthRow[]; adherence: AdherencePoint[]; redFlags: { studyId: string; at: string; minutesToPush: number | null }[] };
@@ -285,6 +287,7 @@ export async function summarize(stack: LocalStack, run: SimulationRun, options: 
     apiErrors: run.apiErrors.length,
     digestWeek: latest?.week ?? null,
     digestText: latest?.text ?? null,
+    dynamoRequests: requestTotals(stack.requestCounts),
     wallSeconds: round(wallMs / 1000, 1),
     cpuSeconds: { user: round(cpu.user / 1e6, 1), system: round(cpu.system / 1e6, 1) },
     series: {
@@ -294,4 +297,18 @@ export async function summarize(stack: LocalStack, run: SimulationRun, options: 
       redFlags,
     },
   };
+}
+
+function requestTotals(counts: Record<string, Record<string, number>>): SimulationSummary['dynamoRequests'] {
+  const byCaller: Record<string, number> = {};
+  const byCommand: Record<string, number> = {};
+  let total = 0;
+  for (const [caller, commands] of Object.entries(counts)) {
+    for (const [command, n] of Object.entries(commands)) {
+      byCaller[caller] = (byCaller[caller] ?? 0) + n;
+      byCommand[command] = (byCommand[command] ?? 0) + n;
+      total += n;
+    }
+  }
+  return { total, byCaller, byCommand };
 }
