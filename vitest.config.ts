@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    testTimeout: 30_000,
+    // Under mutation testing (instrumented code on a shared CPU) slow tests get more time; Stryker has its own mutant timeout.
+    testTimeout: process.env.STRYKER_MUTATOR_WORKER === undefined ? 30_000 : 300_000,
     hookTimeout: 120_000,
     pool: 'forks',
     // Browser and end-to-end polls wait for real work (an inbound handler, a render) on a busy 2-core machine.

@@ -28,6 +28,7 @@ export const FAKE_ENV: Record<string, string> = {
   AUTH_MODE: 'cognito',
   COGNITO_USER_POOL_ID: 'cn-north-1_example',
   COGNITO_CLIENT_ID: 'exampleclientid',
+  EXPORT_BUCKET: 'trial-sms-bench-exports',
   AWS_REGION: 'cn-north-1',
   AWS_ACCESS_KEY_ID: 'bench',
   AWS_SECRET_ACCESS_KEY: 'bench',

@@ -3,12 +3,15 @@ import { fileURLToPath } from 'node:url';
 import { App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks } from 'cdk-nag';
 import { loadEnvironmentConfig, type LoadedConfig } from './config.ts';
+import { EdgeStack } from './stacks/edge-stack.ts';
 import { StatefulStack } from './stacks/stateful-stack.ts';
 import { StatelessStack, type StatelessStackProps } from './stacks/stateless-stack.ts';
 
 export interface TrialApp {
   readonly stateful: StatefulStack;
   readonly stateless: StatelessStack;
+  /** CloudFront + WAF in us-east-1, when the environment has `api.edge`. */
+  readonly edge?: EdgeStack;
 }
 
 /**
@@ -39,10 +42,20 @@ export function buildTrialApp(app: App, { name, config }: LoadedConfig, options:
     description: 'Trial SMS (NCT05789017): functions, schedules, API, alarms',
   });
   stateless.addStackDependency(stateful);
+  const edgeConfig = config.api.edge;
+  const edge = edgeConfig
+    ? new EdgeStack(app, `${prefix}-Edge`, {
+        env: { account: env.account, region: 'us-east-1' },
+        envName: name,
+        edge: edgeConfig,
+        description: 'Trial SMS (NCT05789017): CloudFront + WAF (rate limit per client IP) in front of the coordinator API',
+      })
+    : undefined;
+  edge?.addDependency(stateless);
   Tags.of(app).add('project', 'trial-sms');
   Tags.of(app).add('environment', name);
   if (options.nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new HIPAASecurityChecks(app));
-  return { stateful, stateless };
+  return { stateful, stateless, ...(edge ? { edge } : {}) };
 }
 
 function isMain(): boolean {

@@ -78,7 +78,29 @@ export const environmentConfigSchema = z
       featurePlan: z.enum(['PLUS', 'ESSENTIALS']).default('PLUS'),
     }),
     api: z
-      .object({ throttleRateLimit: z.number().int().min(1).default(20), throttleBurstLimit: z.number().int().min(1).default(40) })
+      .object({
+        throttleRateLimit: z.number().int().min(1).default(20),
+        throttleBurstLimit: z.number().int().min(1).default(40),
+        /**
+         * The front door with a per-client-IP rate limit (docs/security.md, "Rate limiting per
+         * client"): CloudFront with a WAF WebACL (in us-east-1) in front of the HTTP API, whose
+         * execute-api endpoint is then disabled. Needs a domain and two ACM certificates.
+         */
+        edge: z
+          .strictObject({
+            /** What coordinators open, e.g. trial.example.org (CloudFront alias). */
+            domainName: z.string().regex(/^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/, 'a DNS name such as trial.example.org'),
+            /** ACM certificate for domainName, in us-east-1 (CloudFront's region). */
+            certificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/.+$/, 'an ACM certificate ARN in us-east-1'),
+            /** The API's own custom domain CloudFront forwards to, e.g. api-origin.trial.example.org. */
+            originDomainName: z.string().regex(/^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/, 'a DNS name'),
+            /** ACM certificate for originDomainName, in the deployment region. */
+            originCertificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/.+$/, 'an ACM certificate ARN'),
+            /** Requests per client IP per 5 minutes before WAF blocks that IP (WAF's minimum is 10). */
+            ratePerFiveMinutes: z.number().int().min(10).max(2_000_000_000).default(300),
+          })
+          .optional(),
+      })
       .prefault({}),
     /** Reserved concurrency of the request-driven functions (the scheduled ones are fixed at 1). */
     concurrency: z

@@ -5,6 +5,7 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import httpRouterHandler, { type Route } from '@middy/http-router';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import type { z } from 'zod';
 import { DynamoAlertRepository } from '#adapters/dynamo/alert-repository.ts';
 import { DynamoAllocationRepository } from '#adapters/dynamo/allocation-repository.ts';
@@ -17,8 +18,9 @@ import { DynamoReminderRepository } from '#adapters/dynamo/reminder-repository.t
 import { DynamoReportRepository } from '#adapters/dynamo/report-repository.ts';
 import { DynamoVisitRepository } from '#adapters/dynamo/visit-repository.ts';
 import { createLogger, safeError } from '#adapters/observability.ts';
+import { S3ExportStore } from '#adapters/s3/s3-export-store.ts';
 import { InvalidInputError, StateConflictError } from '#app/coordinator/deps.ts';
-import { withoutIdentifiers } from '#app/coordinator/redact.ts';
+import { forMonitor } from '#app/coordinator/redact.ts';
 import { planPatient } from '#app/plan-schedule.ts';
 import { coordinatorApiEnvSchema, parseEnv } from '#config/env.ts';
 import { bundledProtocol } from '#config/protocol.ts';
@@ -62,16 +64,10 @@ function problem(status: number, title: string, extra: { detail?: string; errors
   };
 }
 
-function toResult(result: ApiResult, principal: Principal): Result {
-  if ('csv' in result) {
-    return {
-      statusCode: result.status,
-      headers: { ...BASE_HEADERS, 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${result.filename}"` },
-      body: result.csv,
-    };
-  }
-  // Phone numbers are for coordinators only: whatever a route returns, a monitor gets it without identifiers.
-  const json = principal.role === 'coordinator' ? result.json : withoutIdentifiers(result.json);
+function toResult(result: ApiResult, principal: Principal, route: AnyRoute): Result {
+  // Phone numbers and free text are for coordinators only: whatever a route returns, a monitor
+  // gets it without identifiers, with every free-text field redacted and loose numbers masked.
+  const json = principal.role === 'coordinator' ? result.json : forMonitor(result.json, { keep: route.monitorKeeps ?? [] });
   return { statusCode: result.status, headers: { ...BASE_HEADERS, 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(json) };
 }
 
@@ -117,7 +113,7 @@ function routeHandler(route: AnyRoute, deps: ApiDeps) {
       requestId: requestIdOf(event, context),
       deps,
     } as Parameters<AnyRoute['handle']>[0]);
-    return toResult(result, principal);
+    return toResult(result, principal, route);
   };
 }
 
@@ -221,6 +217,7 @@ export function depsFromEnv(env: Record<string, string | undefined> = process.en
     if (!config.LOCAL_API_TOKEN) throw new Error('Invalid function configuration: AUTH_MODE=local-token needs LOCAL_API_TOKEN');
     auth = localTokenVerifier({ coordinatorToken: config.LOCAL_API_TOKEN, monitorToken: config.LOCAL_MONITOR_TOKEN });
   }
+  if (!config.EXPORT_BUCKET) throw new Error('Invalid function configuration: EXPORT_BUCKET is required on AWS (exports are written there)');
   const protocol = bundledProtocol();
   const doc = documentClient(new DynamoDBClient({}));
   const table = config.TABLE_NAME;
@@ -237,6 +234,7 @@ export function depsFromEnv(env: Record<string, string | undefined> = process.en
     visits: new DynamoVisitRepository(doc, table),
     allocations: new DynamoAllocationRepository(doc, table),
     digests: new DynamoDigestRepository(doc, table),
+    exports: new S3ExportStore(new S3Client({}), config.EXPORT_BUCKET, config.EXPORT_KMS_KEY_ID),
     protocol,
     planner: { planPatient: (patient, now) => planPatient({ reminders, protocol }, patient, now) },
     clock: systemClock,

@@ -4,7 +4,8 @@ import { decodeCursor } from '#adapters/dynamo/keys.ts';
 import { EXPORT_DATASETS } from '#app/coordinator/exports.ts';
 import { doseTimesSchema, e164Schema, patientSchema, PATIENT_STATUSES, studyIdSchema } from '#domain/patient.ts';
 import { armSchema, languageSchema, localDateSchema, timeZoneSchema } from '#domain/protocol.ts';
-import { ALERT_KINDS } from '#ports/alerts.ts';
+import { checkMobileNumber } from '#domain/phone.ts';
+import { ACK_OUTCOMES, ALERT_KINDS, ALERT_STATUSES } from '#ports/alerts.ts';
 import { REVIEW_OUTCOMES } from '#ports/reports.ts';
 import { VISIT_RESPONSES } from '#ports/visits.ts';
 
@@ -61,12 +62,22 @@ export const auditQuery = z.strictObject({
 });
 
 // ---- request bodies --------------------------------------------------------------------------
-/** A phone as people type it ("+86 138-0013-8000", "+86 (138) 0013 8000"): separators dropped, then strict E.164. */
+/**
+ * A phone as people type it ("+86 138-0013-8000", "+86 (138) 0013 8000"): a valid mobile number of
+ * its country (libphonenumber-js, max metadata; US/Canada FIXED_LINE_OR_MOBILE accepted), stored
+ * in E.164. Anything else is a 400 naming the field: "+86 10 6915 6114 is a landline: …".
+ */
 const phoneInput = z
   .string()
-  .transform((text) => text.replace(/[\s\-().\u00a0]/gu, ''))
+  .max(40)
+  .transform((text, ctx) => {
+    const checked = checkMobileNumber(text);
+    if (checked.ok) return checked.e164;
+    ctx.addIssue({ code: 'custom', message: checked.message });
+    return z.NEVER;
+  })
   .pipe(e164Schema)
-  .meta({ description: 'E.164, e.g. +8613800138000; spaces, dashes and parentheses are ignored.' });
+  .meta({ description: 'A mobile number with its country code, e.g. +86 138 0013 8000 (spaces, dashes and parentheses are ignored); stored in E.164. Landlines, toll-free and VoIP numbers are refused.' });
 
 const regimen = {
   prednisoneStartMg: z.number().positive().optional(),
@@ -149,7 +160,16 @@ export const reviewBody = z
   })
   .meta({ id: 'ReviewReport' });
 
-export const acknowledgeBody = z.strictObject({ note: z.string().trim().min(1, 'must not be empty').max(2000) }).meta({ id: 'AcknowledgeAlert' });
+export const acknowledgeBody = z
+  .strictObject({
+    note: z.string().trim().min(1, 'must not be empty').max(2000),
+    outcome: z.enum(ACK_OUTCOMES).optional().meta({ description: 'What was done: called / no_answer / visit_scheduled / no_action_needed.' }),
+  })
+  .meta({ id: 'AcknowledgeAlert' });
+export const snoozeBody = z
+  .strictObject({ until: localDateSchema.nullable().meta({ description: 'Study-local date the item returns on (after today); null brings it back now.' }) })
+  .meta({ id: 'SnoozeAlert' });
+export const worklistQuery = z.strictObject({ includeSnoozed: booleanText.optional() });
 
 // ---- responses -------------------------------------------------------------------------------
 export const problemSchema = z
@@ -183,7 +203,10 @@ export const alertResponse = z
     id: z.string(),
     kind: z.enum(ALERT_KINDS),
     urgent: z.boolean(),
-    status: z.enum(['open', 'acknowledged']),
+    status: z.enum(ALERT_STATUSES),
+    ackOutcome: z.enum(ACK_OUTCOMES).optional(),
+    itemId: z.string().optional(),
+    snoozedUntil: z.string().optional(),
     patientId: z.string().nullable(),
     studyId: z.string().nullable(),
     title: z.string(),
@@ -204,8 +227,29 @@ export const auditEntryResponse = z
     before: z.unknown(),
     after: z.unknown(),
     reason: z.string().optional(),
+    kind: z.enum(['write', 'read', 'anchor']).optional().meta({ description: 'write (a change), read (who viewed patient data), anchor (the daily chain anchor).' }),
+    seq: z.number().int().optional().meta({ description: "Position in the entity's hash chain." }),
+    prevHash: z.string().optional(),
+    hash: z.string().optional().meta({ description: 'SHA-256 of the previous hash and this entry (docs/security.md).' }),
   })
   .meta({ id: 'AuditEntry' });
+export const auditVerificationResponse = z
+  .object({
+    chains: z.number().int(),
+    entries: z.number().int(),
+    anchors: z.number().int(),
+    anchoredHeads: z.number().int(),
+    breaks: z.array(
+      z.object({
+        entity: z.string(),
+        seq: z.number().int(),
+        entryId: z.string().nullable(),
+        problem: z.enum(['edited', 'removed', 'reordered', 'forked', 'truncated', 'misplaced']),
+        detail: z.string(),
+      }),
+    ),
+  })
+  .meta({ id: 'AuditVerification' });
 const visitRecordResponse = z
   .object({
     visitKey: z.string(),
@@ -266,6 +310,35 @@ export const pageOf = <T extends z.ZodType>(item: T, id: string) => z.object({ i
 export const patientList = pageOf(patientResponse, 'PatientPage');
 export const reportPage = pageOf(reportResponse, 'ReportPage');
 export const alertPage = pageOf(alertResponse, 'AlertPage');
+export const worklistResponse = z
+  .object({
+    items: z.array(
+      z.looseObject({
+        id: z.string(),
+        urgent: z.boolean(),
+        kind: z.enum(ALERT_KINDS),
+        kinds: z.array(z.enum(ALERT_KINDS)),
+        studyId: z.string().nullable(),
+        patientId: z.string().nullable(),
+        since: z.string(),
+        latestAt: z.string(),
+        events: z.array(z.looseObject({ alertId: z.string(), kind: z.enum(ALERT_KINDS), title: z.string(), at: z.string() })),
+        workingDaysOpen: z.number(),
+        overdue: z.boolean(),
+        lastReplyAt: z.string().nullable(),
+      }),
+    ),
+  })
+  .meta({ id: 'Worklist' });
 export const digestPage = pageOf(digestResponse, 'DigestPage');
 export const auditList = z.object({ items: z.array(auditEntryResponse) }).meta({ id: 'AuditList' });
-export const csvResponse = z.string().meta({ description: 'RFC 4180 CSV, header row first.' });
+export const exportLink = z
+  .object({
+    dataset: z.enum(EXPORT_DATASETS),
+    filename: z.string(),
+    url: z.url().meta({ description: 'Downloads the RFC 4180 CSV (header row first) without any other credential, until expiresAt. On AWS a presigned S3 GET.' }),
+    expiresAt: z.iso.datetime(),
+    rows: z.number().int().min(0).meta({ description: 'Data rows (the header not counted).' }),
+    bytes: z.number().int().min(0),
+  })
+  .meta({ id: 'ExportLink' });

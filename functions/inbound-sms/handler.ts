@@ -63,6 +63,8 @@ export interface InboundHandlerOptions {
   metrics?: Pick<ReturnType<typeof createMetrics>, 'addMetric' | 'publishStoredMetrics'>;
 }
 
+const LEASE_MARGIN_SECONDS = 5;
+
 export function createInboundHandler(deps: InboundSmsDeps, options: InboundHandlerOptions = {}) {
   const logger = options.logger ?? createLogger('inbound-sms');
   const metrics = options.metrics ?? createMetrics('inbound-sms');
@@ -75,6 +77,10 @@ export function createInboundHandler(deps: InboundSmsDeps, options: InboundHandl
     const records = parsed.data.Records;
     // Each invocation its own lease owner: two invocations must never share one (no context locally).
     const invocationId = context?.awsRequestId ?? randomUUID();
+    // The lease lasts as long as this invocation can (plus a margin), so Lambda's retry a minute
+    // after a timeout finds it free; a failure releases it at once.
+    const remainingMs = typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : 0;
+    const leaseSeconds = remainingMs > 0 ? Math.ceil(remainingMs / 1000) + LEASE_MARGIN_SECONDS : undefined;
     const settled = await Promise.allSettled(
       records.map(async (raw, index): Promise<InboundResult> => {
         const record = parseInboundRecord(raw);
@@ -82,7 +88,7 @@ export function createInboundHandler(deps: InboundSmsDeps, options: InboundHandl
           logger.error('malformed inbound SMS record', { snsMessageId: record.snsMessageId, issues: record.issues });
           throw new MalformedRecordError();
         }
-        const result = await handleInboundSms(deps, record.record, { workerId: `${invocationId}#${index}` });
+        const result = await handleInboundSms(deps, record.record, { workerId: `${invocationId}#${index}`, ...(leaseSeconds ? { leaseSeconds } : {}) });
         if (result.status === 'busy') {
           logger.warn('inbound message in progress elsewhere; retry', { snsMessageId: record.record.snsMessageId, inboundMessageId: result.inboundMessageId });
           throw new BusyRecordError();
@@ -97,6 +103,8 @@ export function createInboundHandler(deps: InboundSmsDeps, options: InboundHandl
           reports: result.reportIds.length,
           alerts: result.alertIds.length,
           replies: result.replyIds.length,
+          withheldReplies: result.withheldReplies.map((w) => `${w.purpose}:${w.reason}`),
+          ...(result.lateMinutes !== undefined ? { lateMinutes: result.lateMinutes } : {}),
         });
         for (const failure of result.replyFailures) logger.warn('reply not sent', { inboundMessageId: result.inboundMessageId, purpose: failure.purpose, reason: failure.reason });
         return result;

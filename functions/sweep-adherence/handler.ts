@@ -1,4 +1,5 @@
 import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -10,7 +11,10 @@ import { DynamoReminderRepository } from '#adapters/dynamo/reminder-repository.t
 import { DynamoReportRepository } from '#adapters/dynamo/report-repository.ts';
 import { createLogger, createMetrics, MetricUnit, safeError } from '#adapters/observability.ts';
 import { SnsAlertPublisher } from '#adapters/sns/sns-alert-publisher.ts';
-import { expireConversations } from '#app/inbound/index.ts';
+import { DynamoMessageLog } from '#adapters/dynamo/message-log.ts';
+import { SnsSmsSender } from '#adapters/sns/sns-sms-sender.ts';
+import { maintainAuditTrail } from '#app/audit/maintain-audit-trail.ts';
+import { expireConversations, retryUnprocessedInbound, type RetryUnprocessedResult } from '#app/inbound/index.ts';
 import { sweepAdherence, type SweepDeps, type SweepResult } from '#app/sweep-adherence.ts';
 import { parseEnv, sweepAdherenceEnvSchema } from '#config/env.ts';
 import { bundledProtocol } from '#config/protocol.ts';
@@ -18,8 +22,10 @@ import { systemClock, type Clock } from '#ports/clock.ts';
 
 export interface SweepHandlerDeps extends SweepDeps {
   clock: Clock;
-  /** Closes check-in conversations whose step timed out (inbound-sms owns them and files the partial answers). */
-  expireConversations?: (now: string) => Promise<{ expired: number; reports: number }>;
+  /** Closes check-in conversations whose step timed out (inbound-sms owns them and files the partial answers). Required: a sweep that forgets it leaves conversations open for ever. */
+  expireConversations: (now: string) => Promise<{ expired: number; reports: number }>;
+  /** Processes inbound texts no delivery finished (shared/app/inbound/retry-unprocessed.ts). */
+  retryInbound?: (now: string, remainingMs: () => number) => Promise<RetryUnprocessedResult>;
 }
 
 const logger = createLogger('sweep-adherence');
@@ -27,12 +33,21 @@ const metrics = createMetrics('sweep-adherence');
 
 /** The sweep as a Lambda handler; the local stack and tests pass their own repositories and clock. */
 export function createSweepHandler(deps: SweepHandlerDeps) {
-  return middy().handler(async (): Promise<SweepResult & { conversationsExpired: number }> => {
+  type Summary = SweepResult & { conversationsExpired: number; auditPendingCompleted: number; auditDaysAnchored: number };
+  return middy<unknown, Summary, Error, Context>().handler(async (_event, context): Promise<Summary> => {
     const now = deps.clock.now();
     try {
       const result = await sweepAdherence(deps, now);
-      const conversations = deps.expireConversations ? await deps.expireConversations(now) : { expired: 0, reports: 0 };
-      const summary = { ...result, conversationsExpired: conversations.expired };
+      const conversations = await deps.expireConversations(now);
+      const inbound = deps.retryInbound ? await deps.retryInbound(now, () => (typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : 60_000)) : null;
+      const auditTrail = await maintainAuditTrail(deps, now);
+      const summary = {
+        ...result,
+        conversationsExpired: conversations.expired,
+        ...(inbound ? { inboundRetried: inbound.processed, inboundFailed: inbound.failed, inboundUnprocessedAlerts: inbound.alerted } : {}),
+        auditPendingCompleted: auditTrail.pendingCompleted,
+        auditDaysAnchored: auditTrail.anchoredDays.length,
+      };
       logger.info('adherence sweep done', summary);
       for (const [name, value] of Object.entries(summary)) metrics.addMetric(`sweep_${name}`, MetricUnit.Count, value);
       metrics.publishStoredMetrics();
@@ -62,4 +77,29 @@ export const handler = createSweepHandler({
   protocol,
   clock: systemClock,
   expireConversations: (now) => expireConversations({ conversations, reports, audit, protocol }, now),
+  retryInbound: (now, remainingMs) =>
+    retryUnprocessedInbound(
+      {
+        patients: new DynamoPatientRepository(doc, env.TABLE_NAME),
+        reminders: new DynamoReminderRepository(doc, env.TABLE_NAME, protocol.studyTimeZone),
+        reports,
+        messages: new DynamoMessageLog(doc, env.TABLE_NAME, protocol.studyTimeZone),
+        conversations,
+        alerts: new DynamoAlertRepository(doc, env.TABLE_NAME, protocol.studyTimeZone),
+        publisher: new SnsAlertPublisher(sns, { coordinators: env.ALERT_TOPIC_ARN }, env.CONSOLE_URL),
+        audit,
+        sms: new SnsSmsSender(new SNSClient({ maxAttempts: 1 }), {
+          ...(env.SMS_SENDER_ID ? { senderId: env.SMS_SENDER_ID } : {}),
+          ...(env.SMS_ORIGINATION_NUMBER ? { originationNumber: env.SMS_ORIGINATION_NUMBER } : {}),
+          ...(env.SMS_MAX_PRICE_USD ? { maxPriceUsd: env.SMS_MAX_PRICE_USD } : {}),
+          ...(env.SMS_SIGNATURE ? { signature: env.SMS_SIGNATURE } : {}),
+        }),
+        clock: systemClock,
+        protocol,
+        ...(env.SMS_SIGNATURE ? { smsSignature: env.SMS_SIGNATURE } : {}),
+      },
+      now,
+      // The sweep runs for up to 2 minutes: a text it processes is leased for that long and a margin.
+      { remainingMs, leaseSeconds: 150 },
+    ),
 });

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
@@ -13,11 +13,21 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { TABLE_ENV_VAR, TABLE_INDEXES } from '#config/table.ts';
 
+/** A string with CDK tokens as cdk-nag prints them in finding ids (arn:<AWS::Partition>:…). */
+function nagText(value: string, stack: Stack): string {
+  const pseudo: [string, string][] = [
+    [stack.partition, '<AWS::Partition>'],
+    [stack.account, '<AWS::AccountId>'],
+    [stack.region, '<AWS::Region>'],
+  ];
+  return pseudo.reduce((text, [token, name]) => (Token.isUnresolved(token) ? text.split(token).join(name) : text), value);
+}
+
 /** Repository root: the esbuild project root and the place of package-lock.json. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The functions of the system; each has its entry at functions/<name>/handler.ts. */
-export const FUNCTION_NAMES = ['dispatch-reminders', 'plan-schedule', 'inbound-sms', 'sweep-adherence', 'weekly-digest', 'coordinator-api'] as const;
+export const FUNCTION_NAMES = ['dispatch-reminders', 'plan-schedule', 'inbound-sms', 'sweep-adherence', 'weekly-digest', 'daily-summary', 'coordinator-api'] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
 /**
@@ -28,6 +38,10 @@ export type FunctionName = (typeof FUNCTION_NAMES)[number];
  * - readWriteDelete: + DeleteItem (only a phone-number change moves a unique claim)
  */
 export type TableAccess = 'read' | 'readWrite' | 'readWriteDelete';
+
+/** What no function may do to an audit item (leading key AUDIT#…), whatever else it is allowed. */
+export const AUDIT_DENIED_ACTIONS = ['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:PartiQLUpdate', 'dynamodb:PartiQLDelete'] as const;
+export const AUDIT_PARTITION_PATTERN = 'AUDIT#*';
 
 export const TABLE_ACTIONS: Record<TableAccess, readonly string[]> = {
   read: ['dynamodb:GetItem', 'dynamodb:Query'],
@@ -201,6 +215,43 @@ export class TrialFunction extends Construct {
       }),
     );
     this.role.addToPolicy(new PolicyStatement({ sid: 'TableKey', actions: [...KEY_ACTIONS[access]], resources: [key.keyArn] }));
+    // The audit trail is append-only for every function: an explicit deny (it wins over any allow)
+    // on changing or deleting an item whose partition key starts AUDIT# (entries, receipts, the
+    // chain registry). Appends are conditional puts; what a put could still do is in docs/security.md.
+    this.role.addToPolicy(
+      new PolicyStatement({
+        sid: 'AuditTrailAppendOnly',
+        effect: Effect.DENY,
+        actions: [...AUDIT_DENIED_ACTIONS],
+        resources: [table.tableArn],
+        conditions: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': [AUDIT_PARTITION_PATTERN] } },
+      }),
+    );
+    return this;
+  }
+
+  /**
+   * Exports: write objects to the export bucket (multipart included) and read them back, which a
+   * presigned GET signed by this role needs; the bucket's key to encrypt and decrypt them. No
+   * list, no delete (the bucket's lifecycle rule deletes), no other bucket.
+   */
+  allowExportsTo(bucketName: string, key: IKey): this {
+    this.fn.addEnvironment('EXPORT_BUCKET', bucketName);
+    this.fn.addEnvironment('EXPORT_KMS_KEY_ID', key.keyArn);
+    // Its own policy, so the acknowledgement of the object wildcard covers this grant and nothing else.
+    const objects = `arn:${Stack.of(this).partition}:s3:::${bucketName}/*`;
+    const policy = new Policy(this, 'ExportPolicy', {
+      statements: [
+        new PolicyStatement({ sid: 'ExportObjects', effect: Effect.ALLOW, actions: ['s3:PutObject', 's3:GetObject', 's3:AbortMultipartUpload'], resources: [objects] }),
+        new PolicyStatement({ sid: 'ExportKey', effect: Effect.ALLOW, actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [key.keyArn] }),
+      ],
+    });
+    policy.attachToRole(this.role);
+    Validations.of(policy).acknowledge({
+      // The finding names the resource as cdk-nag prints it: pseudo parameters as <AWS::…>.
+      id: `AwsSolutions-IAM5[Resource::${nagText(objects, Stack.of(this))}]`,
+      reason: 'Export object names are made per request (dataset/day/uuid.csv); the grant is the one export bucket, objects only, no list or delete.',
+    });
     return this;
   }
 

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { renderAlertMessage } from '#adapters/sns/sns-alert-publisher.ts';
 import type { AlertPublisher } from '#ports/alert-publisher.ts';
 import type { Alert } from '#ports/alerts.ts';
 import type { Clock } from '#ports/clock.ts';
@@ -27,26 +28,31 @@ export class LocalAlertInbox implements AlertPublisher {
   constructor(
     private readonly clock: Clock,
     dataDir: string | null,
+    /** The console address in the pushed texts' links; the stack sets it once its server listens. */
+    public consoleUrl = 'http://localhost:3000/',
   ) {
     this.inbox = new JsonlStore<InboxEntry>(dataDir ? join(dataDir, 'alert-inbox.jsonl') : null);
   }
 
   async publish(alert: Alert, channel: 'coordinators' | 'escalation'): Promise<void> {
+    const rendered = renderAlertMessage(alert, channel, this.consoleUrl);
     this.inbox.append({
       id: this.nextId(),
       at: this.clock.now(),
       channel,
       kind: 'alert',
-      subject: `${alert.urgent ? '[URGENT] ' : ''}${alert.title}`,
-      text: `${alert.kind} · ${alert.studyId ?? 'unknown sender'} · alert ${alert.id}`,
+      // What SNS would send: urgency, kind, study ID and the console link, never the title.
+      subject: rendered.subject,
+      text: rendered.message,
       alertId: alert.id,
       urgent: alert.urgent,
       studyId: alert.studyId,
     });
   }
 
+  /** A routine push (the daily worklist summary, the weekly digest): urgent false, no study ID. */
   async publishText(subject: string, text: string, channel: 'coordinators' | 'escalation'): Promise<void> {
-    this.inbox.append({ id: this.nextId(), at: this.clock.now(), channel, kind: 'text', subject, text });
+    this.inbox.append({ id: this.nextId(), at: this.clock.now(), channel, kind: 'text', subject, text, urgent: false, studyId: null });
   }
 
   /** Newest first. */

@@ -16,8 +16,9 @@ export const LOCAL_INBOUND_TOPIC_ARN = `arn:aws:sns:${LOCAL_REGION}:${LOCAL_ACCO
 /** The study's (fictitious) two-way number that patients text. */
 export const LOCAL_STUDY_NUMBER = '+15555550100';
 
-export function lambdaContext(functionName: string): Context {
-  const deadline = Date.now() + 60_000;
+/** A Lambda context; `timeoutMs` is the function's timeout (what getRemainingTimeInMillis counts down from). */
+export function lambdaContext(functionName: string, timeoutMs = 60_000): Context {
+  const deadline = Date.now() + timeoutMs;
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName,

@@ -7,7 +7,9 @@ import { startLocalStack } from './stack.ts';
 /**
  * `npm start`: the whole system on one machine. Contract (README, "Local stack"):
  *   PORT (default 3000) · LOCAL_API_TOKEN (else generated once and kept in the data dir) ·
- *   LOCAL_DATA_DIR (default .local-data) · --virtual-clock=<ISO instant> · --demo
+ *   LOCAL_DATA_DIR (default .local-data) · --virtual-clock=<ISO instant> · --demo ·
+ *   --host=<address> (default 127.0.0.1: only this machine can reach the stack; the HOST
+ *   environment variable is deliberately ignored — zsh sets it to the machine's name)
  */
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -27,7 +29,7 @@ async function main(): Promise<void> {
   const stack = await startLocalStack({
     dataDir,
     port,
-    host: values.host ?? process.env.HOST ?? '127.0.0.1',
+    host: values.host ?? '127.0.0.1',
     ...(token ? { token } : {}),
     ...(values['virtual-clock'] ? { virtualClock: values['virtual-clock'] } : {}),
     onJobRun: (run) => {
@@ -42,6 +44,9 @@ async function main(): Promise<void> {
   if (values.demo) {
     const demo = await seedDemo(stack);
     console.log(`demo: ${demo.enrolled.length} fictitious patients enrolled${demo.skipped.length ? `, ${demo.skipped.length} already there` : ''}`);
+  }
+  if (values.host && !['127.0.0.1', 'localhost', '::1'].includes(values.host)) {
+    console.warn(`warning: listening on ${values.host}: other machines on that network can reach the stack (its API still needs the token)`);
   }
   console.log(`local API token: ${stack.token}`);
   console.log(`console: ${stack.url}`);

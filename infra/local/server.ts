@@ -4,6 +4,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, SNSEvent } from '
 import { z } from 'zod';
 import { consoleConfigResponse, consoleResponse, type ConsoleConfig } from '#functions/coordinator-api/console/serve.ts';
 import { constantTimeEquals } from '#functions/coordinator-api/auth.ts';
+import type { LocalExportStore } from '#adapters/exports/local-export-store.ts';
 import type { MessageLog } from '#ports/messages.ts';
 import type { LocalAlertInbox } from './alert-inbox.ts';
 import type { LocalClock } from './clock.ts';
@@ -20,7 +21,15 @@ import type { LocalSmsGateway } from './sms-gateway.ts';
  *   POST /local/sms/inbound                {from, body} or the full two-way JSON → the inbound handler via SNS
  *   GET  /local/sms/outbox[?to=+…]         the local gateway's outbox, in send order
  *   GET  /local/alerts                     what the alert topics delivered (newest first)
- * Every /local route but GET /local/clock needs the local API token, like /api.
+ *   GET  /local/exports/<key>?name&expires&sig  an export file (the link GET /api/exports/… answered)
+ * Every /local route but GET /local/clock and the export links (whose signature is their token,
+ * as a presigned S3 URL's is) needs the local API token, like /api.
+ *
+ * Hardening (issue 13 part 5): a request whose Host header is not this server (127.0.0.1 /
+ * localhost / [::1] at its port, or the host it was told to bind) is refused with 421 before
+ * anything is read — a DNS-rebinding page cannot reach it under its own name. `/config.json`
+ * carries the local token only to a page of this same origin (Sec-Fetch-Site: same-origin, and no
+ * foreign Origin); anyone else gets the config without it and pastes the token by hand.
  */
 export interface LocalServerDeps {
   clock: LocalClock;
@@ -28,10 +37,13 @@ export interface LocalServerDeps {
   gateway: LocalSmsGateway;
   inbox: LocalAlertInbox;
   messages: Pick<MessageLog, 'getInbound'>;
+  exports: Pick<LocalExportStore, 'open'>;
   token: string;
   consoleConfig: ConsoleConfig;
   api: (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyResultV2>;
   inbound: (event: SNSEvent) => Promise<unknown>;
+  /** Host names besides the loopback ones this server answers to (the host it was told to bind). */
+  extraHosts?: readonly string[];
   /** Called after each inbound SMS was handled (the scheduler re-checks the queues it moved). */
   afterInbound?: (inboundMessageId: string) => Promise<void>;
 }
@@ -95,6 +107,38 @@ function sendLambdaResult(res: ServerResponse, result: APIGatewayProxyResultV2):
   res.end(result.isBase64Encoded && result.body ? Buffer.from(result.body, 'base64') : (result.body ?? ''));
 }
 
+const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '[::1]'];
+
+/** The Host header names this server at its own port (any port when it is not known yet). */
+export function isOwnHost(hostHeader: string | undefined, port: number | undefined, extraHosts: readonly string[] = []): boolean {
+  if (!hostHeader) return false;
+  const match = /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(?::(\d{1,5}))?$/i.exec(hostHeader.trim());
+  if (!match) return false;
+  const name = match[1]!.toLowerCase();
+  const hostPort = match[2] === undefined ? 80 : Number(match[2]);
+  const known = [...LOOPBACK_HOSTS, ...extraHosts.map((h) => (h.includes(':') && !h.startsWith('[') ? `[${h}]` : h).toLowerCase())];
+  return known.includes(name) && (port === undefined || hostPort === port);
+}
+
+/** May this request see the local token in /config.json? Only a page of this very origin. */
+export function isSameOriginRequest(req: IncomingMessage): boolean {
+  const site = req.headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'same-origin') return false;
+  const origin = req.headers.origin;
+  if (origin !== undefined && origin !== `http://${req.headers.host}`) return false;
+  // A browser always sends Sec-Fetch-Site (Chromium, Firefox, Safari ≥ 16.4); without it, only a
+  // same-host Referer or none (a tool on this machine, which can read the token file anyway).
+  const referer = req.headers.referer;
+  if (site === undefined && referer !== undefined) {
+    try {
+      return new URL(referer).host === req.headers.host;
+    } catch {
+      return false;
+    }
+  }
+  return true;
+}
+
 export function createLocalServer(deps: LocalServerDeps): Server {
   const authorized = (req: IncomingMessage) => {
     const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
@@ -106,7 +150,10 @@ export function createLocalServer(deps: LocalServerDeps): Server {
 
   const clockView = () => ({ now: deps.clock.now(), virtual: deps.clock.virtual, recentRuns: deps.scheduler.recentRuns(20) });
 
+  let ownPort: number | undefined;
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    ownPort ??= (req.socket.localPort ?? undefined) as number | undefined;
+    if (!isOwnHost(req.headers.host, ownPort, deps.extraHosts)) throw new HttpError(421, 'unknown Host: this server answers only to its own address (127.0.0.1 / localhost)');
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = (req.method ?? 'GET').toUpperCase();
     const path = url.pathname;
@@ -118,7 +165,9 @@ export function createLocalServer(deps: LocalServerDeps): Server {
       return;
     }
     if (path === '/config.json' && method === 'GET') {
-      const r = consoleConfigResponse(deps.consoleConfig);
+      const { token: _token, ...withoutToken } = deps.consoleConfig;
+      const r = consoleConfigResponse(isSameOriginRequest(req) ? deps.consoleConfig : withoutToken);
+      r.headers.vary = 'Origin, Sec-Fetch-Site';
       res.writeHead(r.statusCode, r.headers);
       res.end(r.body);
       return;
@@ -153,6 +202,19 @@ export function createLocalServer(deps: LocalServerDeps): Server {
       requireToken(req);
       const to = url.searchParams.get('to') ?? undefined;
       return send(res, 200, { items: deps.gateway.list(to ? { to } : {}) });
+    }
+    if (path.startsWith('/local/exports/') && method === 'GET') {
+      const file = await deps.exports.open(decodeURIComponent(path.slice('/local/exports/'.length)), url.searchParams);
+      if (!file.ok) throw new HttpError(file.status, file.reason);
+      res.writeHead(200, {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-length': String(file.bytes),
+        'content-disposition': `attachment; filename="${file.filename}"`,
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+      });
+      file.stream.pipe(res);
+      return;
     }
     if (path === '/local/alerts' && method === 'GET') {
       requireToken(req);

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { networkInterfaces, tmpdir } from 'node:os';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, SNSEvent } from 'aws-lambda';
@@ -16,9 +17,11 @@ import { DynamoPatientRepository } from '#adapters/dynamo/patient-repository.ts'
 import { DynamoReminderRepository } from '#adapters/dynamo/reminder-repository.ts';
 import { DynamoReportRepository } from '#adapters/dynamo/report-repository.ts';
 import { DynamoVisitRepository } from '#adapters/dynamo/visit-repository.ts';
-import { expireConversations } from '#app/inbound/index.ts';
+import { LocalExportStore } from '#adapters/exports/local-export-store.ts';
+import { expireConversations, retryUnprocessedInbound } from '#app/inbound/index.ts';
 import { planPatient } from '#app/plan-schedule.ts';
 import { loadProtocolFile } from '#config/protocol-loader.ts';
+import { ADHERENCE_ALERT_KINDS } from '#domain/missed-dose-rules.ts';
 import type { Protocol } from '#domain/protocol.ts';
 import { LocalAlertInbox } from './alert-inbox.ts';
 import { realClock, virtualClock, type LocalClock } from './clock.ts';
@@ -82,7 +85,12 @@ export interface LocalStack {
   dataDir: string | null;
   tableName: string;
   repos: LocalRepositories;
-  /** Calls the coordinator-api handler as API Gateway would (in process, no HTTP). */
+  /** Where exports are written; the local server serves its signed links at /local/exports/…. */
+  exports: LocalExportStore;
+  /**
+   * Calls the coordinator-api handler as API Gateway would (in process, no HTTP). For an export,
+   * `body` is the link the API answered and `text` the file it points to (as a browser following it).
+   */
   callApi(method: string, path: string, body?: unknown): Promise<ApiAnswer>;
   /** Texts the study as a patient: the two-way payload through SNS into the inbound handler. */
   textIn(input: LocalInbound): Promise<{ inboundMessageId: string; replies: OutboxEntry[] }>;
@@ -91,6 +99,7 @@ export interface LocalStack {
 
 export const LOCAL_TABLE_NAME = 'trial-local';
 export type LocalRepositories = ReturnType<typeof repositories> | MemoryRepositories;
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 const LOCAL_ARN = (name: string) => `arn:aws:sns:local:000000000000:${name}`;
 
 function repositories(db: LocalDynamo, tableName: string, protocol: Protocol) {
@@ -192,6 +201,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
   let server: Server | null = null;
   let url: string | null = null;
+  // Exports: <data dir>/exports, or a temporary directory removed at close for an in-memory stack.
+  const exportDir = dataDir ? join(dataDir, 'exports') : mkdtempSync(join(tmpdir(), 'trial-exports-'));
+  const exportStore = new LocalExportStore({ dir: exportDir, baseUrl: () => url ?? 'http://127.0.0.1/' });
   const handlers: {
     api?: (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyResultV2>;
     inbound?: (event: SNSEvent) => Promise<unknown>;
@@ -213,7 +225,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const intent = String(stored?.interpretation?.intent ?? '');
     invalidate(intent === 'opt_out' || intent === 'opt_in' ? 'all' : 'sweep');
     if (stored?.patientId && (intent === 'dose_taken' || intent === 'dose_missed')) {
-      if ((await repos.alerts.listUnresolved('missed_dose', stored.patientId)).length > 0) sweepDirty = true;
+      for (const kind of ADHERENCE_ALERT_KINDS) if ((await repos.alerts.listUnresolved(kind, stored.patientId)).length > 0) sweepDirty = true;
     }
   };
 
@@ -228,24 +240,29 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       gateway,
       inbox,
       messages: repos.messages,
+      exports: exportStore,
       token,
       consoleConfig: { auth: 'local-token', token, local: true, studyTimeZone: protocol.studyTimeZone },
+      // Bound to every interface: it answers to this machine's addresses, never to a DNS name.
+      extraHosts: LOOPBACK.has(host) ? [] : host === '0.0.0.0' || host === '::' ? Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((i) => i.address)) : [host],
       api: (event) => handlers.api!(event),
       inbound: (event) => handlers.inbound!(event),
       afterInbound,
     });
     const port = await listen(server, options.port ?? 3000, host);
-    url = `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}/`;
+    url = `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host}:${port}/`;
+    inbox.consoleUrl = url;
   }
   setLocalEnvironment(tableName, token, url ?? 'http://localhost:3000/');
 
-  const [{ createPlanHandler }, { createDispatchHandler }, { createInboundHandler }, { createSweepHandler }, { createDigestHandler }, { createApiHandler }, { localTokenVerifier }] =
+  const [{ createPlanHandler }, { createDispatchHandler }, { createInboundHandler }, { createSweepHandler }, { createDigestHandler }, { createDailySummaryHandler }, { createApiHandler }, { localTokenVerifier }] =
     await Promise.all([
       import('#functions/plan-schedule/handler.ts'),
       import('#functions/dispatch-reminders/handler.ts'),
       import('#functions/inbound-sms/handler.ts'),
       import('#functions/sweep-adherence/handler.ts'),
       import('#functions/weekly-digest/handler.ts'),
+      import('#functions/daily-summary/handler.ts'),
       import('#functions/coordinator-api/handler.ts'),
       import('#functions/coordinator-api/auth.ts'),
     ]);
@@ -262,6 +279,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     protocol,
     clock,
     expireConversations: (now: string) => expireConversations({ conversations: repos.conversations, reports: repos.reports, audit: repos.audit, protocol }, now),
+    retryInbound: (now: string, remainingMs: () => number) => retryUnprocessedInbound({ ...repos, publisher: inbox, sms: gateway, clock, protocol }, now, { remainingMs, leaseSeconds: 150 }),
   });
   const digest = createDigestHandler({
     ...repos,
@@ -272,8 +290,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     ...(url ? { consoleUrl: url } : {}),
     clock,
   });
+  const dailySummary = createDailySummaryHandler({
+    alerts: repos.alerts,
+    publisher: inbox,
+    audit: repos.audit,
+    protocol,
+    language: 'zh-CN',
+    consoleUrl: url ?? 'http://localhost:3000/',
+    clock,
+  });
   const api = createApiHandler({
     ...repos,
+    exports: exportStore,
     protocol,
     planner,
     clock,
@@ -327,6 +355,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       },
     },
     {
+      // Every day at the protocol time, as on AWS; the function skips weekends and protocol holidays.
+      name: 'daily-summary',
+      cadence: dailyAt(protocol.alerts.dailySummary.time, zone),
+      run: async (now) => {
+        await dailySummary(scheduledEvent('daily-summary', now), lambdaContext('daily-summary'));
+      },
+    },
+    {
       name: 'weekly-digest',
       cadence: weeklyAt(1, '08:00', zone),
       run: async (now) => {
@@ -356,6 +392,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     tableName,
     repos,
     requestCounts,
+    exports: exportStore,
     async callApi(method, path, body) {
       return as('coordinator-api', () => callApi(method, path, body));
     },
@@ -369,6 +406,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         await new Promise<void>((done) => server!.close(() => done()));
       }
       await db?.close();
+      if (!dataDir) rmSync(exportDir, { recursive: true, force: true });
     },
   };
   async function callApi(method: string, path: string, body?: unknown): Promise<ApiAnswer> {
@@ -389,9 +427,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     try {
       parsed = out ? JSON.parse(out) : null;
     } catch {
-      /* CSV and other text stay text */
+      /* other text stays text */
     }
-    return { status: r.statusCode ?? 200, body: parsed, text: out, headers: Object.fromEntries(Object.entries(r.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)])) };
+    const headers = Object.fromEntries(Object.entries(r.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]));
+    const link = (parsed as { url?: unknown } | null)?.url;
+    if (r.statusCode === 200 && requestUrl.pathname.startsWith('/api/exports/') && typeof link === 'string') {
+      const target = new URL(link);
+      const file = await exportStore.open(decodeURIComponent(target.pathname.replace(/^\/local\/exports\//, '')), target.searchParams);
+      if (!file.ok) throw new Error(`export link refused: ${file.reason}`);
+      const chunks: Buffer[] = [];
+      for await (const chunk of file.stream) chunks.push(chunk as Buffer);
+      return { status: 200, body: parsed, text: Buffer.concat(chunks).toString('utf8'), headers };
+    }
+    return { status: r.statusCode ?? 200, body: parsed, text: out, headers };
   }
   async function textIn(input: LocalInbound): Promise<{ inboundMessageId: string; replies: OutboxEntry[] }> {
     const payload = twoWayPayload(input, newInboundId);

@@ -5,11 +5,21 @@ import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } fr
 import { Schedule } from 'aws-cdk-lib/aws-events';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
-import { TABLE_INDEXES, TABLE_KEYS } from '#config/table.ts';
+import { TABLE_INDEXES, TABLE_KEYS, TABLE_TTL_ATTRIBUTE } from '#config/table.ts';
 import type { EnvironmentConfig } from '../config.ts';
+
+/**
+ * The export bucket's name, fixed by environment, account and region, so the stateless stack
+ * grants on `arn:…:s3:::<name>/*` by name (an IAM wildcard cdk-nag can acknowledge precisely)
+ * rather than through a cross-stack export.
+ */
+export function exportBucketName(envName: string, stack: Stack): string {
+  return `trial-sms-${envName.toLowerCase()}-exports-${stack.account}-${stack.region}`;
+}
 
 export interface StatefulStackProps extends StackProps {
   readonly envName: string;
@@ -29,6 +39,8 @@ export class StatefulStack extends Stack {
   /** Encrypts CloudWatch log groups (function logs, API access logs). */
   readonly logsKey: Key;
   readonly table: Table;
+  /** CSV exports: private, SSE-KMS with the data key, deleted after a day; read through presigned links. */
+  readonly exportBucket: Bucket;
   /** End User Messaging two-way SMS publishes patients' replies here. */
   readonly inboundSmsTopic: Topic;
   /** Coordinators: missed-dose and red-flag alerts, the weekly digest. */
@@ -95,6 +107,8 @@ export class StatefulStack extends Stack {
       encryption: TableEncryption.CUSTOMER_MANAGED,
       encryptionKey: this.dataKey,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // Only items that carry the attribute expire: texts from unknown numbers, their reports and day counters.
+      timeToLiveAttribute: TABLE_TTL_ATTRIBUTE,
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
@@ -106,6 +120,31 @@ export class StatefulStack extends Stack {
         projectionType: ProjectionType.ALL,
       });
     }
+
+    // Exports are copies of table data, made on request and fetched at once through a 5-minute
+    // presigned link: encrypted with the table's key, never public, gone after a day.
+    this.exportBucket = new Bucket(this, 'ExportBucket', {
+      bucketName: exportBucketName(envName, this),
+      encryption: BucketEncryption.KMS,
+      encryptionKey: this.dataKey,
+      bucketKeyEnabled: true,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      versioned: false,
+      lifecycleRules: [{ id: 'DeleteExportsAfterOneDay', enabled: true, expiration: Duration.days(1), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.exportBucket).acknowledge(
+      {
+        id: 'AwsSolutions-S1',
+        reason: 'Exports live one day and are fetched through 5-minute links the API signs; who exported what is in the audit trail of the API, not in access logs of a transient bucket.',
+      },
+      { id: 'HIPAA.Security-S3BucketLoggingEnabled', reason: 'As AwsSolutions-S1: each export request is recorded by the API (audit trail); objects live one day.' },
+      { id: 'HIPAA.Security-S3BucketReplicationEnabled', reason: 'Exports are re-creatable copies of the table (which is backed up); they are deleted after a day, so nothing to replicate.' },
+      { id: 'HIPAA.Security-S3BucketVersioningEnabled', reason: 'Each export is a new object written once and deleted after a day; versions would only keep PHI longer.' },
+    );
 
     // PITR covers 35 days; monthly backups cover the trial's records-retention period.
     const vault = new BackupVault(this, 'BackupVault', { encryptionKey: this.dataKey, removalPolicy: RemovalPolicy.RETAIN });
@@ -192,6 +231,7 @@ export class StatefulStack extends Stack {
     });
 
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'ExportBucketName', { value: this.exportBucket.bucketName });
     new CfnOutput(this, 'InboundSmsTopicArn', { value: this.inboundSmsTopic.topicArn, description: 'Two-way SMS destination (End User Messaging)' });
     new CfnOutput(this, 'InboundSmsPublisherRoleArn', { value: this.inboundSmsPublisherRole.roleArn, description: 'Two-way channel role' });
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });

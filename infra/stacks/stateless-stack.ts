@@ -1,6 +1,7 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, TimeZone, Validations, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, LogGroupLogDestination, type HttpRoute } from 'aws-cdk-lib/aws-apigatewayv2';
+import { ApiMapping, DomainName, HttpApi, HttpMethod, LogGroupLogDestination, type HttpRoute } from 'aws-cdk-lib/aws-apigatewayv2';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Alarm, ComparisonOperator, MathExpression, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
@@ -17,7 +18,9 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { bundledProtocol } from '#config/protocol.ts';
 import type { EnvironmentConfig } from '../config.ts';
+import { exportBucketName } from './stateful-stack.ts';
 import { TrialFunction, type FunctionName, type TrialFunctionProps } from '../constructs/trial-function.ts';
 
 /** What the stateless stack takes from the stateful one. */
@@ -53,7 +56,7 @@ export const DISPATCH_LAG_METRIC = { namespace: 'TrialSms', metricName: 'Dispatc
 export const PUBLIC_PATHS = ['/', '/index.html', '/app.js', '/styles.css', '/lib/{file}', '/views/{file}', '/config.json', '/openapi.json'] as const;
 
 /**
- * Code and wiring, no data: the six functions, their Scheduler schedules, the inbound-SMS
+ * Code and wiring, no data: the seven functions, their Scheduler schedules, the inbound-SMS
  * subscription, the coordinator HTTP API with its Cognito app client, and the alarms.
  * Safe to destroy and redeploy: every byte of state lives in the stateful stack.
  */
@@ -78,8 +81,16 @@ export class StatelessStack extends Stack {
     const studyZone = TimeZone.of(config.studyTimeZone);
 
     // The API comes first: its URL is the console's address (sweep links, Cognito callback).
-    this.api = new HttpApi(this, 'Api', { apiName: `trial-sms-${props.envName}`, description: 'Coordinator API and console', createDefaultStage: false });
-    const consoleUrl = `${this.api.apiEndpoint}/`;
+    // With `api.edge` the only way in is CloudFront + WAF (edge-stack.ts): the execute-api
+    // endpoint is disabled and the API answers on its custom domain, CloudFront's origin.
+    const edge = config.api.edge;
+    this.api = new HttpApi(this, 'Api', {
+      apiName: `trial-sms-${props.envName}`,
+      description: 'Coordinator API and console',
+      createDefaultStage: false,
+      ...(edge ? { disableExecuteApiEndpoint: true } : {}),
+    });
+    const consoleUrl = edge ? `https://${edge.domainName}/` : `${this.api.apiEndpoint}/`;
 
     // Functions. Reserved concurrency 1 for the scheduled jobs: one run at a time. The due queue
     // is sharded 4 ways to spread partition load, but one dispatcher per minute drains all
@@ -143,7 +154,9 @@ export class StatelessStack extends Stack {
     })
       .bindTable(s.table, s.dataKey, 'readWrite')
       .allowPublishTo(s.alertTopic, s.messagingKey, 'ALERT_TOPIC_ARN')
-      .allowPublishTo(s.escalationTopic, s.messagingKey, 'ESCALATION_TOPIC_ARN');
+      .allowPublishTo(s.escalationTopic, s.messagingKey, 'ESCALATION_TOPIC_ARN')
+      // It retries inbound texts no delivery processed (shared/app/inbound/retry-unprocessed.ts), which may answer them.
+      .allowSendSms(config.sms);
 
     const digest = new TrialFunction(this, 'WeeklyDigest', {
       ...common,
@@ -159,6 +172,20 @@ export class StatelessStack extends Stack {
       .bindTable(s.table, s.dataKey, 'readWrite')
       .allowPublishTo(s.alertTopic, s.messagingKey, 'ALERT_TOPIC_ARN');
 
+    // The one routine push of a working day: coordinators' topic only (investigators get urgent escalations only).
+    const summary = new TrialFunction(this, 'DailySummary', {
+      ...common,
+      name: 'daily-summary',
+      ...entry('daily-summary'),
+      description: 'Sends the daily worklist summary to the coordinators (working days, once a day)',
+      timeout: Duration.minutes(1),
+      reservedConcurrency: 1,
+      async: { retryAttempts: 2, maxEventAge: Duration.hours(2) },
+      environment: { DIGEST_LANGUAGE: config.digestLanguage, CONSOLE_URL: consoleUrl },
+    })
+      .bindTable(s.table, s.dataKey, 'readWrite')
+      .allowPublishTo(s.alertTopic, s.messagingKey, 'ALERT_TOPIC_ARN');
+
     const api = new TrialFunction(this, 'CoordinatorApi', {
       ...common,
       name: 'coordinator-api',
@@ -167,7 +194,9 @@ export class StatelessStack extends Stack {
       memorySize: 512,
       timeout: Duration.seconds(29),
       reservedConcurrency: config.concurrency.coordinatorApi,
-    }).bindTable(s.table, s.dataKey, 'readWriteDelete');
+    })
+      .bindTable(s.table, s.dataKey, 'readWriteDelete')
+      .allowExportsTo(exportBucketName(props.envName, this), s.dataKey);
 
     this.functions = {
       'dispatch-reminders': dispatch,
@@ -175,6 +204,7 @@ export class StatelessStack extends Stack {
       'inbound-sms': inbound,
       'sweep-adherence': sweep,
       'weekly-digest': digest,
+      'daily-summary': summary,
       'coordinator-api': api,
     };
 
@@ -205,7 +235,7 @@ export class StatelessStack extends Stack {
 
     // HTTP API: throttled $default stage with JSON access logs (no paths or bodies: route keys only).
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: logRetention, encryptionKey: s.logsKey, removalPolicy: RemovalPolicy.RETAIN });
-    this.api.addStage('DefaultStage', {
+    const stage = this.api.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,
       throttle: { rateLimit: config.api.throttleRateLimit, burstLimit: config.api.throttleBurstLimit },
@@ -226,6 +256,14 @@ export class StatelessStack extends Stack {
         ),
       },
     });
+    if (edge) {
+      const originDomain = new DomainName(this, 'ApiOriginDomain', {
+        domainName: edge.originDomainName,
+        certificate: Certificate.fromCertificateArn(this, 'ApiOriginCertificate', edge.originCertificateArn),
+      });
+      new ApiMapping(this, 'ApiOriginMapping', { api: this.api, domainName: originDomain, stage });
+      new CfnOutput(this, 'ApiOriginTarget', { value: originDomain.regionalDomainName, description: `Point ${edge.originDomainName} (CNAME/alias) here` });
+    }
     const issuer = `https://cognito-idp.${this.region}.${this.urlSuffix}/${s.userPool.userPoolId}`;
     const authorizer = new HttpJwtAuthorizer('CognitoAuthorizer', issuer, {
       jwtAudience: [this.consoleClient.userPoolClientId],
@@ -252,7 +290,7 @@ export class StatelessStack extends Stack {
       id: 'AwsSolutions-SQS3',
       reason: 'This queue is itself the dead-letter queue of the schedules; its depth raises an alarm.',
     });
-    // One role for all schedules: invoke the four scheduled functions, write to the (encrypted) DLQ.
+    // One role for all schedules: invoke the five scheduled functions, write to the (encrypted) DLQ.
     const schedulerRole = new Role(this, 'SchedulerRole', {
       description: 'Assumed by EventBridge Scheduler to invoke the scheduled functions',
       assumedBy: new ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': this.account } } }),
@@ -294,7 +332,18 @@ export class StatelessStack extends Stack {
       Duration.hours(6),
     );
 
-    for (const fn of [dispatch, plan, sweep, digest]) {
+    // Every day at the protocol's summary time: the function itself skips weekends and the
+    // protocol's holidays and runs on its make-up working days, so the calendar lives in one place.
+    const [summaryHour, summaryMinute] = bundledProtocol().alerts.dailySummary.time.split(':').map(Number) as [number, number];
+    schedule(
+      'DailyWorklistSummary',
+      summary,
+      ScheduleExpression.cron({ minute: String(summaryMinute), hour: String(summaryHour), timeZone: studyZone }),
+      3,
+      Duration.hours(2),
+    );
+
+    for (const fn of [dispatch, plan, sweep, digest, summary]) {
       Validations.of(schedulerRole).acknowledge({
         id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(fn.fn.node.defaultChild as CfnFunction)}.Arn>:*]`,
         reason: `Scheduler's Lambda target grants invoke on ${fn.name} and its versions (<arn>:*); no other function.`,

@@ -229,7 +229,7 @@ class PatientRun {
       result.stoppedEarly = true;
       return;
     }
-    if (!(await deps.reminders.claim(item, options.owner, now, options.leaseSeconds))) {
+    if (!(await this.claim(item, now))) {
       result.skipped++;
       return;
     }
@@ -274,6 +274,30 @@ class PatientRun {
     if (this.sentToday) this.sentToday.count++;
   }
 
+  /**
+   * due → sending under our lease. A claim whose answer was lost (timeout after the write) may
+   * have been applied: read the item back, and if we hold its lease, go on — nothing was sent
+   * yet, so sending now is the first send. Left alone, it would sit leased until the lease
+   * expired and then be written off as "delivery unknown" without ever having been sent.
+   */
+  private async claim(item: StoredReminder, now: string): Promise<boolean> {
+    const { deps, options } = this;
+    try {
+      return await deps.reminders.claim(item, options.owner, now, options.leaseSeconds);
+    } catch (error) {
+      const reads: (StoredReminder | null)[] = [];
+      try {
+        await retryIdempotent(async () => void reads.push(await deps.reminders.get(item.patientId, item.id, item.dueAt))); // consistent read
+      } catch {
+        throw error;
+      }
+      const current = reads.at(-1);
+      if (current?.state === 'sending' && current.leaseOwner === options.owner) return true;
+      if (current?.state === 'due') throw error; // not applied: the next run claims it
+      return false; // someone else's, or already settled
+    }
+  }
+
   /** A claimed item whose lease passed: its dispatcher died. Sent (outbound record exists) or unknown — never sent again. */
   private async recoverExpiredLease(item: StoredReminder, now: string): Promise<void> {
     const logged = await this.deps.messages.getOutbound(outboundIdFor(item.id));
@@ -291,7 +315,9 @@ class PatientRun {
     const { deps, options, result } = this;
     const now = deps.clock.now();
     if (error instanceof SmsSendError && error.kind === 'transient') {
-      await deps.reminders.release(item, options.owner, now);
+      // Not sent: hand it back for the next run. Idempotent (conditional on our lease), so a
+      // throttled or lost write is retried rather than left to expire as "delivery unknown".
+      await retryIdempotent(() => deps.reminders.release(item, options.owner, now));
       result.released++;
       return;
     }

@@ -1,4 +1,5 @@
 import { canReceiveSms, type Patient } from '#domain/patient.ts';
+import { auditedWrite, patientCarrier } from './audit/audited-write.ts';
 import type { Protocol } from '#domain/protocol.ts';
 import { computeSchedule, studyDayOf, utcToLocal } from '#domain/schedule.ts';
 import type { AuditTrail } from '#ports/audit.ts';
@@ -66,32 +67,42 @@ export function studyDayAt(patient: Pick<Patient, 'enrolledOn' | 'timeZone'>, no
  */
 export async function completeIfStudyEnded(deps: Pick<PlanAllDeps, 'patients' | 'audit' | 'protocol'>, patient: Patient, now: string): Promise<{ patient: Patient; completed: boolean }> {
   const studyDay = studyDayAt(patient, now);
-  if (patient.status !== 'active' || studyDay <= deps.protocol.endOfStudyDay) return { patient, completed: false };
+  if (studyDay <= deps.protocol.endOfStudyDay) return { patient, completed: false };
+  // Read (the listing), then complete an entry a crashed write of this patient left (see
+  // getPatientForWrite) — also when that write was this very completion.
+  await deps.audit.settle(patientCarrier(patient.id));
+  if (patient.status !== 'active') return { patient, completed: false };
   let current = patient;
   for (let attempt = 1; ; attempt++) {
     const { pausedFrom: _p, statusReason: _r, ...rest } = current;
     const next: Patient = { ...rest, status: 'completed', statusReason: 'end of study', updatedAt: now };
+    const expected = current.version;
     let stored: Patient;
     try {
-      stored = await deps.patients.update(next, current.version);
+      stored = await auditedWrite(
+        deps.audit,
+        {
+          at: now,
+          actor: COMPLETION_ACTOR,
+          action: 'patient.complete',
+          entityType: 'patient',
+          entityId: patient.id,
+          before: { status: current.status, statusReason: current.statusReason ?? null },
+          after: { status: next.status, statusReason: next.statusReason ?? null },
+          reason: `study day ${studyDayAt(next, now)} is past the end of study (day ${deps.protocol.endOfStudyDay})`,
+        },
+        { carrier: patientCarrier(patient.id), version: expected + 1 },
+        (pending) => deps.patients.update(next, expected, pending),
+      );
     } catch (error) {
       if (!(error instanceof StaleWriteError) || attempt > 1) throw error;
       const fresh = await deps.patients.get(patient.id);
       if (!fresh) throw error;
+      await deps.audit.settle(patientCarrier(patient.id));
       if (fresh.status !== 'active') return { patient: fresh, completed: false };
       current = fresh;
       continue;
     }
-    await deps.audit.append({
-      at: now,
-      actor: COMPLETION_ACTOR,
-      action: 'patient.complete',
-      entityType: 'patient',
-      entityId: patient.id,
-      before: { status: current.status, statusReason: current.statusReason ?? null },
-      after: { status: stored.status, statusReason: stored.statusReason ?? null },
-      reason: `study day ${studyDayAt(stored, now)} is past the end of study (day ${deps.protocol.endOfStudyDay})`,
-    });
     return { patient: stored, completed: true };
   }
 }

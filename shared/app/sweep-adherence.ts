@@ -1,5 +1,5 @@
 import { resolveDoseStatus, type DoseOutcome } from '#domain/adherence.ts';
-import { evaluateMissedDoseRules, type MissedDoseEpisode, type OpenMissedDoseEpisode } from '#domain/missed-dose-rules.ts';
+import { ADHERENCE_ALERT_KINDS, adherenceRulesOf, evaluateMissedDoseRules, type MissedDoseEpisode, type OpenMissedDoseEpisode } from '#domain/missed-dose-rules.ts';
 import type { Patient } from '#domain/patient.ts';
 import { prednisoneDoseMg, type Protocol } from '#domain/protocol.ts';
 import { studyDayOf } from '#domain/schedule.ts';
@@ -14,8 +14,6 @@ import { raiseAlert } from './alerts.ts';
 export const SWEEP_ACTOR = 'system:sweep-adherence';
 /** Days of a patient's history the rules see: 14 local days plus slack for the time-zone offset. */
 const HISTORY_DAYS = 16;
-/** An unacknowledged alert is re-sent to the escalation topic at most this many times. */
-export const MAX_ESCALATIONS = 3;
 
 export interface SweepDeps {
   reminders: ReminderRepository;
@@ -42,11 +40,12 @@ export interface SweepResult {
  * The adherence sweep (every 15 minutes). Steps:
  * 1. read the answer queue up to now (dose check-ins whose window closed — never the table);
  * 2. each still-pending one becomes missed_no_reply (conditional write; audited);
- * 3. re-evaluate the missed-dose rules for the patients touched in 2 and, once an hour, for every
- *    patient with an unresolved missed-dose episode (its window may have slid past the misses; a
- *    late answer already re-evaluated its patient in inbound-sms): raise one alert per new
- *    episode, revise the alert of an episode that ended;
- * 4. re-send open alerts whose acknowledgement time passed to the escalation topic.
+ * 3. re-evaluate the adherence rules (reported misses, steroid withdrawal, silence) for the
+ *    patients touched in 2 and, once an hour, for every patient with an unresolved adherence
+ *    episode (its window may have slid past the misses; a late answer already re-evaluated its
+ *    patient in inbound-sms): raise one alert per new episode (raiseAlert puts it in its lane),
+ *    revise the alert of an episode that ended;
+ * 4. re-send open urgent alerts whose acknowledgement time passed to the escalation topic.
  */
 const SWEEP_EVERY_MINUTES = 15;
 
@@ -65,7 +64,7 @@ export async function sweepAdherence(deps: SweepDeps, now: string): Promise<Swee
   // Answers re-evaluate their patient at once (inbound-sms), so open episodes only need a periodic
   // look for windows that slid past their misses: the first sweep of each hour, not every sweep.
   if (new Date(now).getUTCMinutes() < SWEEP_EVERY_MINUTES) {
-    for (const ref of await deps.alerts.listUnresolved('missed_dose')) touched.add(ref.patientId);
+    for (const kind of ADHERENCE_ALERT_KINDS) for (const ref of await deps.alerts.listUnresolved(kind)) touched.add(ref.patientId);
   }
   for (const patientId of [...touched].sort()) {
     const evaluation = await evaluatePatientMissedDoses(deps, patientId, now);
@@ -138,7 +137,8 @@ export async function evaluatePatientMissedDoses(deps: SweepDeps, patientId: str
     .map((item) => toDoseOutcome(item, patient.arm))
     .filter((o): o is DoseOutcome => o !== null);
 
-  const unresolved = await Promise.all((await deps.alerts.listUnresolved('missed_dose', patientId)).map((ref) => deps.alerts.get(ref.alertId)));
+  const refs = (await Promise.all(ADHERENCE_ALERT_KINDS.map((kind) => deps.alerts.listUnresolved(kind, patientId)))).flat();
+  const unresolved = await Promise.all(refs.map((ref) => deps.alerts.get(ref.alertId)));
   const episodes = unresolved.filter((a): a is Alert => a !== null && !a.resolvedReason);
   const openEpisodes: OpenMissedDoseEpisode[] = episodes.map((a) => ({
     rule: String(a.details.rule ?? ''),
@@ -146,38 +146,27 @@ export async function evaluatePatientMissedDoses(deps: SweepDeps, patientId: str
     episodeKey: a.episodeKey,
   }));
 
-  const evaluation = evaluateMissedDoseRules(outcomes, deps.protocol.missedDoseRules, {
+  const evaluation = evaluateMissedDoseRules(outcomes, adherenceRulesOf(deps.protocol), {
     now,
     timeZone: patient.timeZone,
     taperActive: (localDate) => prednisoneDoseMg(deps.protocol, patient.parameters.prednisoneStartMg, studyDayOf(patient.enrolledOn, localDate)) > 0,
     openEpisodes,
   });
 
-  // Not to drown coordinators: a patient has at most one open (unacknowledged) routine
-  // missed-dose alert. Further routine episodes wait, unwritten, and are raised at the first
-  // evaluation after it is acknowledged if they still hold. Urgent ones are never held back.
-  let routineOpen = episodes.some((a) => a.status === 'open' && !a.urgent);
+  // Every episode is raised (none held back): the protocol's lanes push the urgent ones and file
+  // the routine ones in the patient's one worklist item.
   let raised = 0;
   for (const episode of evaluation.raise) {
-    const urgent = episode.rule === 'prednisone_during_taper' && episode.missedDoses.some((d) => d.status === 'missed_reported');
-    if (!urgent && routineOpen) continue;
-    if (!urgent) routineOpen = true;
-    const { created } = await raiseAlert(
-      { ...deps, escalationTime: ({ urgent, createdAt }) => escalationDeadline(deps.protocol.alerts, urgent, createdAt, deps.protocol.studyTimeZone) },
-      {
-        kind: 'missed_dose',
-        // Urgent only when the patient said a taper dose was missed (abrupt stop is dangerous); an
-        // unanswered check-in is usually a forgotten reply, so it escalates in working hours.
-        urgent,
-        episodeKey: episode.episodeKey,
-        patientId,
-        studyId: episode.studyId,
-        title: missedDoseTitle(deps.protocol, episode),
-        details: missedDoseDetails(deps.protocol, episode),
-        now,
-        actor: SWEEP_ACTOR,
-      },
-    );
+    const { created } = await raiseAlert(deps, {
+      kind: episode.kind,
+      episodeKey: episode.episodeKey,
+      patientId,
+      studyId: episode.studyId,
+      title: missedDoseTitle(deps.protocol, episode),
+      details: missedDoseDetails(deps.protocol, episode),
+      now,
+      actor: SWEEP_ACTOR,
+    });
     if (created) raised++;
   }
 
@@ -235,16 +224,18 @@ export async function escalateDueAlerts(deps: Pick<SweepDeps, 'alerts' | 'publis
   for (const due of await deps.alerts.listDueEscalations(now)) {
     const alert = await deps.alerts.get(due.id);
     if (!alert || alert.status !== 'open') continue;
-    if (alert.resolvedReason) {
+    // Only urgent alerts escalate (routine items are marked overdue in the daily summary); a
+    // routine alert queued before the lanes existed just leaves the queue.
+    if (alert.resolvedReason || !alert.urgent) {
       if (await deps.alerts.cancelEscalation(alert.id, now)) {
         cancelled++;
-        await deps.audit.append({ at: now, actor: SWEEP_ACTOR, action: 'alert.escalation_cancel', entityType: 'alert', entityId: alert.id, before: { escalateAt: alert.escalateAt ?? null }, after: { escalateAt: null }, reason: alert.resolvedReason });
+        await deps.audit.append({ at: now, actor: SWEEP_ACTOR, action: 'alert.escalation_cancel', entityType: 'alert', entityId: alert.id, before: { escalateAt: alert.escalateAt ?? null }, after: { escalateAt: null }, reason: alert.resolvedReason ?? 'routine lane: no escalation' });
       }
       continue;
     }
     await deps.publisher.publish(alert, 'escalation');
     const count = alert.escalationCount + 1;
-    const next = count < MAX_ESCALATIONS ? escalationDeadline(deps.protocol.alerts, alert.urgent, now, deps.protocol.studyTimeZone) : null;
+    const next = count < deps.protocol.alerts.maxEscalations ? escalationDeadline(deps.protocol.alerts, now, deps.protocol.studyTimeZone) : null;
     if (!(await deps.alerts.markEscalated(alert.id, now, next))) continue;
     escalated++;
     await deps.audit.append({
@@ -271,20 +262,24 @@ function dateRange(dates: readonly string[]): string {
   return dates.length === 1 ? dates[0]! : `${dates[0]} to ${dates.at(-1)}`;
 }
 
-/** Coordinator-facing title: study ID, rule, drug, dates. Never a phone number or a message body. */
+/** Console title (never in a notification): study ID, what happened, drug, dates. Never a phone number or a message body. */
 export function missedDoseTitle(protocol: Protocol, episode: MissedDoseEpisode): string {
   const drug = drugName(protocol, episode.drug);
   const dates = dateRange(episode.missedLocalDates);
   const rules = protocol.missedDoseRules;
   switch (episode.rule) {
     case 'consecutive_same_drug':
-      return `${episode.studyId}: ${episode.missedDoses.length} consecutive missed ${drug} doses (${dates})`;
+      return `${episode.studyId}: ${episode.missedDoses.length} reported missed ${drug} doses in a row (${dates})`;
     case 'prednisone_during_taper':
-      return `${episode.studyId}: missed ${drug} during the taper (${dates})`;
+      return `${episode.studyId}: reported missing ${drug} during the taper (${dates})`;
     case 'missed_in_days':
-      return `${episode.studyId}: ${episode.missedDoses.length} missed doses in ${rules.missedInDays.days} days (${dates})`;
+      return `${episode.studyId}: ${episode.missedDoses.length} reported missed doses in ${rules.missedInDays.days} days (${dates})`;
     case 'no_reply_days':
       return `${episode.studyId}: no reply for ${episode.missedLocalDates.length} days (${dates})`;
+    case 'low_response': {
+      const a = episode.adherence14d;
+      return `${episode.studyId}: few check-ins answered in ${protocol.silenceRules.lowResponse.days} days (${episode.missedDoses.length} unanswered; 14-day: ${a.confirmed + a.reportedMissed}/${a.due - a.pending} answered)`;
+    }
   }
 }
 
@@ -294,6 +289,7 @@ export function missedDoseDetails(protocol: Protocol, episode: MissedDoseEpisode
     rule: episode.rule,
     drug: episode.drug,
     drugName: drugName(protocol, episode.drug),
+    kind: episode.kind,
     firstMissedLocalDate: episode.firstMissedLocalDate,
     missedLocalDates: episode.missedLocalDates,
     missedDoses: episode.missedDoses,

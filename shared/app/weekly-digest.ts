@@ -130,17 +130,20 @@ function byId<T extends { id: string }>(...lists: T[][]): T[] {
 export async function gatherDigestInput(deps: WeeklyDigestDeps, week: string, now: string): Promise<DigestInput> {
   const timeZone = deps.protocol.studyTimeZone;
   const bounds = isoWeekBounds(week, timeZone);
-  const [patients, weekReminders, weekReports, openReports, weekAlerts, openAlerts, messages, audit] = await Promise.all([
+  const [patients, weekReminders, weekReports, openReports, weekAlerts, openItems, groupedAlerts, messages, audit] = await Promise.all([
     deps.patients.listAll(),
     deps.reminders.listWeek(week),
     deps.reports.listWeek(week),
     allPages((c) => deps.reports.listByStatus('open', c, 500)),
     deps.alerts.listWeek(week),
     allPages((c) => deps.alerts.listByStatus('open', c, 500)),
+    // Episodes grouped under an open worklist item are still open (they are acknowledged with it).
+    allPages((c) => deps.alerts.listByStatus('grouped', c, 500)),
     deps.messages.listWeek(week),
     deps.audit.listBetween(bounds.from, bounds.to),
   ]);
   const patientById = new Map(patients.map((p) => [p.id, p]));
+  const openAlerts = [...openItems, ...groupedAlerts];
 
   // Alerts raised earlier but acknowledged this week: known from the week's audit entries.
   const known = new Set([...weekAlerts, ...openAlerts].map((a) => a.id));
@@ -166,7 +169,7 @@ export async function gatherDigestInput(deps: WeeklyDigestDeps, week: string, no
       studyId: a.studyId ?? NO_STUDY_ID,
       kind: a.kind,
       urgent: a.urgent,
-      status: a.status,
+      status: a.status === 'acknowledged' ? ('acknowledged' as const) : ('open' as const),
       createdAt: a.createdAt,
       ...(a.acknowledgedAt ? { acknowledgedAt: a.acknowledgedAt } : {}),
     })),

@@ -37,12 +37,15 @@ export const inboundSmsEnvSchema = z
   .object({ TABLE_NAME: tableName, ALERT_TOPIC_ARN: arn, CONSOLE_URL: z.url() })
   .extend(smsEnvSchema.shape);
 
-export const sweepAdherenceEnvSchema = z.object({
-  TABLE_NAME: tableName,
-  ALERT_TOPIC_ARN: arn,
-  ESCALATION_TOPIC_ARN: arn,
-  CONSOLE_URL: z.url(),
-});
+export const sweepAdherenceEnvSchema = z
+  .object({
+    TABLE_NAME: tableName,
+    ALERT_TOPIC_ARN: arn,
+    ESCALATION_TOPIC_ARN: arn,
+    CONSOLE_URL: z.url(),
+  })
+  // The sweep retries unprocessed inbound texts, which may answer them.
+  .extend(smsEnvSchema.shape);
 
 export const weeklyDigestEnvSchema = z.object({
   TABLE_NAME: tableName,
@@ -54,6 +57,15 @@ export const weeklyDigestEnvSchema = z.object({
   CONSOLE_URL: z.url().optional(),
 });
 
+export const dailySummaryEnvSchema = z.object({
+  TABLE_NAME: tableName,
+  /** The coordinators' topic only: the daily summary is routine, the investigator gets urgent escalations only. */
+  ALERT_TOPIC_ARN: arn,
+  CONSOLE_URL: z.url(),
+  /** Language of the summary text (the study team in Beijing reads Chinese by default). */
+  DIGEST_LANGUAGE: z.enum(['zh-CN', 'en']).default('zh-CN'),
+});
+
 export const coordinatorApiEnvSchema = z.object({
   TABLE_NAME: tableName,
   AUTH_MODE: z.enum(['cognito', 'local-token']),
@@ -63,6 +75,10 @@ export const coordinatorApiEnvSchema = z.object({
   LOCAL_API_TOKEN: optionalText,
   /** Local stack only: an optional second token that gives the read-only monitor role. */
   LOCAL_MONITOR_TOKEN: optionalText,
+  /** The private bucket exports are written to (AWS); the local stack uses a directory instead. */
+  EXPORT_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name').optional(),
+  /** The bucket's KMS key (its ARN), named on every write. */
+  EXPORT_KMS_KEY_ID: optionalText,
 });
 
 /** Parses an environment against a schema; throws one error naming every bad variable. */

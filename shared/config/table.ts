@@ -12,9 +12,16 @@ export const TABLE_INDEXES = [
   { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
   /** Everything that happened in one ISO week (study time zone), for the weekly digest. */
   { indexName: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
-  /** The audit outbox, sparse: records whose write still carries its audit entry (crashed between write and append), oldest first. */
+  /**
+   * Sparse, two disjoint queues: the audit outbox (OUTBOX: records whose write still carries its
+   * audit entry, oldest first) and the inbound retry queue (INBOX#n: texts not yet processed, by
+   * retry time). Message items never join the outbox, so no item needs both.
+   */
   { indexName: 'gsi4', partitionKey: 'gsi4pk', sortKey: 'gsi4sk' },
 ] as const;
+
+/** DynamoDB TTL attribute (epoch seconds): items that carry it are deleted after that time (texts from unknown numbers). */
+export const TABLE_TTL_ATTRIBUTE = 'ttl';
 
 /** Shards of the due-time queue: a minute's reminders for many patients spread over this many partitions. */
 export const QUEUE_SHARDS = 4;

@@ -56,3 +56,13 @@ export const ALERT_KIND_LABELS: Record<'en' | 'zh-CN', Record<AlertKind, string>
     other: '其他',
   },
 };
+
+export type AlertLane = 'urgent' | 'routine';
+
+/**
+ * The lane of a kind, from the protocol (`alerts.lanes.urgent`): urgent kinds are pushed at once
+ * and escalated; every other kind is a routine worklist item, never pushed on its own.
+ */
+export function laneOf(lanes: { urgent: readonly AlertKind[] }, kind: AlertKind): AlertLane {
+  return lanes.urgent.includes(kind) ? 'urgent' : 'routine';
+}

@@ -1,5 +1,8 @@
 /**
- * Missed-dose rules: when a run of missed doses deserves a coordinator's attention.
+ * Adherence rules: when REPORTED missed doses, or sustained SILENCE, deserve a coordinator's
+ * attention. The two are kept apart (issue 12): a missed-dose episode needs misses the patient
+ * reported ("I missed it"); an unanswered check-in is not a missed dose but silence, and silence
+ * becomes its own item (no_reply, low_response) only when it is sustained.
  *
  * One alert per EPISODE, not per dose. An episode starts when a rule's condition becomes true
  * and lasts while it holds; re-evaluating on every sweep raises nothing new for an episode
@@ -13,18 +16,21 @@
  */
 import { DateTime } from 'luxon';
 import { z } from 'zod';
+import type { AlertKind } from './alert-kinds.ts';
 import { computeAdherence, drugStatus, type AdherenceSummary, type DoseOutcome, type DoseStatus, type DrugId } from './adherence.ts';
 
 /** Protocol-configured thresholds; `null` switches a rule off. */
 export const missedDoseRulesSchema = z.object({
-  /** Alert when this many doses of the same drug in a row are missed (reported or unanswered). */
+  /** A missed-dose episode when this many REPORTED misses of the same drug follow each other (unanswered check-ins in between are unknown: skipped). */
   consecutiveSameDrug: z.number().int().min(1).nullable(),
-  /** Alert when `count` dose check-ins are missed within the last `days` local days (today included). */
+  /** A missed-dose episode when `count` check-ins with a REPORTED miss fall within the last `days` local days (today included). */
   missedInDays: z.object({ count: z.number().int().min(1), days: z.number().int().min(1) }).nullable(),
-  /** Alert on any missed prednisone dose on a day the taper is active (abrupt stops are dangerous). */
+  /** A steroid-withdrawal episode on any REPORTED missed prednisone dose on a day the taper is active (abrupt stops are dangerous). */
   anyPrednisoneDuringTaper: z.boolean(),
-  /** Alert when the patient has not answered any check-in on this many days with doses due. */
+  /** Silence: a no-reply episode when the patient has not answered any check-in on this many days with doses due. */
   noReplyDays: z.number().int().min(1).nullable(),
+  /** Silence: a low-response episode when under `share` of the known check-ins of the last `days` local days were answered (at least `minCheckIns` known). */
+  lowResponse: z.object({ share: z.number().gt(0).max(1), days: z.number().int().min(1), minCheckIns: z.number().int().min(1) }).nullable(),
 });
 export type MissedDoseRules = z.infer<typeof missedDoseRulesSchema>;
 
@@ -33,10 +39,29 @@ export const DEFAULT_MISSED_DOSE_RULES: MissedDoseRules = {
   missedInDays: { count: 3, days: 7 },
   anyPrednisoneDuringTaper: true,
   noReplyDays: 3,
+  lowResponse: { share: 0.5, days: 7, minCheckIns: 4 },
 };
 
-export const MISSED_DOSE_RULE_IDS = ['consecutive_same_drug', 'missed_in_days', 'prednisone_during_taper', 'no_reply_days'] as const;
+/** The rules of a protocol file (its missedDoseRules and silenceRules sections). */
+export function adherenceRulesOf(protocol: {
+  missedDoseRules: { consecutiveSameDrug: number; missedInDays: { count: number; days: number }; anyPrednisoneDuringTaper: boolean };
+  silenceRules: { noReplyDays: number; lowResponse: { share: number; days: number; minCheckIns: number } };
+}): MissedDoseRules {
+  return { ...protocol.missedDoseRules, noReplyDays: protocol.silenceRules.noReplyDays, lowResponse: protocol.silenceRules.lowResponse };
+}
+
+export const MISSED_DOSE_RULE_IDS = ['consecutive_same_drug', 'missed_in_days', 'prednisone_during_taper', 'no_reply_days', 'low_response'] as const;
 export type MissedDoseRuleId = (typeof MISSED_DOSE_RULE_IDS)[number];
+
+/** The alert kind each rule raises: reported misses, steroid withdrawal, and the two kinds of silence. */
+export const RULE_KIND = {
+  consecutive_same_drug: 'missed_dose',
+  missed_in_days: 'missed_dose',
+  prednisone_during_taper: 'steroid_withdrawal',
+  no_reply_days: 'no_reply',
+  low_response: 'low_response',
+} as const satisfies Record<MissedDoseRuleId, AlertKind>;
+export const ADHERENCE_ALERT_KINDS = [...new Set(Object.values(RULE_KIND))];
 
 export interface OpenMissedDoseEpisode {
   rule: string;
@@ -74,6 +99,8 @@ export interface MissedDoseEpisode {
   patientId: string;
   studyId: string;
   rule: MissedDoseRuleId;
+  /** The alert kind the rule raises (RULE_KIND). */
+  kind: (typeof RULE_KIND)[MissedDoseRuleId];
   /** The drug concerned; null for rules about check-ins as a whole. */
   drug: DrugId | null;
   firstMissedLocalDate: string;
@@ -100,21 +127,26 @@ interface Finding {
   anchor: DoseOutcome;
 }
 
-const isMissed = (s: DoseStatus): s is MissedDose['status'] => s === 'missed_reported' || s === 'missed_no_reply';
+/** A miss the patient reported: the only kind the missed-dose rules count. */
+const isReportedMiss = (s: DoseStatus): s is 'missed_reported' => s === 'missed_reported';
+const isAnswered = (s: DoseStatus) => s === 'taken' || s === 'missed_reported';
 
 function byDueAt(a: DoseOutcome, b: DoseOutcome): number {
   return Date.parse(a.dueAt) - Date.parse(b.dueAt) || a.checkInId.localeCompare(b.checkInId);
 }
 
-/** The trailing run of missed doses of `drug`, oldest first (pending doses are not yet known and skipped). */
+/**
+ * The trailing run of REPORTED misses of `drug`, oldest first. Pending and unanswered check-ins
+ * are unknown, not misses: skipped (they neither extend nor break the run); a taken dose ends it.
+ */
 function trailingMissRun(sorted: readonly DoseOutcome[], drug: DrugId): DoseOutcome[] {
   const run: DoseOutcome[] = [];
   for (let i = sorted.length - 1; i >= 0; i--) {
     const outcome = sorted[i]!;
     if (!outcome.drugs.includes(drug)) continue;
     const status = drugStatus(outcome, drug);
-    if (status === 'pending') continue;
-    if (!isMissed(status)) break;
+    if (status === 'pending' || status === 'missed_no_reply') continue;
+    if (!isReportedMiss(status)) break;
     run.unshift(outcome);
   }
   return run;
@@ -137,7 +169,7 @@ function prednisoneDuringTaper(sorted: readonly DoseOutcome[], taperActive: (loc
 
 function missedInDays(sorted: readonly DoseOutcome[], count: number, days: number, today: DateTime): Finding[] {
   const firstDay = today.minus({ days: days - 1 }).toISODate()!;
-  const missed = sorted.filter((o) => o.localDate >= firstDay && isMissed(o.status));
+  const missed = sorted.filter((o) => o.localDate >= firstDay && isReportedMiss(o.status));
   // Anchored on the latest miss: the one that (re)made the condition true, so a later episode gets a new key.
   return missed.length >= count ? [{ rule: 'missed_in_days', drug: null, missed, anchor: missed.at(-1)! }] : [];
 }
@@ -155,6 +187,19 @@ function noReplyDays(sorted: readonly DoseOutcome[], threshold: number): Finding
   }
   const silentDays = new Set(silent.map((o) => o.localDate)).size;
   return silentDays >= threshold ? [{ rule: 'no_reply_days', drug: null, missed: silent, anchor: silent[0]! }] : [];
+}
+
+/** Sustained low response: under `share` of the known check-ins of the last `days` local days answered. */
+function lowResponse(sorted: readonly DoseOutcome[], rule: NonNullable<MissedDoseRules['lowResponse']>, today: DateTime): Finding[] {
+  const firstDay = today.minus({ days: rule.days - 1 }).toISODate()!;
+  const known = sorted.filter((o) => o.localDate >= firstDay && o.status !== 'pending');
+  if (known.length < rule.minCheckIns) return [];
+  const answered = known.filter((o) => isAnswered(o.status)).length;
+  // No answer at all is total silence: the no-reply rule's business (after its N days), not this one's.
+  if (answered === 0 || answered / known.length >= rule.share) return [];
+  const unanswered = known.filter((o) => o.status === 'missed_no_reply');
+  // Anchored on the latest unanswered check-in, like missed_in_days: a later episode gets a new key.
+  return [{ rule: 'low_response', drug: null, missed: unanswered, anchor: unanswered.at(-1)! }];
 }
 
 /**
@@ -185,7 +230,9 @@ export function evaluateMissedDoseRules(
     findings.push(...consecutiveSameDrug(sorted, rules.consecutiveSameDrug).filter((f) => !covered.has(f.drug)));
   }
   if (rules.missedInDays !== null) findings.push(...missedInDays(sorted, rules.missedInDays.count, rules.missedInDays.days, today));
-  if (rules.noReplyDays !== null) findings.push(...noReplyDays(sorted, rules.noReplyDays));
+  const silence = rules.noReplyDays !== null ? noReplyDays(sorted, rules.noReplyDays) : [];
+  findings.push(...silence);
+  if (rules.lowResponse !== null) findings.push(...lowResponse(sorted, rules.lowResponse, today));
 
   const sameCondition = (e: { rule: string; drug: string | null }, f: Finding) => e.rule === f.rule && e.drug === f.drug;
   const resolve = context.openEpisodes
@@ -193,7 +240,8 @@ export function evaluateMissedDoseRules(
     .filter((e) => !findings.some((f) => sameCondition(e, f)))
     .map((e) => e.episodeKey);
 
-  const fresh = findings.filter((f) => !context.openEpisodes.some((e) => sameCondition(e, f)));
+  // Days of total silence already make a no-reply episode: low response starts one only when the patient answers some.
+  const fresh = findings.filter((f) => !context.openEpisodes.some((e) => sameCondition(e, f))).filter((f) => f.rule !== 'low_response' || silence.length === 0);
   if (fresh.length === 0) return { raise: [], resolve };
 
   const latest = sorted.at(-1)!;
@@ -208,6 +256,7 @@ export function evaluateMissedDoseRules(
       patientId: latest.patientId,
       studyId: latest.studyId,
       rule: f.rule,
+      kind: RULE_KIND[f.rule],
       drug: f.drug,
       firstMissedLocalDate: missedDates[0]!,
       missedLocalDates: missedDates,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IANAZone } from 'luxon';
+import { ALERT_KINDS } from './alert-kinds.ts';
 
 /**
  * The trial protocol as data. Nothing clinical is hard-coded: phases, regimens, visits,
@@ -253,24 +254,85 @@ export const protocolSchema = z
         allowFreeTextExcerptsInDigest: z.boolean(),
       })
       .strict(),
+    /** Rules on REPORTED misses only ("no reply" is silence, see silenceRules). */
     missedDoseRules: z
       .object({
+        /** A missed-dose item when this many reported misses of the same drug follow each other (unanswered check-ins in between neither break nor extend the run). */
         consecutiveSameDrug: z.number().int().min(1),
+        /** A missed-dose item when `count` reported misses fall within the last `days` local days. */
         missedInDays: z.object({ count: z.number().int().min(1), days: z.number().int().min(1) }).strict(),
+        /** A reported missed prednisone dose on a taper day raises a steroid_withdrawal item (urgent lane by default). */
         anyPrednisoneDuringTaper: z.boolean(),
+      })
+      .strict(),
+    /** Sustained silence: its own items (no_reply, low_response), never counted as missed doses. */
+    silenceRules: z
+      .object({
+        /** A no_reply item when no check-in has been answered on this many consecutive local days with check-ins. */
         noReplyDays: z.number().int().min(1),
+        /** A low_response item when under `share` of the check-ins of the last `days` days were answered (at least `minCheckIns` known). */
+        lowResponse: z
+          .object({ share: z.number().gt(0).max(1), days: z.number().int().min(1), minCheckIns: z.number().int().min(1) })
+          .strict(),
       })
       .strict(),
     alerts: z
       .object({
+        /** An unacknowledged URGENT item is re-sent to the escalation topic (investigator) after this many minutes, then again. */
         urgentAckMinutes: minutes.min(1),
-        routineAckWorkingMinutes: minutes.min(1),
+        /** How many times an unacknowledged urgent item is re-sent to the escalation topic. */
+        maxEscalations: z.number().int().min(0).max(10),
         workingHours: z
           .object({ start: localTimeSchema, end: localTimeSchema, weekdays: z.array(z.number().int().min(1).max(7)).min(1) })
           .strict(),
+        /** Study-site calendar: public holidays (no summary, not working days) and weekend days that are working days (China's make-up days). */
+        calendar: z
+          .object({ holidays: z.array(localDateSchema), workingWeekendDays: z.array(localDateSchema) })
+          .strict(),
+        /** Which kinds are pushed at once (urgent lane); every other kind goes to the worklist (routine lane). */
+        lanes: z.object({ urgent: z.array(z.enum(ALERT_KINDS)) }).strict(),
+        worklist: z
+          .object({
+            /** An open routine item older than this many working days is marked overdue in the daily summary. */
+            overdueAfterWorkingDays: z.number().int().min(1).max(30),
+          })
+          .strict(),
+        /** The one routine push per working day. */
+        dailySummary: z
+          .object({
+            /** Study-time-zone local time of the summary (working days only). */
+            time: localTimeSchema,
+            /** Send a summary even when nothing is open ("nothing open today"). */
+            sendWhenEmpty: z.boolean(),
+          })
+          .strict(),
+        /** A supply problem (ran out, no refill) with one of these drugs during the taper is a steroid_withdrawal item, not a routine supply item. */
+        supply: z.object({ urgentDuringTaper: z.array(drugSchema) }).strict(),
       })
       .strict(),
     contacts: z.object({ studyPhone: z.string().min(3), urgentPhone: z.string().min(3) }).strict(),
+    /** Inbound texts: automatic-reply budgets, unknown senders, retention, retries (docs/replies.md). */
+    inbound: z
+      .object({
+        /** Automatic replies per sender number per local day (STOP/START confirmations and the urgent-contact text are outside it). */
+        autoReplyBudgetPerNumberPerDay: z.number().int().min(0).max(20),
+        unknownSenders: z
+          .object({
+            /** Replies to all unknown numbers together per local day (each number gets at most one a day anyway). */
+            maxRepliesPerDay: z.number().int().min(0).max(1000),
+            /** Country calling codes ("86", "1") whose numbers may be answered; absent: those of the enrolled patients' phones. */
+            allowedCallingCodes: z.array(z.string().regex(/^[1-9][0-9]{0,2}$/, 'a country calling code without "+"')).min(1).optional(),
+            /** Texts from unknown numbers and their reports are deleted (DynamoDB TTL) this many days after receipt. */
+            retentionDays: z.number().int().min(1).max(3650),
+          })
+          .strict(),
+        /** A stored text not processed this many minutes after receipt (or after a failed attempt) is retried by the sweep. */
+        retryAfterMinutes: z.number().int().min(1).max(24 * 60),
+        /** After this many failed processing attempts a routine `inbound_unprocessed` item names the message (retries go on). */
+        attemptsBeforeAlert: z.number().int().min(1).max(50),
+      })
+      .strict()
+      .default({ autoReplyBudgetPerNumberPerDay: 3, unknownSenders: { maxRepliesPerDay: 20, retentionDays: 90 }, retryAfterMinutes: 5, attemptsBeforeAlert: 3 }),
     templates: z.object({ 'zh-CN': templateSetSchema, en: templateSetSchema }).strict(),
     mainlandSms: mainlandSmsSchema.optional(),
   })

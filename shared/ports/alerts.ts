@@ -4,7 +4,17 @@ import type { Page } from './patients.ts';
 import type { AlertKind } from '#domain/alert-kinds.ts';
 
 export { ALERT_KINDS, type AlertKind } from '#domain/alert-kinds.ts';
-export type AlertStatus = 'open' | 'acknowledged';
+/**
+ * open: on the worklist (an urgent alert, or a routine worklist item); acknowledged: handled;
+ * grouped: a routine episode filed under its patient's open worklist item (`itemId`), which
+ * stands for it until the item is acknowledged (then it is acknowledged with it).
+ */
+export const ALERT_STATUSES = ['open', 'acknowledged', 'grouped'] as const;
+export type AlertStatus = (typeof ALERT_STATUSES)[number];
+
+/** What the coordinator did about an item (Today view). */
+export const ACK_OUTCOMES = ['called', 'no_answer', 'visit_scheduled', 'no_action_needed'] as const;
+export type AckOutcome = (typeof ACK_OUTCOMES)[number];
 
 /**
  * A coordinator alert. `title` and `details` never carry phone numbers or message bodies: study
@@ -31,8 +41,21 @@ export interface Alert {
   acknowledgedAt?: string;
   acknowledgedBy?: string;
   ackNote?: string;
+  ackOutcome?: AckOutcome;
+  /** Routine episodes filed under another alert (the patient's worklist item): its id. */
+  itemId?: string;
+  /** A worklist item put aside until this study-local date (YYYY-MM-DD): hidden from Today and the summary until then. */
+  snoozedUntil?: string;
   resolvedReason?: string;
   version: number;
+}
+
+/** What a daily summary said, kept with its marker (study IDs and kinds only). */
+export interface DailySummaryRecord {
+  subject: string;
+  newItems: number;
+  openItems: number;
+  overdueItems: number;
 }
 
 export interface UnresolvedAlertRef {
@@ -48,8 +71,19 @@ export interface AlertRepository {
   get(id: string): Promise<Alert | null>;
   /** Oldest first, paginated, through the status index. */
   listByStatus(status: AlertStatus, cursor?: string, limit?: number): Promise<Page<Alert>>;
-  /** open → acknowledged, once; null when it was not open. */
-  acknowledge(id: string, by: string, note: string, now: string, audit?: PendingAudit): Promise<Alert | null>;
+  /** open or grouped → acknowledged, once (with the coordinator's outcome when given); null when it was already acknowledged or is missing. */
+  acknowledge(id: string, by: string, note: string, now: string, audit?: PendingAudit, outcome?: AckOutcome): Promise<Alert | null>;
+  /** open → grouped under the worklist item `itemId` (no escalation); null when it was not open. */
+  group(id: string, itemId: string, now: string, audit?: PendingAudit): Promise<Alert | null>;
+  /** Sets (a date) or clears (null) the snooze of an open alert; null when it is not open. */
+  snooze(id: string, until: string | null, now: string, audit?: PendingAudit): Promise<Alert | null>;
+  /**
+   * The daily worklist summary of a study-local date: takes the right to send it for a short
+   * lease. 'claimed': go ahead; 'sent': an earlier run sent it; 'busy': another run holds the lease.
+   */
+  claimDailySummary(localDate: string, now: string, leaseUntil: string): Promise<'claimed' | 'sent' | 'busy'>;
+  /** Records that the summary of that date was sent (the idempotency marker). */
+  markDailySummarySent(localDate: string, now: string, record: DailySummaryRecord): Promise<void>;
   /** Revises details/title of an open alert (e.g. a late reply changed the episode). */
   revise(id: string, changes: Pick<Alert, 'title' | 'details'> & { resolvedReason?: string }, now: string): Promise<Alert | null>;
   markNotified(id: string, now: string, audit?: PendingAudit): Promise<void>;

@@ -65,4 +65,17 @@ export interface AuditOutbox {
   completeStale(olderThan: string, limit?: number): Promise<number>;
 }
 
-export type AuditTrail = AuditLog & AuditOutbox;
+/** An entry as stored, with the chain position its storage key gives it (which a tampered item may contradict). */
+export type StoredChainEntry = AuditEntry & { position: number };
+
+/** What the verifier and the anchor read: the chains as stored. */
+export interface AuditChainReader {
+  /** Every entity that has a chain (the chain registry, written before a chain's first entry). */
+  listChains(): Promise<{ entityType: string; entityId: string }[]>;
+  /** One chain's entries in storage-key order. */
+  readChain(entityType: string, entityId: string): Promise<StoredChainEntry[]>;
+  /** The chain's newest entry. */
+  latest(entityType: string, entityId: string): Promise<AuditEntry | null>;
+}
+
+export type AuditTrail = AuditLog & AuditOutbox & AuditChainReader;

@@ -25,6 +25,8 @@ export interface Report {
   answersCheckInId?: string;
   source: 'sms' | 'checkin_conversation' | 'unknown_sender';
   status: 'open' | 'reviewed';
+  /** Deleted after this instant (reports of texts from unknown numbers; DynamoDB TTL). Absent: kept. */
+  retainUntil?: string;
   review?: {
     outcome: ReviewOutcome;
     note: string;

@@ -1,3 +1,4 @@
+import type { PendingAudit } from './audit.ts';
 import type { ScheduledItem } from '#domain/schedule.ts';
 
 export const REMINDER_STATES = ['due', 'sending', 'sent', 'expired', 'failed', 'cancelled'] as const;
@@ -74,5 +75,7 @@ export interface ReminderRepository {
     item: StoredReminder,
     answer: { outcome: 'taken' | 'missed_reported'; answeredAt: string; answerMessageId: string; missedDrugs?: string[] },
     now: string,
+    /** The answer's audit entry, stored on the check-in by the same conditional update (ports/audit.ts AuditOutbox). */
+    audit?: PendingAudit,
   ): Promise<{ applied: boolean; previous: StoredReminder | null }>;
 }

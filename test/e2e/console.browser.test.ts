@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -13,7 +13,7 @@ import { spawnStack, type SpawnedStack } from './spawn-stack.ts';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = resolve(import.meta.dirname, '../../test-results/console');
 const XSS = '<img src=x onerror=alert(1)>';
-const PHONE = '+15555550121';
+const PHONE = '+12015550121';
 
 describe('coordinator console in Chromium', () => {
   let stack: SpawnedStack;
@@ -86,22 +86,62 @@ describe('coordinator console in Chromium', () => {
     expect(reviewed.body.items.map((r: { review: { outcome: string } }) => r.review.outcome).sort()).toEqual(['contacted_patient', 'no_action']);
   });
 
-  it('acknowledges an alert, asking for a note first', async () => {
-    await page.goto(`${stack.url}/#/alerts`);
-    const alerts = page.locator('article.alert-item');
-    await alerts.first().waitFor();
-    const before = await alerts.count();
-    const alert = alerts.first();
-    const alertId = await alert.getAttribute('data-alert-id');
-    await shot('02-alerts');
-    await alert.getByRole('button', { name: 'Acknowledge' }).click();
-    await expect.poll(() => alert.locator('.field-error').textContent()).toContain('note');
-    await alert.getByLabel('Note').fill('Called the patient, advised to come in today.');
-    await alert.getByRole('button', { name: 'Acknowledge' }).click();
-    await expect.poll(() => alerts.count()).toBe(before - 1);
-    expect(await page.locator(`article[data-alert-id="${alertId}"]`).count()).toBe(0);
-    const acknowledged = await stack.call('GET', '/api/alerts?status=acknowledged');
-    expect(acknowledged.body.items.find((a: { id: string }) => a.id === alertId)).toMatchObject({ status: 'acknowledged', ackNote: 'Called the patient, advised to come in today.' });
+  it('opens on Today: urgent first, one row per patient; acknowledge with an outcome, snooze, keyboard', async () => {
+    // Two more patients text STOP: routine opt-out items (on the worklist, not pushed).
+    for (const [studyId, phone] of [['UI-101', '+15555550131'], ['UI-102', '+15555550132']] as const) {
+      const made = await stack.call('POST', '/api/patients', {
+        studyId, phone, timeZone: 'Asia/Shanghai', language: 'en', enrolledOn: '2027-01-04',
+        doseTimes: { morning: '08:00', evening: '20:00' }, prednisoneStartMg: 40, discreet: false,
+      });
+      expect(made.status).toBe(201);
+      await stack.call('POST', '/local/sms/inbound', { from: phone, body: 'STOP' });
+    }
+    const pushed = (await stack.call('GET', '/local/alerts')).body.items as { urgent: boolean; studyId: string | null; subject: string }[];
+    expect(pushed.filter((p) => p.studyId === 'UI-101' || p.studyId === 'UI-102')).toEqual([]);
+    expect(pushed.find((p) => p.urgent)?.subject).toMatch(/^\[URGENT\] red flag: UI-001$/);
+
+    await page.goto(`${stack.url}/`);
+    const rows = page.locator('article.today-row');
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe(3);
+    expect(await rows.first().getAttribute('class')).toContain('urgent');
+    expect(await rows.first().locator('.kinds').textContent()).toBe('Red flag');
+    expect(await rows.nth(1).locator('.kinds').textContent()).toBe('Opted out of SMS');
+    await shot('02-today');
+
+    // Acknowledge the red flag with an outcome and a note (mouse).
+    const urgentId = await rows.first().getAttribute('data-alert-id');
+    await rows.first().getByLabel('Note').fill('Called: fever clinic today.');
+    await rows.first().getByRole('button', { name: /Called/ }).click();
+    await expect.poll(() => rows.count()).toBe(2);
+    const acked = (await stack.call('GET', '/api/alerts?status=acknowledged')).body.items as { id: string; ackOutcome?: string; ackNote?: string }[];
+    expect(acked.find((a) => a.id === urgentId)).toMatchObject({ ackOutcome: 'called', ackNote: 'Called: fever clinic today.' });
+
+    // Keyboard: s = snooze the selected row until a date.
+    const snoozedId = await rows.first().getAttribute('data-alert-id');
+    await rows.first().focus();
+    await page.keyboard.press('s');
+    expect(await rows.first().locator('.snooze-date').evaluate((el) => el === (el.ownerDocument.activeElement as unknown))).toBe(true);
+    await page.keyboard.type('01102027');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => rows.count()).toBe(1);
+    const open = (await stack.call('GET', '/api/alerts?status=open')).body.items as { id: string; snoozedUntil?: string }[];
+    expect(open.find((a) => a.id === snoozedId)?.snoozedUntil).toBe('2027-01-10');
+
+    // Keyboard: 4 = no action needed (the note defaults to the outcome).
+    const lastId = await rows.first().getAttribute('data-alert-id');
+    await rows.first().focus();
+    await page.keyboard.press('4');
+    await expect.poll(() => rows.count()).toBe(0);
+    const done = (await stack.call('GET', '/api/alerts?status=acknowledged')).body.items as { id: string; ackOutcome?: string }[];
+    expect(done.find((a) => a.id === lastId)?.ackOutcome).toBe('no_action_needed');
+
+    // zh-CN labels.
+    await page.goto(`${stack.url}/#/today`);
+    await page.locator('#lang-toggle').click();
+    await page.locator('h1', { hasText: '今日待办' }).waitFor();
+    await page.locator('#lang-toggle').click();
+    await page.locator('h1', { hasText: 'Today' }).waitFor();
   });
 
   it('enrolls: a bad phone number gets an inline error at the field, a valid one enrolls', async () => {
@@ -114,12 +154,29 @@ describe('coordinator console in Chromium', () => {
     expect(await page.getByLabel(/Mobile phone/).getAttribute('aria-invalid')).toBe('true');
     await shot('03-enroll-invalid-phone');
 
-    await page.getByLabel(/Mobile phone/).fill('+15555550122');
+    // A landline cannot receive SMS: the form says so at the field (issue 17 part 3).
+    await page.getByLabel(/Mobile phone/).fill('+86 10 6915 6114');
+    await page.getByRole('button', { name: 'Enroll' }).click();
+    await expect.poll(() => phoneError.textContent()).toContain('+86 10 6915 6114 is a landline');
+
+    await page.getByLabel(/Mobile phone/).fill('+12015550122');
     await page.getByRole('button', { name: 'Enroll' }).click();
     await page.waitForURL(/#\/patients\//);
     await page.locator('h1', { hasText: 'UI-002' }).waitFor();
     const list = await stack.call('GET', '/api/patients');
-    expect(list.body.items.map((p: { studyId: string }) => p.studyId).sort()).toEqual(['UI-001', 'UI-002']);
+    expect(list.body.items.map((p: { studyId: string }) => p.studyId).sort()).toEqual(['UI-001', 'UI-002', 'UI-101', 'UI-102']);
+  });
+
+  it('exports download through the link the API answers (issue 13 part 4)', async () => {
+    await page.goto(`${stack.url}/#/exports`);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByText('patients.csv').click()]);
+    expect(download.suggestedFilename()).toMatch(/^patients-\d{4}-\d{2}-\d{2}\.csv$/);
+    expect(new URL(download.url()).pathname).toMatch(/^\/local\/exports\/patients\//);
+    const path = await download.path();
+    const text = readFileSync(path, 'utf8');
+    expect(text.split('\r\n')[0]).toMatch(/^studyId,status,arm,/);
+    expect(text).toContain('UI-001');
+    expect(text).not.toContain('+1');
   });
 
   it('shows the patient page, the patient phone, digests and the Chinese UI (screenshots)', async () => {
@@ -141,6 +198,11 @@ describe('coordinator console in Chromium', () => {
     expect(bubbles.some((text) => text.includes(XSS))).toBe(true);
     expect(bubbles.some((text) => text.includes('发烧39度'))).toBe(true);
     expect(await page.locator('.thread img').count()).toBe(0);
+    // Each inbound text can be opened for its handling and the provider's origin metadata (no phone numbers).
+    const origin = page.locator('.thread .bubble.in details').first();
+    await origin.locator('summary', { hasText: 'Handling and origin' }).click();
+    expect(await origin.textContent()).toContain('SNS message id');
+    expect(await origin.textContent()).not.toMatch(/\+1555|\+1201555/); // neither the study's number nor the patient's
     await shot('04-patient-page');
     await page.goto(`${stack.url}/#/patients`);
     await page.locator('table a', { hasText: 'UI-001' }).waitFor();
@@ -162,5 +224,6 @@ describe('coordinator console in Chromium', () => {
     await page.locator('h1', { hasText: '待审核报告' }).waitFor();
     await shot('08-review-zh');
     expect(dialogs).toEqual([]);
-  });
+    // A virtual week of four patients (dispatch, sweep, daily summaries) on a shared 2-core machine.
+  }, 120_000);
 });

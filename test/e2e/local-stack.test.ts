@@ -7,7 +7,7 @@ import { spawnStack, type SpawnedStack } from './spawn-stack.ts';
  * queue → review → audit; then Ctrl-C and a restart that still has everything.
  */
 const START = '2027-01-04T00:00:00Z'; // Monday 08:00 in Beijing, Sunday 19:00 in New York
-const PHONE = '+15555550199';
+const PHONE = '+12015550199';
 
 const localTime = (iso: string, timeZone: string) =>
   new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hour12: false }).format(new Date(iso));
@@ -97,19 +97,25 @@ describe('local stack over HTTP (virtual clock)', () => {
     expect(audit.body.items).toContainEqual(expect.objectContaining({ action: 'report.review', actor: 'local:coordinator', entityId: report!.id }));
   });
 
-  it('a full-form two-way payload is accepted, and a redelivery of it stores nothing new', async () => {
+  it('a full-form two-way payload is accepted, and a redelivery of it is recognised: one report, one reply, nothing sent twice', async () => {
+    // A text that gets a reply (a symptom report: thanks), so that processing it twice would show.
     const payload = {
       originationNumber: PHONE,
       destinationNumber: '+15555550100',
       messageKeyword: 'KEYWORD_000000000000',
-      messageBody: '1',
+      messageBody: 'rash on both arms since yesterday',
       inboundMessageId: 'e2e-redelivered-0001',
     };
+    const outboxBefore = (await stack.call('GET', `/local/sms/outbox?to=${encodeURIComponent(PHONE)}`)).body.items.length;
     const first = await stack.call('POST', '/local/sms/inbound', payload);
     const second = await stack.call('POST', '/local/sms/inbound', payload);
     expect(first.status).toBe(200);
     expect(second.status).toBe(200);
+    expect(first.body.replies).toHaveLength(1);
     expect(second.body.replies).toEqual([]);
+    expect((await stack.call('GET', `/local/sms/outbox?to=${encodeURIComponent(PHONE)}`)).body.items).toHaveLength(outboxBefore + 1);
+    const reports = (await stack.call('GET', '/api/reports?status=open')).body.items as { inboundMessageId: string }[];
+    expect(reports.filter((r) => r.inboundMessageId === payload.inboundMessageId)).toHaveLength(1);
   });
 
   it('survives Ctrl-C and a restart: patient, outbox and token are still there', async () => {

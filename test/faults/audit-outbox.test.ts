@@ -7,6 +7,10 @@ import { changePatientStatus, enrollPatient, updatePatient, type EnrollInput } f
 import { randomizePatient } from '#app/coordinator/randomize.ts';
 import { reviewReport } from '#app/coordinator/review-report.ts';
 import { recordVisit, type VisitInput } from '#app/coordinator/visits.ts';
+import { recordDoseAnswer } from '#app/inbound/dose-answers.ts';
+import type { Run } from '#app/inbound/run.ts';
+import { completeIfStudyEnded, planPatient } from '#app/plan-schedule.ts';
+import type { Interpretation } from '#domain/replies/interpretation.ts';
 import { loadProtocolFile } from '#config/protocol-loader.ts';
 import { addDays } from '#domain/schedule.ts';
 import type { AuditCarrier } from '#ports/audit.ts';
@@ -29,6 +33,7 @@ const NOW = '2027-01-04T02:00:00.000Z';
 const ACTOR = 'coordinator:li';
 
 interface Ctx {
+  checkIn?: { id: string; dueAt: string };
   patientId?: string;
   reportId?: string;
   alertId?: string;
@@ -150,6 +155,48 @@ const scenarios: Scenario[] = [
       },
     }),
   ),
+  {
+    name: 'patient.complete (plan-schedule, past the end of study)',
+    setup: (deps) => enrolled(deps, { enrolledOn: addDays('2027-01-04', -(protocol.endOfStudyDay + 10)) }),
+    run: async (deps, ctx) => completeIfStudyEnded(deps, (await deps.patients.get(ctx.patientId!))!, NOW),
+    carriers: async (deps, ctx) => {
+      const p = await deps.patients.get(ctx.patientId!);
+      return [await patientWrites(deps, ctx.patientId!, p!.status === 'completed' ? ['patient.enroll', 'patient.complete'] : ['patient.enroll'])];
+    },
+  },
+  {
+    name: 'checkin.answer (a dose answer recorded on its check-in)',
+    setup: async (deps) => {
+      const ctx = await enrolled(deps);
+      const patient = (await deps.patients.get(ctx.patientId!))!;
+      await planPatient({ reminders: deps.reminders, protocol }, patient, '2027-01-04T01:00:00.000Z');
+      const dose = (await deps.reminders.listForPatient(patient.id, '2027-01-04T00:00:00.000Z', '2027-01-05T00:00:00.000Z')).find((r) => r.kind === 'dose');
+      if (!dose) throw new Error('no dose check-in planned');
+      await deps.reminders.claim(dose, 'test-owner', dose.dueAt, 120);
+      await deps.reminders.markSent(dose, 'test-owner', { messageId: 'sns-1', parts: 1, sentAt: dose.dueAt });
+      return { ...ctx, checkIn: { id: dose.id, dueAt: dose.dueAt } };
+    },
+    run: async (deps, ctx) => {
+      const checkIn = (await deps.reminders.get(ctx.patientId!, ctx.checkIn!.id, ctx.checkIn!.dueAt))!;
+      const receivedAt = new Date(Date.parse(checkIn.dueAt) + 10 * 60_000).toISOString();
+      const run = {
+        deps: { ...deps, publisher: silentPublisher },
+        message: { inboundMessageId: 'in-answer-1', receivedAt },
+        now: receivedAt,
+      } as unknown as Run;
+      await recordDoseAnswer(run, checkIn, { doseAnswer: 'taken' } as unknown as Interpretation);
+    },
+    carriers: async (deps, ctx) => {
+      const checkIn = (await deps.reminders.get(ctx.patientId!, ctx.checkIn!.id, ctx.checkIn!.dueAt))!;
+      return [
+        {
+          carrier: { kind: 'reminder', id: `${ctx.patientId}/${ctx.checkIn!.dueAt}/${ctx.checkIn!.id}` },
+          entity: ['reminder', ctx.checkIn!.id],
+          expected: checkIn.outcome === 'taken' ? ['checkin.answer@0'] : [],
+        },
+      ];
+    },
+  },
   {
     name: 'visit.appointment',
     setup: (deps) => enrolled(deps),

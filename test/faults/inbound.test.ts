@@ -7,7 +7,7 @@ import { DynamoMessageLog } from '#adapters/dynamo/message-log.ts';
 import { DynamoPatientRepository } from '#adapters/dynamo/patient-repository.ts';
 import { DynamoReminderRepository } from '#adapters/dynamo/reminder-repository.ts';
 import { DynamoReportRepository } from '#adapters/dynamo/report-repository.ts';
-import type { InboundSmsDeps } from '#app/inbound/index.ts';
+import { retryUnprocessedInbound, type InboundSmsDeps } from '#app/inbound/index.ts';
 import { loadProtocolFile } from '#config/protocol-loader.ts';
 import type { Patient } from '#domain/patient.ts';
 import { computeSchedule } from '#domain/schedule.ts';
@@ -17,7 +17,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { RecordingAlertPublisher, RecordingSmsSender } from '../support/dispatch-fakes.ts';
 import { useLocalDynamo } from '../support/dynamo.ts';
 import { makePatient } from '../support/patients.ts';
-import { faultyDynamo, type FaultyDynamo } from './support.ts';
+import { deadWhenKilled, faultyDynamo, killAfter, type FaultyDynamo } from './support.ts';
 
 // The handler module parses its environment at load (cold start), as on AWS.
 vi.hoisted(() => {
@@ -117,21 +117,41 @@ function tripleDeliveries() {
   return events.sort((a, b) => a.key - b.key || 0).map((e) => e.event);
 }
 
-/** Runs events as Lambda would: all at once, then the failed ones again (after the processing lease) until none fails. */
-async function deliverWithRetries(handlers: ((event: unknown) => Promise<unknown>)[], events: unknown[], clock: ReturnType<typeof fixedClock>): Promise<{ rounds: number; failures: number }> {
+/** Lambda's asynchronous invocation (SNS → Lambda): the first try, a retry about 1 minute later, a last one about 2 minutes after that, then the DLQ. */
+const LAMBDA_RETRY_DELAYS_MINUTES = [1, 2];
+/** The inbound function's timeout (infra/stacks/stateless-stack.ts): what the context's remaining time counts down from. */
+const FUNCTION_TIMEOUT_MS = 30_000;
+/** The sweep runs every 15 minutes (infra environments.json `sweepEveryMinutes`). */
+const SWEEP_EVERY_MINUTES = 15;
+
+/**
+ * Runs events as Lambda would, at the real timing: all at once, the failed ones again after 1
+ * minute and after 2 more, then what still fails goes to the DLQ. No clock jump beyond Lambda's own.
+ */
+async function deliverWithRetries(handlers: ((event: unknown) => Promise<unknown>)[], events: unknown[], clock: ReturnType<typeof fixedClock>): Promise<{ rounds: number; failures: number; deadLettered: number }> {
   let pending = events;
   let failures = 0;
   let round = 0;
-  for (; pending.length > 0; round++) {
-    if (round > 8) throw new Error(`${pending.length} deliveries still failing after 8 retry rounds`);
+  for (; pending.length > 0 && round <= LAMBDA_RETRY_DELAYS_MINUTES.length; round++) {
+    if (round > 0) clock.advanceMinutes(LAMBDA_RETRY_DELAYS_MINUTES[round - 1]!);
     const handler = handlers[Math.min(round, handlers.length - 1)]!;
     const settled = await Promise.allSettled(pending.map((event) => handler(event)));
     for (const s of settled) if (s.status === 'rejected') expect(s.reason).toBeInstanceOf(InboundBatchError);
     pending = pending.filter((_, i) => settled[i]!.status === 'rejected');
     failures += pending.length;
-    clock.advanceMinutes(3); // past the 120 s processing lease of a crashed delivery
   }
-  return { rounds: round, failures };
+  return { rounds: round, failures, deadLettered: pending.length };
+}
+
+/** The sweep's inbound step at its next runs until the retry queue is empty (at most `runs` runs). */
+async function sweepUntilEmpty(deps: InboundSmsDeps, clock: ReturnType<typeof fixedClock>, runs = 4): Promise<number> {
+  let ran = 0;
+  for (; ran < runs; ran++) {
+    clock.advanceMinutes(SWEEP_EVERY_MINUTES);
+    await retryUnprocessedInbound(deps, clock.now(), { workerId: `sweep-${ran}` });
+    if ((await deps.messages.listUnprocessedInbound('9999')).length === 0) return ran + 1;
+  }
+  return ran;
 }
 
 async function expectEachMessageOnce(s: Awaited<ReturnType<typeof setup>>, options: { exactSends: boolean }) {
@@ -177,8 +197,10 @@ describe('the same SNS event delivered three times, out of order, concurrently',
   it('each message is stored and processed once: one report, one alert, one reply, one dose answer', async () => {
     const s = await setup();
     const handler = s.handlerOn(s.deps);
-    const { rounds } = await deliverWithRetries([(e) => handler(e, lambdaContext('inbound-sms'))], tripleDeliveries(), s.clock);
-    expect(rounds).toBeGreaterThanOrEqual(1);
+    const { rounds, deadLettered } = await deliverWithRetries([(e) => handler(e, lambdaContext('inbound-sms', FUNCTION_TIMEOUT_MS))], tripleDeliveries(), s.clock);
+    // Copies that found a message leased by another copy are done by Lambda's first retry (as duplicates).
+    expect(rounds).toBeLessThanOrEqual(2);
+    expect(deadLettered).toBe(0);
     await expectEachMessageOnce(s, { exactSends: true });
   });
 
@@ -189,11 +211,29 @@ describe('the same SNS event delivered three times, out of order, concurrently',
     const flaky = s.handlerOn(depsOn(faulty.doc, s.table, s.clock, s.sms, s.publisher));
     const clean = s.handlerOn(s.deps);
     // Two rounds on the throttled table, then it recovers.
-    const { failures } = await deliverWithRetries([(e) => flaky(e, lambdaContext('inbound-sms')), (e) => flaky(e, lambdaContext('inbound-sms')), (e) => clean(e, lambdaContext('inbound-sms'))], tripleDeliveries(), s.clock);
+    const { failures } = await deliverWithRetries([(e) => flaky(e, lambdaContext('inbound-sms', FUNCTION_TIMEOUT_MS)), (e) => flaky(e, lambdaContext('inbound-sms', FUNCTION_TIMEOUT_MS)), (e) => clean(e, lambdaContext('inbound-sms', FUNCTION_TIMEOUT_MS))], tripleDeliveries(), s.clock);
     expect(faulty.injected.throttle).toBeGreaterThan(5);
     expect(failures).toBeGreaterThan(0);
+    // Whatever Lambda gave up on (DLQ), the sweep finishes from the stored message.
+    await sweepUntilEmpty(s.deps, s.clock);
     // Replies are check-then-send: a write lost after the provider accepted one may send it again on retry (never none).
     await expectEachMessageOnce(s, { exactSends: false });
+    // The bound on duplicates: an attempt sends a given reply at most once, and only an attempt that
+    // failed after the provider accepted it (the outbound record lost) leads to another send. So each
+    // reply goes out at most once per processing attempt of its message, and the extra sends in all are
+    // at most the failed attempts (each counted on the stored message).
+    const items = await s.items();
+    let extraSends = 0;
+    let failedAttempts = 0;
+    for (const m of MESSAGES) {
+      const stored = items.find((i) => i.entity === 'inbound' && i.inboundMessageId === m.id)!;
+      const replies = items.filter((i) => i.entity === 'outbound' && i.inReplyTo === m.id);
+      const sends = s.sms.sent.filter((x) => x.to === m.from && replies.some((r) => r.body === x.body)).length;
+      expect(sends, `${m.id}: sends ≤ attempts`).toBeLessThanOrEqual(Number(stored.attempts));
+      extraSends += Math.max(0, sends - replies.length);
+      failedAttempts += Number(stored.attempts) - 1;
+    }
+    expect(extraSends).toBeLessThanOrEqual(failedAttempts);
     faulty.destroy();
   });
 });
@@ -209,7 +249,7 @@ describe('a malformed record in a batch', () => {
 
     // Lambda's async invocation: the first try and two retries, then the on-failure destination.
     for (let attempt = 0; attempt < 3; attempt++) {
-      const error = await handler(event, lambdaContext('inbound-sms')).then(
+      const error = await handler(event, lambdaContext('inbound-sms', FUNCTION_TIMEOUT_MS)).then(
         () => null,
         (e: unknown) => e,
       );
@@ -227,5 +267,90 @@ describe('a malformed record in a batch', () => {
     const payloadIssues = malformed.find((l) => (l.fields as { snsMessageId: string }).snsMessageId === 'sns-bad-payload')!.fields as { issues: { path: string }[] };
     expect(payloadIssues.issues.map((i) => i.path)).toEqual(expect.arrayContaining(['Sns.Message.destinationNumber', 'Sns.Message.inboundMessageId']));
     expect(JSON.stringify(s.logs)).not.toMatch(/\+1555555|发烧/);
+  });
+});
+
+describe('an inbound message is never lost (real retry timing)', () => {
+  const redFlag = { id: 'in-red-flag', from: '+15555550103', body: '发烧39度' };
+  const eventOf = (m: { id: string; from: string; body: string }) => ({ Records: [snsRecord(m, 0)] });
+
+  it('a delivery killed by the 30 s timeout is processed by Lambda\'s retry a minute later, not refused as "busy"', async () => {
+    const s = await setup();
+    let killed = false;
+    const dying = { ...s.deps, reports: killAfter(s.deps.reports, 'createIfAbsent', () => (killed = true)) };
+    const dead = Object.fromEntries(Object.entries(dying).map(([k, v]) => [k, typeof v === 'object' && v !== null && k !== 'protocol' ? deadWhenKilled(v, () => killed) : v])) as unknown as InboundSmsDeps;
+    await expect(s.handlerOn(dead)(eventOf(redFlag), lambdaContext('inbound-sms', FUNCTION_TIMEOUT_MS))).rejects.toBeInstanceOf(InboundBatchError);
+    expect(s.publisher.published).toHaveLength(0);
+
+    s.clock.advanceMinutes(LAMBDA_RETRY_DELAYS_MINUTES[0]!);
+    await expect(s.handlerOn(s.deps)(eventOf(redFlag), lambdaContext('inbound-sms', FUNCTION_TIMEOUT_MS))).resolves.toEqual({ processed: 1, duplicates: 0 });
+    expect(s.publisher.published.map((a) => a.kind)).toEqual(['red_flag']);
+    expect(s.sms.countTo(redFlag.from)).toBe(1);
+    expect((await s.deps.messages.getInbound(redFlag.id))?.attempts).toBe(2);
+  });
+
+  it('every Lambda attempt fails: the DLQ gets it, the sweep processes the stored message; its red flag is pushed late, saying how late', async () => {
+    const s = await setup();
+    let broken = true;
+    const failing = {
+      ...s.deps,
+      reports: new Proxy(s.deps.reports, {
+        get(target, prop, receiver) {
+          const value = Reflect.get(target, prop, receiver) as unknown;
+          if (prop === 'createIfAbsent' && broken) return () => Promise.reject(Object.assign(new Error('throttled (injected)'), { name: 'ProvisionedThroughputExceededException' }));
+          return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+        },
+      }),
+    };
+    const handler = s.handlerOn(failing);
+    const { deadLettered } = await deliverWithRetries([(e) => handler(e, lambdaContext('inbound-sms', FUNCTION_TIMEOUT_MS))], [eventOf(redFlag)], s.clock);
+    expect(deadLettered).toBe(1);
+    const stored = await s.deps.messages.getInbound(redFlag.id);
+    expect(stored).toMatchObject({ attempts: 3, lastFailure: 'ProvisionedThroughputExceededException' });
+    expect(stored?.processedAt).toBeUndefined();
+    expect(s.publisher.published).toHaveLength(0);
+
+    broken = false;
+    expect(await sweepUntilEmpty(s.deps, s.clock)).toBe(1);
+    const processed = await s.deps.messages.getInbound(redFlag.id);
+    expect(processed?.processedAt).toBeTruthy();
+    const pushed = s.publisher.published.filter((a) => a.kind === 'red_flag');
+    expect(pushed).toHaveLength(1);
+    expect(pushed[0]!.urgent).toBe(true);
+    const late = Math.floor((Date.parse(s.clock.now()) - Date.parse(RECEIVED)) / 60_000);
+    expect(late).toBe(1 + 2 + SWEEP_EVERY_MINUTES);
+    expect(pushed[0]!.details).toMatchObject({ lateMinutes: late, receivedAt: RECEIVED });
+    expect(pushed[0]!.title).toContain(`texted ${late} min ago`);
+    expect(s.sms.countTo(redFlag.from)).toBe(1);
+  });
+
+  it('after the protocol\'s attempts one routine inbound_unprocessed item names the message; retries go on and finish once the cause is gone', async () => {
+    const s = await setup();
+    let broken = true;
+    const poisoned = {
+      ...s.deps,
+      reports: new Proxy(s.deps.reports, {
+        get(target, prop, receiver) {
+          const value = Reflect.get(target, prop, receiver) as unknown;
+          if (prop === 'createIfAbsent' && broken) return () => Promise.reject(new TypeError('cannot read the interpretation (injected)'));
+          return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+        },
+      }),
+    };
+    await deliverWithRetries([(e) => s.handlerOn(poisoned)(e, lambdaContext('inbound-sms', FUNCTION_TIMEOUT_MS))], [eventOf(redFlag)], s.clock);
+    for (let run = 0; run < 3; run++) {
+      s.clock.advanceMinutes(SWEEP_EVERY_MINUTES);
+      await retryUnprocessedInbound(poisoned, s.clock.now());
+    }
+    const items = s.publisher.published.filter((a) => a.kind === 'inbound_unprocessed');
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({ urgent: false, details: expect.objectContaining({ inboundMessageId: redFlag.id, lastFailure: 'TypeError' }) });
+    expect(items[0]!.title).toContain(redFlag.id);
+    expect((await s.deps.messages.getInbound(redFlag.id))?.attempts).toBeGreaterThanOrEqual(protocol.inbound.attemptsBeforeAlert);
+
+    broken = false;
+    await sweepUntilEmpty(s.deps, s.clock);
+    expect((await s.deps.messages.getInbound(redFlag.id))?.processedAt).toBeTruthy();
+    expect(s.publisher.published.filter((a) => a.kind === 'red_flag')).toHaveLength(1);
   });
 });

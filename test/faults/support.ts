@@ -35,7 +35,8 @@ export class ProcessKilled extends Error {
   }
 }
 
-export function faultyDynamo(endpoint: string, plan: FaultyDynamo['plan'] = () => null): FaultyDynamo {
+/** `onCall` runs before every call (e.g. to move a virtual clock by the call's latency). */
+export function faultyDynamo(endpoint: string, plan: FaultyDynamo['plan'] = () => null, onCall?: (command: string) => void): FaultyDynamo {
   // maxAttempts 1: the faults reach the code under test (as after the SDK's own retries gave up).
   const client = new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
   const state: FaultyDynamo = {
@@ -49,6 +50,7 @@ export function faultyDynamo(endpoint: string, plan: FaultyDynamo['plan'] = () =
   client.middlewareStack.add(
     (next, context) => async (args) => {
       if (state.killed) throw new ProcessKilled(`DynamoDB ${context.commandName}`);
+      onCall?.(String(context.commandName));
       const fault = state.plan(state.calls++, String(context.commandName));
       if (fault === 'throttle') {
         state.injected.throttle++;

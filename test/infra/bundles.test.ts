@@ -14,8 +14,8 @@ const functions = readdirSync(root).filter((name) => existsSync(join(root, name,
  * (dynalite, LevelDB) or CommonJS globals fails here, not at the first cold start on AWS.
  */
 describe('Lambda bundles load', () => {
-  it('there are six functions', () => {
-    expect(functions.sort()).toEqual(['coordinator-api', 'dispatch-reminders', 'inbound-sms', 'plan-schedule', 'sweep-adherence', 'weekly-digest']);
+  it('there are seven functions', () => {
+    expect(functions.sort()).toEqual(['coordinator-api', 'daily-summary', 'dispatch-reminders', 'inbound-sms', 'plan-schedule', 'sweep-adherence', 'weekly-digest']);
   });
 
   it.each(functions)('%s: bundles and imports, exporting a handler, without dynalite', async (name) => {

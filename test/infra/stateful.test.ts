@@ -2,7 +2,7 @@ import { App } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks } from 'cdk-nag';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TABLE_INDEXES, TABLE_KEYS } from '#config/table.ts';
+import { TABLE_INDEXES, TABLE_KEYS, TABLE_TTL_ATTRIBUTE } from '#config/table.ts';
 import { loadEnvironmentConfig, parseEnvironmentConfig, type EnvironmentConfig } from '#infra/config.ts';
 import { StatefulStack } from '#infra/stacks/stateful-stack.ts';
 
@@ -40,6 +40,13 @@ describe('stateful stack: the table', () => {
       ]);
       expect(index.Projection).toEqual({ ProjectionType: 'ALL' });
     }
+    // The inbound retry queue the sweep reads (no Scan).
+    expect(indexes.map((i) => i.IndexName)).toContain('gsi4');
+  });
+
+  it('expires items by the TTL attribute (texts from unknown numbers and their reports)', () => {
+    const [[, table]] = resourcesOf(template, 'AWS::DynamoDB::Table') as [[string, { Properties: Record<string, unknown> }]];
+    expect(table.Properties.TimeToLiveSpecification).toEqual({ AttributeName: TABLE_TTL_ATTRIBUTE, Enabled: true });
   });
 
   it('is on-demand, with point-in-time recovery, deletion protection and a customer-managed KMS key', () => {
@@ -166,6 +173,37 @@ describe('stateful stack: coordinator user pool', () => {
     const groups = resourcesOf(template, 'AWS::Cognito::UserPoolGroup').map(([, g]) => g.Properties.GroupName);
     expect(groups.sort()).toEqual(['coordinator', 'monitor']);
     template.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: dev.config.cognito.domainPrefix });
+  });
+});
+
+describe('stateful stack: the export bucket (issue 13 part 4)', () => {
+  let stack: StatefulStack;
+  let template: Template;
+  beforeAll(() => {
+    stack = buildStateful(dev.config, 'exports');
+    template = Template.fromStack(stack);
+  });
+
+  it('is private, SSE-KMS with the data key, TLS-only, and deletes exports (and abandoned uploads) after a day', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          { BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DataKey'), 'Arn'] } } },
+        ],
+      },
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      LifecycleConfiguration: { Rules: [{ Id: 'DeleteExportsAfterOneDay', Status: 'Enabled', ExpirationInDays: 1, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }] },
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+    expect(Object.keys(template.findResources('AWS::S3::Bucket'))).toHaveLength(1);
+  });
+
+  it('is cdk-nag clean (AwsSolutions, HIPAA Security) with each acknowledgement reasoned', () => {
+    const violations = [new AwsSolutionsChecks(), new HIPAASecurityChecks()].flatMap((p) => p.validateScope(stack).violations.map((v) => v.ruleName));
+    expect(violations).toEqual([]);
   });
 });
 

@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   coordinatorApiEnvSchema,
+  dailySummaryEnvSchema,
   dispatchRemindersEnvSchema,
   inboundSmsEnvSchema,
   planScheduleEnvSchema,
@@ -19,7 +20,7 @@ import { FUNCTION_NAMES, PROJECT_ROOT, type FunctionName } from '#infra/construc
 import { PUBLIC_PATHS } from '#infra/stacks/stateless-stack.ts';
 
 /**
- * One build of the whole app (both stacks, six functions bundled by the local esbuild) shared
+ * One build of the whole app (both stacks, seven functions bundled by the local esbuild) shared
  * by every test in this file; the nag packs run on the same construct tree.
  */
 const dev = loadEnvironmentConfig('dev');
@@ -29,6 +30,7 @@ const ENV_SCHEMAS: Record<FunctionName, z.ZodObject> = {
   'inbound-sms': inboundSmsEnvSchema,
   'sweep-adherence': sweepAdherenceEnvSchema,
   'weekly-digest': weeklyDigestEnvSchema,
+  'daily-summary': dailySummaryEnvSchema,
   'coordinator-api': coordinatorApiEnvSchema,
 };
 /** Set by every function for the runtime and Powertools, not read through the env schemas. */
@@ -55,7 +57,8 @@ function statementsOf(name: FunctionName): Statement[] {
     .filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles).includes(`"${roleId}"`))
     .flatMap((r) => (r.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
 }
-const actionsOf = (name: FunctionName) => statementsOf(name).flatMap((s) => asArray(s.Action));
+/** What the role is allowed (explicit denies are checked on their own). */
+const actionsOf = (name: FunctionName) => statementsOf(name).filter((s) => s.Effect === 'Allow').flatMap((s) => asArray(s.Action));
 /** An export of the stateful stack, as the stateless template imports it. */
 const importOf = (statefulLogicalIdPrefix: string) => (value: unknown) => JSON.stringify(value).includes(`ExportsOutputRef${statefulLogicalIdPrefix}`);
 
@@ -100,7 +103,7 @@ describe('every function', () => {
   });
 
   it('dispatcher is capped at one concurrent execution; every scheduled job runs one at a time', () => {
-    for (const name of ['dispatch-reminders', 'plan-schedule', 'sweep-adherence', 'weekly-digest'] as const) {
+    for (const name of ['dispatch-reminders', 'plan-schedule', 'sweep-adherence', 'weekly-digest', 'daily-summary'] as const) {
       expect(fnProps(name).ReservedConcurrentExecutions, name).toBe(1);
     }
     expect(fnProps('inbound-sms').ReservedConcurrentExecutions).toBe(dev.config.concurrency.inboundSms);
@@ -133,13 +136,36 @@ describe('least privilege', () => {
     }
   });
 
-  it('table grants name the table and its three indexes, never index/*', () => {
+  it('table grants name the table and its four indexes, never index/*', () => {
     for (const name of FUNCTION_NAMES) {
       const table = statementsOf(name).find((s) => s.Sid === 'TableAccess')!;
       const text = JSON.stringify(table.Resource);
       expect(text).not.toContain('/index/*');
-      for (const index of ['gsi1', 'gsi2', 'gsi3']) expect(text, name).toContain(`/index/${index}`);
+      for (const index of ['gsi1', 'gsi2', 'gsi3', 'gsi4']) expect(text, name).toContain(`/index/${index}`);
     }
+  });
+
+  it('no role may update or delete an audit item: an explicit deny on the AUDIT# partitions, on the table itself', () => {
+    for (const name of FUNCTION_NAMES) {
+      const statements = statementsOf(name) as (Statement & { Condition?: Record<string, Record<string, unknown>> })[];
+      const deny = statements.find((s) => s.Sid === 'AuditTrailAppendOnly');
+      expect(deny, name).toBeDefined();
+      expect(deny!.Effect).toBe('Deny');
+      expect(asArray(deny!.Action).sort()).toEqual(['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:PartiQLDelete', 'dynamodb:PartiQLUpdate', 'dynamodb:UpdateItem']);
+      expect(deny!.Condition).toEqual({ 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['AUDIT#*'] } });
+      const tableArn = (statements.find((s) => s.Sid === 'TableAccess')!.Resource as unknown[])[0];
+      expect(asArray(deny!.Resource as unknown)).toEqual([tableArn]);
+      // Nothing else in the role can change an item without going through UpdateItem/DeleteItem/PutItem.
+      const allowed = actionsOf(name).filter((a) => a.startsWith('dynamodb:'));
+      expect(allowed.filter((a) => !['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem'].includes(a)), name).toEqual([]);
+    }
+  });
+
+  it('the table keeps point-in-time recovery and its backup plan (the audit trail is kept for the record life)', () => {
+    const table = Object.values(statefulResources).find((r) => r.Type === 'AWS::DynamoDB::Table')!;
+    expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    expect(JSON.stringify(table.Properties.GlobalSecondaryIndexes)).toContain('"gsi4"');
+    expect(Object.values(statefulResources).some((r) => r.Type === 'AWS::Backup::BackupPlan')).toBe(true);
   });
 
   it('no function touches Cognito, IAM or KMS key administration', () => {
@@ -163,14 +189,20 @@ describe('least privilege', () => {
     },
   );
 
-  it('sweep publishes to the alert and escalation topics only, digest to the alert topic only, neither texts patients', () => {
-    const topicsOf = (name: FunctionName) => statementsOf(name).filter((s) => asArray(s.Action).includes('sns:Publish'));
+  it('sweep publishes to the alert and escalation topics, and texts only to answer the inbound texts it retries; digest to the alert topic only and never texts', () => {
+    const topicsOf = (name: FunctionName) => statementsOf(name).filter((s) => asArray(s.Action).includes('sns:Publish') && s.NotResource === undefined);
     const sweep = topicsOf('sweep-adherence');
     expect(sweep.map((s) => (importOf('AlertTopic')(s.Resource) ? 'alert' : importOf('EscalationTopic')(s.Resource) ? 'escalation' : 'other')).sort()).toEqual(['alert', 'escalation']);
+    // The retry of an unprocessed inbound text (shared/app/inbound/retry-unprocessed.ts) may answer it: the same phone-number-only grant as inbound-sms.
+    expect(statementsOf('sweep-adherence').filter((s) => s.NotResource !== undefined)).toEqual(statementsOf('inbound-sms').filter((s) => s.NotResource !== undefined));
     const digest = topicsOf('weekly-digest');
     expect(digest).toHaveLength(1);
     expect(importOf('AlertTopic')(digest[0]!.Resource)).toBe(true);
-    for (const name of ['sweep-adherence', 'weekly-digest'] as const) {
+    // The daily worklist summary is routine: the coordinators' topic, never the investigator's escalation topic.
+    const summary = topicsOf('daily-summary');
+    expect(summary).toHaveLength(1);
+    expect(importOf('AlertTopic')(summary[0]!.Resource)).toBe(true);
+    for (const name of ['weekly-digest', 'daily-summary'] as const) {
       expect(statementsOf(name).some((s) => s.NotResource !== undefined), name).toBe(false);
       expect(actionsOf(name), name).not.toContain('sns:CheckIfPhoneNumberIsOptedOut');
     }
@@ -180,6 +212,20 @@ describe('least privilege', () => {
     for (const name of ['plan-schedule', 'coordinator-api'] as const) {
       expect(actionsOf(name).filter((a) => a.startsWith('sns:')), name).toEqual([]);
     }
+  });
+
+  it('only the coordinator API touches S3: put, get and abort objects of the export bucket, with its key; no list, no delete', () => {
+    for (const name of FUNCTION_NAMES) {
+      const s3 = actionsOf(name).filter((a) => a.startsWith('s3:'));
+      expect(s3.sort(), name).toEqual(name === 'coordinator-api' ? ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'] : []);
+    }
+    const objects = statementsOf('coordinator-api').find((s) => s.Sid === 'ExportObjects')!;
+    expect(JSON.stringify(objects.Resource)).toMatch(/:s3:::trial-sms-dev-exports-.*\/\*"/);
+    const key = statementsOf('coordinator-api').find((s) => s.Sid === 'ExportKey')!;
+    expect(JSON.stringify(key.Resource)).toContain('DataKey');
+    const variables = (fnProps('coordinator-api').Environment as { Variables: Record<string, unknown> }).Variables;
+    const bucket = Object.values(statefulResources).find((r) => r.Type === 'AWS::S3::Bucket')!;
+    expect(trial.stateless.resolve(variables.EXPORT_BUCKET)).toEqual(trial.stateful.resolve(bucket.Properties.BucketName));
   });
 
   it('logs go only to the function’s own log group (no AWSLambdaBasicExecutionRole)', () => {
@@ -201,12 +247,14 @@ describe('schedules (EventBridge Scheduler)', () => {
     return found[0]!.Properties as { ScheduleExpression: string; ScheduleExpressionTimezone: string; Target: Record<string, unknown>; FlexibleTimeWindow: unknown };
   };
 
-  it('dispatch every minute, plan daily 02:00, sweep every 15 minutes, digest Monday 08:00 — in the study time zone', () => {
+  it('dispatch every minute, plan daily 02:00, sweep every 15 minutes, digest Monday 08:00, worklist summary daily at the protocol time — in the study time zone', () => {
     expect(scheduleFor('dispatch-reminders').ScheduleExpression).toBe('rate(1 minute)');
     const zoned = {
       'plan-schedule': 'cron(0 2 * * ? *)',
       'sweep-adherence': 'cron(0/15 * * * ? *)',
       'weekly-digest': 'cron(0 8 ? * MON *)',
+      // Every day: the function skips weekends and protocol holidays and runs on make-up working days.
+      'daily-summary': 'cron(0 9 * * ? *)',
     } as const;
     for (const [name, expression] of Object.entries(zoned) as [FunctionName, string][]) {
       const s = scheduleFor(name);
@@ -216,7 +264,7 @@ describe('schedules (EventBridge Scheduler)', () => {
   });
 
   it('each schedule has a bounded retry policy, a dead-letter queue and no flexible window', () => {
-    for (const name of ['dispatch-reminders', 'plan-schedule', 'sweep-adherence', 'weekly-digest'] as const) {
+    for (const name of ['dispatch-reminders', 'plan-schedule', 'sweep-adherence', 'weekly-digest', 'daily-summary'] as const) {
       const s = scheduleFor(name);
       expect(s.FlexibleTimeWindow).toEqual({ Mode: 'OFF' });
       expect(s.Target.RetryPolicy, name).toEqual({ MaximumRetryAttempts: expect.any(Number), MaximumEventAgeInSeconds: expect.any(Number) });

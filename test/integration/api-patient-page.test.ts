@@ -44,6 +44,40 @@ describe('GET /api/patients/{id}/messages', () => {
     expect(res.text).not.toContain('+1212');
   });
 
+  it('an inbound text shows the provider\'s origination metadata (no phone numbers), withheld replies and retried attempts', async () => {
+    const { call, a, deps } = await seeded();
+    await deps.messages.storeInbound({
+      inboundMessageId: 'in-3',
+      from: a.phone,
+      to: '+12125550101',
+      body: 'STOP',
+      receivedAt: '2027-01-04T12:30:00.000Z',
+      patientId: a.id,
+      studyId: a.studyId,
+      origination: {
+        originationNumber: a.phone,
+        destinationNumber: '+12125550101',
+        messageKeyword: 'KEYWORD_1',
+        inboundMessageId: 'in-3',
+        snsMessageId: 'sns-in-3',
+        snsTimestamp: '2027-01-04T12:30:00.000Z',
+        extra: { carrierName: 'China Mobile', forwardedFrom: '+8613800138099' },
+      },
+    });
+    await deps.messages.claimInboundProcessing('in-3', 'w1', '2027-01-04T12:30:01.000Z', 30);
+    await deps.messages.claimInboundProcessing('in-3', 'w2', '2027-01-04T12:31:01.000Z', 30);
+    await deps.messages.markInboundProcessed('in-3', { processedAt: '2027-01-04T12:31:02.000Z', withheldReplies: [{ purpose: 'unclear', reason: 'auto_reply' }] });
+    const res = await call('GET', `/api/patients/${a.id}/messages`, { query: { limit: '1' } });
+    expect(res.json.items[0]).toMatchObject({
+      id: 'in-3',
+      provider: { messageKeyword: 'KEYWORD_1', snsMessageId: 'sns-in-3', snsTimestamp: '2027-01-04T12:30:00.000Z', extra: { carrierName: 'China Mobile' } },
+      withheldReplies: [{ purpose: 'unclear', reason: 'auto_reply' }],
+      attempts: 2,
+    });
+    expect(res.text).not.toContain('+86');
+    expect(res.text).not.toContain('+1212');
+  });
+
   it('?limit= returns the newest N; a bad limit is a 400 naming it', async () => {
     const { call, a } = await seeded();
     const two = await call('GET', `/api/patients/${a.id}/messages`, { query: { limit: '2' } });

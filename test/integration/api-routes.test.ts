@@ -1,6 +1,6 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
-import { alertIdFor } from '#app/alerts.ts';
+import { alertIdFor, raiseAlert } from '#app/alerts.ts';
 import { parseCsv } from '#domain/csv.ts';
 import type { WeeklyDigest } from '#domain/digest.ts';
 import { API_ROUTES } from '#functions/coordinator-api/handler.ts';
@@ -102,7 +102,8 @@ describe('patients routes', () => {
     expect((await call('GET', `/api/patients/${p.id}`)).json.upcomingReminders).toEqual([]);
     expect((await call('POST', `/api/patients/${p.id}/status`, { body: { action: 'resume', reason: 'oops' } })).status).toBe(409);
     expect((await call('PATCH', `/api/patients/${p.id}`, { body: { discreet: true } })).status).toBe(409);
-    const trail = await deps.audit.listForEntity('patient', p.id);
+    // The writes (the GETs in between left read entries: test/integration/api-audit-reads.test.ts).
+    const trail = (await deps.audit.listForEntity('patient', p.id)).filter((e) => e.kind === 'write');
     expect(trail.map((e) => [e.action, e.reason ?? null])).toEqual([
       ['patient.enroll', null],
       ['patient.pause', 'in hospital'],
@@ -138,9 +139,9 @@ describe('patients routes', () => {
     expect((await call('POST', `/api/patients/${p.id}/visits`, { body: { kind: 'completed', visitKey: 'm99', date: '2027-03-01', relapse: { decision: false } } })).json.errors).toEqual([
       { path: 'visitKey', message: expect.stringContaining('m99') },
     ]);
-    const actions = (await deps.audit.listForEntity('patient', p.id)).map((e) => e.action);
-    expect(actions).toEqual(['patient.enroll', 'visit.appointment', 'visit.add_unscheduled', 'visit.record', 'visit.correct']);
-    const correct = (await deps.audit.listForEntity('patient', p.id)).at(-1)!;
+    const writes = (await deps.audit.listForEntity('patient', p.id)).filter((e) => e.kind === 'write');
+    expect(writes.map((e) => e.action)).toEqual(['patient.enroll', 'visit.appointment', 'visit.add_unscheduled', 'visit.record', 'visit.correct']);
+    const correct = writes.at(-1)!;
     expect(correct).toMatchObject({ before: { riTotal: 6 }, after: { riTotal: 5 } });
   });
 });
@@ -193,6 +194,45 @@ describe('review queue and alerts', () => {
   });
 });
 
+describe('Today: the worklist', () => {
+  it('GET /api/worklist: urgent first, then one row per patient with its problems; acknowledge with an outcome; snooze', async () => {
+    const { call, enroll, deps, clock } = await api.setup();
+    const a = await enroll();
+    const b = await enroll({ studyId: 'IGG4-002', phone: '+8613800138002' });
+    const now = clock.now();
+    const alerting = { alerts: deps.alerts, publisher: { publish: async () => {}, publishText: async () => {} }, audit: deps.audit, protocol: deps.protocol };
+    const raise = (kind: 'missed_dose' | 'supply' | 'red_flag' | 'no_reply', patient: typeof a, key: string, minutes: number) =>
+      raiseAlert(alerting, { kind, episodeKey: key, patientId: patient.id, studyId: patient.studyId, title: `${patient.studyId}: ${kind}`, details: {}, now: new Date(Date.parse(now) + minutes * 60_000).toISOString(), actor: 'test' });
+    const itemA = (await raise('missed_dose', a, 'k1', 1)).alert;
+    await raise('supply', a, 'k2', 2);
+    const itemB = (await raise('no_reply', b, 'k3', 3)).alert;
+    const urgent = (await raise('red_flag', b, 'k4', 4)).alert;
+
+    const today = await call('GET', '/api/worklist');
+    expect(today.status).toBe(200);
+    expect(today.json.items.map((r: { id: string; kinds: string[]; urgent: boolean }) => [r.id, r.urgent, r.kinds])).toEqual([
+      [urgent.id, true, ['red_flag']],
+      [itemA.id, false, ['missed_dose', 'supply']],
+      [itemB.id, false, ['no_reply']],
+    ]);
+    expect(today.json.items[1]).toMatchObject({ studyId: a.studyId, adherence14d: expect.objectContaining({ reportedMissed: 0, unanswered: 0 }), lastReplyAt: null });
+    // The open list keeps its contract: each item with kind, urgent, studyId (grouped episodes are not listed on their own).
+    expect((await call('GET', '/api/alerts', { query: { status: 'open' } })).json.items.map((x: Alert) => [x.kind, x.urgent, x.studyId]).sort()).toEqual(
+      [['missed_dose', false, a.studyId], ['no_reply', false, b.studyId], ['red_flag', true, b.studyId]].sort(),
+    );
+
+    expect((await call('POST', `/api/alerts/${itemA.id}/acknowledge`, { body: { note: 'called', outcome: 'maybe' } })).status).toBe(400);
+    const acked = await call('POST', `/api/alerts/${itemA.id}/acknowledge`, { body: { note: 'called; refill tomorrow', outcome: 'called' } });
+    expect(acked.json).toMatchObject({ status: 'acknowledged', ackOutcome: 'called' });
+    expect((await call('POST', `/api/alerts/${urgent.id}/snooze`, { body: { until: '2099-01-01' } })).status).toBe(409);
+    expect((await call('POST', `/api/alerts/${itemB.id}/snooze`, { body: { until: '2000-01-01' } })).status).toBe(400);
+    expect((await call('POST', `/api/alerts/${itemB.id}/snooze`, { body: { until: '2099-01-01' } })).json).toMatchObject({ snoozedUntil: '2099-01-01', status: 'open' });
+    expect((await call('GET', '/api/worklist')).json.items.map((r: { id: string }) => r.id)).toEqual([urgent.id]);
+    expect((await call('GET', '/api/worklist', { query: { includeSnoozed: 'true' } })).json.items.map((r: { id: string }) => r.id)).toEqual([urgent.id, itemB.id]);
+    expect((await call('POST', `/api/alerts/${itemB.id}/snooze`, { body: { until: null } })).json.snoozedUntil).toBeUndefined();
+  });
+});
+
 describe('digests', () => {
   it('GET /api/digests newest first, GET /api/digests/{week}; a malformed week is 400', async () => {
     const { call, deps } = await api.setup();
@@ -242,8 +282,8 @@ describe('exports (CSV parsed back)', () => {
     const { call } = await seeded();
     for (const token of [undefined, MONITOR_TOKEN]) {
       const res = await call('GET', '/api/exports/patients.csv', token ? { token } : {});
-      expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
-      expect(res.headers['content-disposition']).toMatch(/attachment; filename="patients-2027-04-10.csv"/);
+      expect(res.json).toMatchObject({ dataset: 'patients', filename: 'patients-2027-04-10.csv', rows: 2, bytes: Buffer.byteLength(res.text) });
+      expect(res.download?.filename).toBe('patients-2027-04-10.csv');
       expect(res.text).not.toContain('+86');
       const rows = csvObjects(res.text);
       expect(rows.map((r) => [r.studyId, r.status])).toEqual([['IGG4-001', 'active'], ['IGG4-002', 'withdrawn']]);
@@ -315,9 +355,12 @@ describe('exports (CSV parsed back)', () => {
     expect(JSON.parse(rows[0]!.after!).phone).toBe(a.phone);
     const monitor = await call('GET', '/api/exports/audit.csv', { token: MONITOR_TOKEN });
     expect(monitor.text).not.toContain('+86');
-    expect(csvObjects(monitor.text)).toHaveLength(rows.length);
+    // The monitor's export also lists the coordinator's export just before it (a read entry).
+    const monitorRows = csvObjects(monitor.text);
+    expect(monitorRows.filter((r) => r.kind === 'write')).toHaveLength(rows.length);
+    expect(monitorRows.filter((r) => r.kind === 'read').map((r) => r.action)).toEqual(['read.export']);
     const ranged = csvObjects((await call('GET', '/api/exports/audit.csv', { query: { from: '2027-04-01T00:00:00Z', to: '2027-05-01T00:00:00Z' } })).text);
-    expect(ranged.map((r) => r.action)).toEqual(rows.slice(3).map((r) => r.action));
+    expect(ranged.filter((r) => r.kind === 'write').map((r) => r.action)).toEqual(rows.slice(3).map((r) => r.action));
   });
 
   it('an unknown dataset is 400', async () => {
@@ -350,10 +393,13 @@ describe('GET /openapi.json', () => {
       'POST /api/reports/{id}/review',
       'GET /api/alerts',
       'POST /api/alerts/{id}/acknowledge',
+      'POST /api/alerts/{id}/snooze',
+      'GET /api/worklist',
       'GET /api/digests',
       'GET /api/digests/{week}',
       'GET /api/exports/{dataset}.csv',
       'GET /api/audit',
+      'GET /api/audit/verify',
       'GET /openapi.json',
     ];
     expect(listed.sort()).toEqual(expected.sort());

@@ -8,7 +8,7 @@ import { computeSchedule } from '#domain/schedule.ts';
 import { fixedClock } from '#ports/clock.ts';
 import type { ReminderRepository } from '#ports/schedule.ts';
 import { SmsSendError } from '#ports/sms.ts';
-import { dispatchWorld } from '../support/dispatch-fakes.ts';
+import { dispatchWorld, raisedAlerts } from '../support/dispatch-fakes.ts';
 import { useLocalDynamo } from '../support/dynamo.ts';
 import { makePatient } from '../support/patients.ts';
 
@@ -85,9 +85,11 @@ describe('dispatch: exactly once', () => {
     w.clock.set('2027-02-01T00:02:10Z');
     expect(await dispatchReminders(w.deps, OPTIONS)).toMatchObject({ sent: 0, deliveryUnknown: 1 });
     expect(await w.item(MORNING)).toMatchObject({ state: 'failed', reason: 'lease_expired_delivery_unknown' });
-    expect(w.publisher.published).toHaveLength(1);
-    expect(w.publisher.published[0]).toMatchObject({ kind: 'delivery_unknown', studyId: 'IGG4-0001', patientId: 'pat-0001' });
-    expect(JSON.stringify(w.publisher.published[0])).not.toContain('+1555');
+    expect((await raisedAlerts(w.alerts))).toHaveLength(1);
+    expect((await raisedAlerts(w.alerts))[0]).toMatchObject({ kind: 'delivery_unknown', urgent: false, studyId: 'IGG4-0001', patientId: 'pat-0001' });
+    // Routine lane: on the worklist, not pushed.
+    expect(w.publisher.published).toHaveLength(0);
+    expect(JSON.stringify((await raisedAlerts(w.alerts))[0])).not.toContain('+1555');
 
     w.clock.set('2027-02-01T00:03:00Z');
     expect(await dispatchReminders(w.deps, OPTIONS)).toMatchObject({ due: 0, sent: 0 });
@@ -115,7 +117,7 @@ describe('dispatch: exactly once', () => {
     expect(await dispatchReminders(w.deps, { ...OPTIONS, owner: 'run-3' })).toMatchObject({ sent: 0, recovered: 1 });
     expect(await w.item(MORNING)).toMatchObject({ state: 'sent', messageId: w.sms.sent[0]!.messageId, sentAt: '2027-02-01T00:00:05.000Z' });
     expect(w.sms.sent).toHaveLength(1);
-    expect(w.publisher.published).toHaveLength(0);
+    expect((await raisedAlerts(w.alerts))).toHaveLength(0);
   });
 
   it('crash between Publish and the outbound record (the one window): failed + alert, still only one SMS', async () => {
@@ -127,7 +129,7 @@ describe('dispatch: exactly once', () => {
     w.clock.set('2027-02-01T00:02:10Z');
     expect(await dispatchReminders(w.deps, OPTIONS)).toMatchObject({ sent: 0, deliveryUnknown: 1 });
     expect(w.sms.sent).toHaveLength(1);
-    expect(w.publisher.published.map((a) => a.kind)).toEqual(['delivery_unknown']);
+    expect((await raisedAlerts(w.alerts)).map((a) => a.kind)).toEqual(['delivery_unknown']);
   });
 });
 
@@ -188,7 +190,7 @@ describe('dispatch: who may get SMS', () => {
     w.clock.set('2027-02-01T00:00:05Z');
     expect(await dispatchReminders(w.deps, OPTIONS)).toMatchObject({ sent: 0, optedOut: 1 });
     expect(await w.item(MORNING)).toMatchObject({ state: 'cancelled', reason: 'provider_opted_out' });
-    expect(w.publisher.published.map((a) => [a.kind, a.studyId])).toEqual([['opt_out', 'IGG4-0001']]);
+    expect((await raisedAlerts(w.alerts)).map((a) => [a.kind, a.studyId])).toEqual([['opt_out', 'IGG4-0001']]);
   });
 
   it('the opt-out list is asked once per patient per local day (before the first SMS only)', async () => {
@@ -230,9 +232,9 @@ describe('dispatch: send failures and the time budget', () => {
     w.clock.set(MORNING);
     expect(await dispatchReminders(w.deps, OPTIONS)).toMatchObject({ sent: 0, failed: 1 });
     expect(await w.item(MORNING)).toMatchObject({ state: 'failed', reason: 'invalid_number' });
-    expect(w.publisher.published).toHaveLength(1);
-    expect(w.publisher.published[0]).toMatchObject({ kind: 'sms_failure', studyId: 'IGG4-0001', details: { reason: 'invalid_number' } });
-    expect(JSON.stringify(w.publisher.published[0])).not.toContain('+1555');
+    expect((await raisedAlerts(w.alerts))).toHaveLength(1);
+    expect((await raisedAlerts(w.alerts))[0]).toMatchObject({ kind: 'sms_failure', studyId: 'IGG4-0001', details: { reason: 'invalid_number' } });
+    expect(JSON.stringify((await raisedAlerts(w.alerts))[0])).not.toContain('+1555');
   });
 
   it('an ambiguous send (timeout after the request left) is failed as delivery_unknown, never retried', async () => {
@@ -243,7 +245,7 @@ describe('dispatch: send failures and the time budget', () => {
     w.clock.set('2027-02-01T00:05:00Z');
     await dispatchReminders(w.deps, OPTIONS);
     expect(w.sms.sent).toHaveLength(0);
-    expect(w.publisher.published.map((a) => a.kind)).toEqual(['delivery_unknown']);
+    expect((await raisedAlerts(w.alerts)).map((a) => a.kind)).toEqual(['delivery_unknown']);
   });
 
   it('a broken protocol template fails the item with template_error and alerts, instead of retrying every minute', async () => {
@@ -253,7 +255,7 @@ describe('dispatch: send failures and the time budget', () => {
     w.clock.set(MORNING);
     expect(await dispatchReminders(w.deps, OPTIONS)).toMatchObject({ sent: 0, failed: 1, errors: 0 });
     expect(await w.item(MORNING)).toMatchObject({ state: 'failed', reason: 'template_error' });
-    expect(w.publisher.published.map((a) => a.kind)).toEqual(['sms_failure']);
+    expect((await raisedAlerts(w.alerts)).map((a) => a.kind)).toEqual(['sms_failure']);
   });
 
   it('with too little time left nothing new is claimed: items stay due for the next run', async () => {

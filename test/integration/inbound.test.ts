@@ -184,17 +184,34 @@ describe('dose answers', () => {
     expect(result.reportIds).toHaveLength(1);
   });
 
-  it('a reported missed prednisone dose during the taper raises an urgent missed-dose alert at once, not at the next sweep', async () => {
+  it('a reported missed prednisone dose during the taper raises an urgent steroid-withdrawal alert at once, not at the next sweep', async () => {
     const s = await setup();
     const patient = await enroll(s); // enrolled 2027-01-04: day 12, prednisone 40 mg in the morning dose
     await sendReminder(s, patient, MORNING, 'dose');
     await deliver(s, sms('忘了吃强的松', '2027-01-16T01:00:00.000Z'));
-    const alerts = (await s.deps.alerts.listByStatus('open')).items.filter((a) => a.kind === 'missed_dose');
+    const alerts = (await s.deps.alerts.listByStatus('open')).items.filter((a) => a.kind === 'steroid_withdrawal');
     expect(alerts).toEqual([expect.objectContaining({ urgent: true, studyId: patient.studyId, patientId: patient.id })]);
-    expect(s.publisher.published.filter((p) => p.alert.kind === 'missed_dose')).toHaveLength(1);
+    expect(s.publisher.published.filter((p) => p.alert.kind === 'steroid_withdrawal')).toHaveLength(1);
     // The same reply delivered again raises nothing new (one alert per episode).
     await deliver(s, sms('忘了吃强的松', '2027-01-16T01:05:00.000Z'));
-    expect((await s.deps.alerts.listByStatus('open')).items.filter((a) => a.kind === 'missed_dose')).toHaveLength(1);
+    expect((await s.deps.alerts.listByStatus('open')).items.filter((a) => a.kind === 'steroid_withdrawal')).toHaveLength(1);
+  });
+
+  it('supply problems in both languages: out of prednisone (or of unnamed medicine) during the taper is an urgent steroid withdrawal, pushed; out of MMF is a routine supply item', async () => {
+    const s = await setup();
+    const patient = await enroll(s); // enrolled 2027-01-04: day 12, taper active
+    await deliver(s, sms('泼尼松吃完了，还没去医院拿药', '2027-01-16T01:00:00.000Z', { id: 'sup-1' }));
+    await deliver(s, sms('out of pills', '2027-01-16T01:10:00.000Z', { id: 'sup-2' }));
+    await deliver(s, sms('ran out of MMF', '2027-01-16T01:20:00.000Z', { id: 'sup-3' }));
+    const mine = (await s.deps.alerts.listForPatient(patient.id)).map((a) => [a.kind, a.urgent, a.details.drugs]);
+    expect(mine).toEqual([
+      ['steroid_withdrawal', true, ['prednisone']],
+      ['steroid_withdrawal', true, []],
+      ['supply', false, ['mmf']],
+    ]);
+    expect(s.publisher.published.map((p) => p.alert.kind)).toEqual(['steroid_withdrawal', 'steroid_withdrawal']);
+    // A supply text is not a dose answer: nothing was recorded as taken.
+    expect(JSON.stringify(await s.deps.alerts.listForPatient(patient.id))).not.toContain(patient.phone);
   });
 
   it('a reply naming an earlier check-in (previousPublishedMessageId) is recorded there even after a later one was sent', async () => {
@@ -401,9 +418,9 @@ describe('idempotency', () => {
     s.clock.set('2027-01-16T03:00:01.000Z');
     await expect(handleInboundSms(s.deps, record)).rejects.toThrow(SmsSendError);
     expect((await s.deps.alerts.listByStatus('open')).items).toHaveLength(1);
-    // While the crashed run's lease lasts, a redelivery is told to come back later.
-    expect((await handleInboundSms(s.deps, record)).status).toBe('busy');
-    s.clock.advanceMinutes(3);
+    // The failed run released its lease and counted the attempt: Lambda's retry a minute later processes it.
+    expect(await s.deps.messages.getInbound('crash-1')).toMatchObject({ attempts: 1, lastFailure: 'SmsSendError' });
+    s.clock.advanceMinutes(1);
     const resumed = await handleInboundSms(s.deps, record);
     expect(resumed.status).toBe('processed');
     expect(s.sms.sent.map((m) => m.body)).toEqual([text('zh-CN', 'reply.urgent')]);

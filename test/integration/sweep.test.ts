@@ -19,9 +19,9 @@ import { documentClient } from '#adapters/dynamo/local-dynamo.ts';
 import { DynamoPatientRepository } from '#adapters/dynamo/patient-repository.ts';
 import { DynamoReminderRepository } from '#adapters/dynamo/reminder-repository.ts';
 import { SnsAlertPublisher } from '#adapters/sns/sns-alert-publisher.ts';
-import { acknowledgeAlert } from '#app/acknowledge-alert.ts';
+import { acknowledgeAlert, snoozeAlert } from '#app/acknowledge-alert.ts';
 import { raiseAlert } from '#app/alerts.ts';
-import { sweepAdherence, type SweepDeps } from '#app/sweep-adherence.ts';
+import { evaluatePatientMissedDoses, sweepAdherence, type SweepDeps } from '#app/sweep-adherence.ts';
 import { loadProtocolFile } from '#config/protocol-loader.ts';
 import { computeSchedule } from '#domain/schedule.ts';
 import { fixedClock } from '#ports/clock.ts';
@@ -145,92 +145,124 @@ describe('adherence sweep (dynalite)', () => {
     expect([...new Set(commands)].sort()).toEqual(['GetItemCommand', 'PutItemCommand', 'QueryCommand', 'UpdateItemCommand']);
   });
 
-  it('two consecutive missed doses raise one alert per episode; the next sweep raises nothing; a late "taken" revises it', async () => {
+  it('two reported misses raise one routine missed-dose item: not pushed, never escalated; the next sweep raises nothing; a late "taken" revises it', async () => {
     const { deps, doses, send, answer, table } = await setup();
     const [morning12, evening12] = doses;
     await send(morning12!);
     await send(evening12!);
+    await answer(morning12!, 'missed_reported', '2027-01-12T01:00:00.000Z');
+    expect(await evaluatePatientMissedDoses(deps, patient.id, '2027-01-12T01:00:00.000Z')).toEqual({ raised: 0, revised: 0 });
+    await answer(evening12!, 'missed_reported', '2027-01-12T13:00:00.000Z');
+    expect(await evaluatePatientMissedDoses(deps, patient.id, '2027-01-12T13:00:00.000Z')).toEqual({ raised: 1, revised: 0 });
 
-    const afterOne = await sweepAdherence(deps, '2027-01-12T06:00:00.000Z');
-    expect(afterOne.alertsRaised).toBe(0);
-
-    const afterTwo = await sweepAdherence(deps, '2027-01-12T17:00:00.000Z');
-    expect(afterTwo).toMatchObject({ markedMissed: 1, alertsRaised: 1 });
     const [alert] = await deps.alerts.listForPatient(patient.id);
     expect(alert).toMatchObject({ kind: 'missed_dose', urgent: false, status: 'open', studyId: 'IGG4-021' });
-    expect(alert!.title).toBe('IGG4-021: 2 consecutive missed MMF doses (2027-01-12)');
+    expect(alert!.title).toBe('IGG4-021: 2 reported missed MMF doses in a row (2027-01-12)');
     expect(alert!.details).toMatchObject({
       rule: 'consecutive_same_drug',
       drug: 'mmf',
       missedLocalDates: ['2027-01-12'],
-      adherence14d: { due: 2, confirmed: 0, unanswered: 2, rate: 0 },
+      adherence14d: { due: 2, confirmed: 0, reportedMissed: 2, unanswered: 0, rate: 0 },
     });
     expect(JSON.stringify(alert)).not.toContain(patient.phone);
-    // Routine: escalates after 480 working minutes. Raised Tue 01:00 local → Tue 08:00 + 8 h = 16:00 local.
-    expect(alert!.escalateAt).toBe('2027-01-13T08:00:00.000Z');
+    // Routine lane: on the worklist, not pushed, no escalation (the daily summary marks it overdue instead).
+    expect(alert!.escalateAt).toBeUndefined();
+    expect(alert!.notifiedAt).toBeUndefined();
+    expect(publishes(COORDINATORS)).toHaveLength(0);
 
-    const coordinatorMessages = publishes(COORDINATORS);
-    expect(coordinatorMessages).toHaveLength(1);
-    expect(coordinatorMessages[0]!.Message).toContain('IGG4-021');
-    expect(coordinatorMessages[0]!.Message).toContain(`#/alerts/${alert!.id}`);
-    expect(coordinatorMessages[0]!.Message).not.toContain(patient.phone);
+    // Same episode, next sweeps: nothing new.
+    expect(await sweepAdherence(deps, '2027-01-12T17:15:00.000Z')).toMatchObject({ alertsRaised: 0, alertsRevised: 0 });
 
-    // Same episode, next sweep: nothing new, nothing re-sent.
-    const again = await sweepAdherence(deps, '2027-01-12T17:15:00.000Z');
-    expect(again).toMatchObject({ markedMissed: 0, alertsRaised: 0, alertsRevised: 0 });
-    expect(publishes(COORDINATORS)).toHaveLength(1);
-
-    // The patient answers the evening check-in late: "taken". The late answer wins; the alert is revised, not duplicated.
-    // (inbound-sms re-evaluates at once; written directly here, the hourly re-check of open episodes finds it.)
+    // The patient revises the evening answer: "taken" after all. The hourly re-check of open episodes revises the item.
     await answer(evening12!, 'taken', '2027-01-12T17:20:00.000Z');
-    expect(await sweepAdherence(deps, '2027-01-12T17:30:00.000Z')).toMatchObject({ alertsRevised: 0 });
     const revised = await sweepAdherence(deps, '2027-01-12T18:00:00.000Z');
     expect(revised).toMatchObject({ alertsRaised: 0, alertsRevised: 1 });
     const alerts = await deps.alerts.listForPatient(patient.id);
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({ id: alert!.id, resolvedReason: 'late_taken_reply', status: 'open' });
-    expect(alerts[0]!.title).toContain('late "taken" reply for 2027-01-12 20:00');
-    expect(alerts[0]!.escalateAt).toBeUndefined();
     expect(await deps.alerts.listUnresolved('missed_dose')).toEqual([]);
 
-    // Resolved episodes do not come back on later sweeps, and nothing escalates.
-    const later = await sweepAdherence(deps, '2027-01-13T09:00:00.000Z');
-    expect(later).toMatchObject({ alertsRaised: 0, alertsRevised: 0, escalated: 0 });
-    expect(publishes(ESCALATION)).toHaveLength(0);
+    // Days later, still unacknowledged: nothing is pushed or escalated on its own.
+    expect(await sweepAdherence(deps, '2027-01-15T09:00:00.000Z')).toMatchObject({ alertsRaised: 0, escalated: 0 });
+    expect(snsMock.commandCalls(PublishCommand)).toHaveLength(0);
 
     const audit = new DynamoAuditLog(local.db.doc, table);
     const actions = (await audit.listForEntity('alert', alert!.id)).map((e) => e.action);
-    expect(actions).toEqual(expect.arrayContaining(['alert.raise', 'alert.notify', 'alert.revise', 'alert.escalation_cancel']));
-    const doseAudit = await audit.listForEntity('reminder', morning12!.id);
-    expect(doseAudit.map((e) => [e.action, e.before, e.after])).toEqual([['dose.missed_no_reply', { outcome: 'pending' }, { outcome: 'missed_no_reply', answerWindowEnd: '2027-01-12T06:00:00.000Z' }]]);
+    expect(actions).toEqual(expect.arrayContaining(['alert.raise', 'alert.revise']));
+    expect(actions).not.toContain('alert.notify');
   });
 
-  it('a new run of misses after the episode ended is a new episode with a new alert; a second episode waits while one is open', async () => {
+  it('no episode is dropped, only batched: two rules firing for one patient give one item with both episodes', async () => {
     const { deps, doses, send, answer } = await setup();
-    const [m12, e12, m13, e13] = doses;
-    for (const d of [m12, e12]) await send(d!);
-    await sweepAdherence(deps, '2027-01-12T17:00:00.000Z');
-    await answer(e12!, 'taken', '2027-01-12T17:20:00.000Z');
-    await sweepAdherence(deps, '2027-01-12T18:00:00.000Z');
-    for (const d of [m13, e13]) await send(d!);
-    const result = await sweepAdherence(deps, '2027-01-13T17:00:00.000Z');
-    // m13 + e13 missed: a new consecutive episode; with m12 also missed, 3 misses in 7 days as well.
-    // One open routine alert per patient: the 3-in-7 episode waits (nothing written) …
-    expect(result.alertsRaised).toBe(1);
-    let alerts = await deps.alerts.listForPatient(patient.id);
-    expect(alerts.map((a) => [a.details.rule, a.resolvedReason ?? null])).toEqual([
-      ['consecutive_same_drug', 'late_taken_reply'],
-      ['consecutive_same_drug', null],
+    const [m12, e12, m13] = doses;
+    for (const d of [m12, e12, m13]) await send(d!);
+    await answer(m12!, 'missed_reported', '2027-01-12T01:00:00.000Z');
+    await answer(e12!, 'missed_reported', '2027-01-12T13:00:00.000Z');
+    expect(await evaluatePatientMissedDoses(deps, patient.id, '2027-01-12T13:00:00.000Z')).toEqual({ raised: 1, revised: 0 });
+    await answer(m13!, 'missed_reported', '2027-01-13T01:00:00.000Z');
+    // m13 continues the consecutive episode (nothing new) and makes 3 reported misses in 7 days: a second episode, raised, grouped.
+    expect(await evaluatePatientMissedDoses(deps, patient.id, '2027-01-13T01:00:00.000Z')).toEqual({ raised: 1, revised: 0 });
+    const alerts = await deps.alerts.listForPatient(patient.id);
+    expect(alerts.map((a) => [a.details.rule, a.status])).toEqual([
+      ['consecutive_same_drug', 'open'],
+      ['missed_in_days', 'grouped'],
     ]);
-    expect(await sweepAdherence(deps, '2027-01-13T18:00:00.000Z')).toMatchObject({ alertsRaised: 0 });
-    // … and is raised at the first evaluation after the coordinator acknowledged the open one.
-    const open = alerts.find((a) => a.status === 'open' && !a.resolvedReason)!;
-    await acknowledgeAlert(deps, open.id, 'coord-1', 'called the patient', '2027-01-13T18:30:00.000Z');
-    expect(await sweepAdherence(deps, '2027-01-13T19:00:00.000Z')).toMatchObject({ alertsRaised: 1 });
-    alerts = await deps.alerts.listForPatient(patient.id);
-    expect(alerts.map((a) => a.details.rule).sort()).toEqual(['consecutive_same_drug', 'consecutive_same_drug', 'missed_in_days']);
+    expect(alerts[1]!.itemId).toBe(alerts[0]!.id);
+    expect((await deps.alerts.listByStatus('open')).items).toHaveLength(1);
+    expect(publishes(COORDINATORS)).toHaveLength(0);
   });
-;
+
+  it('no reply is not a missed dose: four unanswered check-ins raise no missed-dose item (and two silent days are not yet sustained silence)', async () => {
+    const { deps, doses, send, outcome } = await setup();
+    for (const d of doses) await send(d);
+    const result = await sweepAdherence(deps, '2027-01-13T17:00:00.000Z');
+    expect(result).toMatchObject({ markedMissed: 4, alertsRaised: 0 });
+    for (const d of doses) expect(await outcome(d)).toBe('missed_no_reply');
+    expect(await deps.alerts.listForPatient(patient.id)).toEqual([]);
+  });
+
+  it('one routine item per patient: later problems are grouped under it (not pushed), acknowledged with it; a problem after that opens a new item', async () => {
+    const { deps, table } = await setup();
+    const raise = (kind: 'missed_dose' | 'no_reply' | 'supply' | 'red_flag', key: string, now: string) =>
+      raiseAlert(deps, { kind, episodeKey: key, patientId: patient.id, studyId: patient.studyId, title: `${patient.studyId}: ${kind}`, details: {}, now, actor: 'test' });
+    const first = (await raise('missed_dose', 'e1', '2027-01-12T02:00:00.000Z')).alert;
+    const second = (await raise('supply', 'e2', '2027-01-12T03:00:00.000Z')).alert;
+    const third = (await raise('no_reply', 'e3', '2027-01-13T03:00:00.000Z')).alert;
+    // Raising an episode again (a retry) changes nothing.
+    expect((await raise('no_reply', 'e3', '2027-01-13T03:05:00.000Z')).created).toBe(false);
+    expect(first.status).toBe('open');
+    expect(second).toMatchObject({ status: 'grouped', itemId: first.id });
+    expect(third).toMatchObject({ status: 'grouped', itemId: first.id });
+    expect((await deps.alerts.listByStatus('open')).items.map((a) => a.id)).toEqual([first.id]);
+    expect(publishes(COORDINATORS)).toHaveLength(0);
+
+    // An urgent problem of the same patient is never batched: its own alert, pushed at once.
+    const urgent = (await raise('red_flag', 'e4', '2027-01-13T04:00:00.000Z')).alert;
+    expect(urgent).toMatchObject({ urgent: true, status: 'open' });
+    expect(publishes(COORDINATORS)).toHaveLength(1);
+
+    const acked = await acknowledgeAlert(deps, first.id, 'coordinator:li', 'called; refill arranged', '2027-01-13T05:00:00.000Z', 'called');
+    expect(acked).toMatchObject({ status: 'acknowledged', ackOutcome: 'called' });
+    for (const id of [second.id, third.id]) expect(await deps.alerts.get(id)).toMatchObject({ status: 'acknowledged', ackOutcome: 'called', ackNote: 'called; refill arranged' });
+    expect(await deps.alerts.get(urgent.id)).toMatchObject({ status: 'open' });
+    const audit = await new DynamoAuditLog(local.db.doc, table).listForEntity('alert', second.id);
+    expect(audit.map((e) => e.action)).toEqual(['alert.raise', 'alert.group', 'alert.acknowledge']);
+
+    const next = (await raise('no_reply', 'e5', '2027-01-14T03:00:00.000Z')).alert;
+    expect(next).toMatchObject({ status: 'open' });
+    expect(next.itemId).toBeUndefined();
+  });
+
+  it('a snoozed item stays open, and a new problem of its patient brings it back', async () => {
+    const { deps } = await setup();
+    const raise = (key: string, now: string) =>
+      raiseAlert(deps, { kind: 'missed_dose', episodeKey: key, patientId: patient.id, studyId: patient.studyId, title: 't', details: {}, now, actor: 'test' });
+    const item = (await raise('s1', '2027-01-12T02:00:00.000Z')).alert;
+    expect(await snoozeAlert(deps, item.id, 'coordinator:li', '2027-01-12', '2027-01-12T03:00:00.000Z', '2027-01-12')).toBe('past_date');
+    expect(await snoozeAlert(deps, item.id, 'coordinator:li', '2027-01-15', '2027-01-12T03:00:00.000Z', '2027-01-12')).toMatchObject({ status: 'open', snoozedUntil: '2027-01-15' });
+    await raise('s2', '2027-01-13T02:00:00.000Z');
+    expect((await deps.alerts.get(item.id))!.snoozedUntil).toBeUndefined();
+  });
 });
 
 describe('acknowledgement and re-escalation on a fake clock', () => {

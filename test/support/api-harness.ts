@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { DynamoAlertRepository } from '#adapters/dynamo/alert-repository.ts';
 import { DynamoAllocationRepository } from '#adapters/dynamo/allocation-repository.ts';
@@ -8,6 +11,7 @@ import { DynamoPatientRepository } from '#adapters/dynamo/patient-repository.ts'
 import { DynamoReminderRepository } from '#adapters/dynamo/reminder-repository.ts';
 import { DynamoReportRepository } from '#adapters/dynamo/report-repository.ts';
 import { DynamoVisitRepository } from '#adapters/dynamo/visit-repository.ts';
+import { LocalExportStore } from '#adapters/exports/local-export-store.ts';
 import { planPatient } from '#app/plan-schedule.ts';
 import { loadProtocolFile } from '#config/protocol-loader.ts';
 import type { Patient } from '#domain/patient.ts';
@@ -43,7 +47,10 @@ export interface CallOptions {
 export interface CallResult {
   status: number;
   headers: Record<string, string>;
+  /** The body; for an export, the file its link points to (as a browser following the link). */
   text: string;
+  /** An export's download (the local store's answer to its link). */
+  download?: { filename: string; bytes: number };
   json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
@@ -102,6 +109,7 @@ export function useApi() {
       const clock = fixedClock(options.now ?? '2027-01-04T02:00:00Z');
       const reminders = new DynamoReminderRepository(doc, table, zone);
       const planned: Patient[] = [];
+      const exports = new LocalExportStore({ dir: mkdtempSync(join(tmpdir(), 'api-exports-')), baseUrl: () => 'http://127.0.0.1:3000/' });
       const deps: ApiDeps = {
         patients: new DynamoPatientRepository(doc, table),
         reminders,
@@ -112,6 +120,7 @@ export function useApi() {
         visits: new DynamoVisitRepository(doc, table),
         allocations: new DynamoAllocationRepository(doc, table),
         digests: new DynamoDigestRepository(doc, table),
+        exports,
         protocol,
         planner: options.planner ?? {
           planPatient: async (patient, now) => {
@@ -128,19 +137,29 @@ export function useApi() {
         const result = (await handler(apiEvent(method, path, callOptions), context)) as APIGatewayProxyStructuredResultV2;
         const text = result.body ?? '';
         const contentType = String(result.headers?.['content-type'] ?? '');
-        return {
+        const answer: CallResult = {
           status: result.statusCode ?? 0,
           headers: Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)])),
           text,
           json: contentType.includes('json') && text ? JSON.parse(text) : undefined,
         };
+        if (answer.status === 200 && path.startsWith('/api/exports/')) {
+          const link = new URL(answer.json.url as string);
+          const file = await exports.open(decodeURIComponent(link.pathname.replace(/^\/local\/exports\//, '')), link.searchParams);
+          if (!file.ok) throw new Error(`export link refused: ${file.reason} (${answer.json.url})`);
+          const chunks: Buffer[] = [];
+          for await (const chunk of file.stream) chunks.push(chunk as Buffer);
+          answer.text = Buffer.concat(chunks).toString('utf8');
+          answer.download = { filename: file.filename, bytes: file.bytes };
+        }
+        return answer;
       };
       const enroll = async (overrides: Record<string, unknown> = {}) => {
         const res = await call('POST', '/api/patients', { body: { ...ENROLL_BODY, ...overrides } });
         if (res.status !== 201) throw new Error(`enroll failed: ${res.status} ${res.text}`);
         return res.json as Patient;
       };
-      return { table, deps, clock, call, enroll, planned, doc };
+      return { table, deps, clock, call, enroll, planned, doc, exports };
     },
   };
 }

@@ -7,7 +7,7 @@ import { DynamoReminderRepository } from '#adapters/dynamo/reminder-repository.t
 import type { DispatchDeps } from '#app/dispatch-reminders.ts';
 import type { Protocol } from '#domain/protocol.ts';
 import type { AlertPublisher } from '#ports/alert-publisher.ts';
-import type { Alert } from '#ports/alerts.ts';
+import type { Alert, AlertRepository } from '#ports/alerts.ts';
 import type { Clock } from '#ports/clock.ts';
 import type { SmsSender } from '#ports/sms.ts';
 
@@ -44,6 +44,15 @@ export class RecordingAlertPublisher implements AlertPublisher {
     this.published.push(alert);
   }
   async publishText(): Promise<void> {}
+}
+
+/**
+ * Every alert raised so far (open, grouped under a worklist item, or acknowledged), oldest first:
+ * routine alerts are filed in the worklist, not pushed, so tests read what was raised here.
+ */
+export async function raisedAlerts(alerts: AlertRepository): Promise<Alert[]> {
+  const lists = await Promise.all((['open', 'grouped', 'acknowledged'] as const).map((status) => alerts.listByStatus(status, undefined, 500)));
+  return lists.flatMap((page) => page.items).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
 }
 
 /** The dynalite-backed repositories and in-memory edges a dispatcher needs. */

@@ -207,7 +207,8 @@ describe('coordinator API: configuration', () => {
     expect(() => depsFromEnv({ TABLE_NAME: 'trial', AUTH_MODE: 'local-token' })).toThrow(/LOCAL_API_TOKEN/);
     expect(() => depsFromEnv({ TABLE_NAME: 'trial', AUTH_MODE: 'cognito' })).toThrow(/COGNITO_USER_POOL_ID/);
     expect(() => depsFromEnv({ TABLE_NAME: 'trial', AUTH_MODE: 'magic' })).toThrow(/AUTH_MODE/);
-    expect(depsFromEnv({ TABLE_NAME: 'trial', AUTH_MODE: 'local-token', LOCAL_API_TOKEN: 'x'.repeat(24), LOCAL_MONITOR_TOKEN: 'y'.repeat(24) }).auth).toBeDefined();
+    expect(() => depsFromEnv({ TABLE_NAME: 'trial', AUTH_MODE: 'local-token', LOCAL_API_TOKEN: 'x'.repeat(24) })).toThrow(/EXPORT_BUCKET/);
+    expect(depsFromEnv({ TABLE_NAME: 'trial', AUTH_MODE: 'local-token', LOCAL_API_TOKEN: 'x'.repeat(24), LOCAL_MONITOR_TOKEN: 'y'.repeat(24), EXPORT_BUCKET: 'trial-exports' }).auth).toBeDefined();
   });
 
   it('tolerates API Gateway path parameters of a greedy route', async () => {

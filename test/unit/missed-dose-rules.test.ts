@@ -42,6 +42,7 @@ const only = (over: Partial<MissedDoseRules>): MissedDoseRules => ({
   missedInDays: null,
   anyPrednisoneDuringTaper: false,
   noReplyDays: null,
+  lowResponse: null,
   ...over,
 });
 
@@ -52,6 +53,7 @@ describe('missedDoseRulesSchema', () => {
       missedInDays: { count: 3, days: 7 },
       anyPrednisoneDuringTaper: true,
       noReplyDays: 3,
+      lowResponse: { share: 0.5, days: 7, minCheckIns: 4 },
     });
     expect(missedDoseRulesSchema.safeParse({ ...DEFAULT_MISSED_DOSE_RULES, noReplyDays: 0 }).success).toBe(false);
   });
@@ -62,7 +64,7 @@ describe('consecutive misses of the same drug', () => {
   const history = [
     dose('2027-01-10', '08:00', 'taken', ['mmf']),
     dose('2027-01-10', '20:00', 'missed_reported', ['mmf']),
-    dose('2027-01-11', '08:00', 'missed_no_reply', ['mmf']),
+    dose('2027-01-11', '08:00', 'missed_reported', ['mmf']),
   ];
 
   it('raises one episode for two misses in a row, with study ID, drug, dates and 14-day adherence', () => {
@@ -78,19 +80,27 @@ describe('consecutive misses of the same drug', () => {
       missedLocalDates: ['2027-01-10', '2027-01-11'],
       detectedAt: '2027-01-11T04:00:00.000Z',
     });
-    expect(raise[0]!.missedDoses.map((d) => d.status)).toEqual(['missed_reported', 'missed_no_reply']);
+    expect(raise[0]).toMatchObject({ kind: 'missed_dose' });
+    expect(raise[0]!.missedDoses.map((d) => d.status)).toEqual(['missed_reported', 'missed_reported']);
     expect(raise[0]!.adherence14d).toMatchObject({ due: 3, confirmed: 1, rate: 1 / 3 });
+  });
+
+  it('no reply is not a missed dose: unanswered check-ins neither start nor break a run of reported misses', () => {
+    const silent = [dose('2027-01-10', '08:00', 'missed_no_reply', ['mmf']), dose('2027-01-10', '20:00', 'missed_no_reply', ['mmf']), dose('2027-01-11', '08:00', 'missed_no_reply', ['mmf'])];
+    expect(evaluateMissedDoseRules(silent, rules, ctx(at('2027-01-11T12:00'))).raise).toEqual([]);
+    const interleaved = [dose('2027-01-10', '08:00', 'missed_reported', ['mmf']), dose('2027-01-10', '20:00', 'missed_no_reply', ['mmf']), dose('2027-01-11', '08:00', 'missed_reported', ['mmf'])];
+    expect(evaluateMissedDoseRules(interleaved, rules, ctx(at('2027-01-11T12:00'))).raise.map((e) => e.missedLocalDates)).toEqual([['2027-01-10', '2027-01-11']]);
   });
 
   it('raises nothing new on the next sweep while the episode lasts, even as more doses are missed', () => {
     const open = [{ rule: 'consecutive_same_drug', drug: 'mmf', episodeKey: 'p1:consecutive_same_drug:mmf:2027-01-10T20:00' }];
-    const longer = [...history, dose('2027-01-11', '20:00', 'missed_no_reply', ['mmf'])];
+    const longer = [...history, dose('2027-01-11', '20:00', 'missed_reported', ['mmf'])];
     expect(evaluateMissedDoseRules(longer, rules, ctx(at('2027-01-12T00:00'), { openEpisodes: open }))).toEqual({ raise: [], resolve: [] });
   });
 
   it('does not raise a duplicate when the first miss has slid out of the outcomes passed in', () => {
     const open = [{ rule: 'consecutive_same_drug', drug: 'mmf', episodeKey: 'p1:consecutive_same_drug:mmf:2027-01-10T20:00' }];
-    const slid = [dose('2027-01-11', '08:00', 'missed_no_reply', ['mmf']), dose('2027-01-11', '20:00', 'missed_no_reply', ['mmf'])];
+    const slid = [dose('2027-01-11', '08:00', 'missed_reported', ['mmf']), dose('2027-01-11', '20:00', 'missed_reported', ['mmf'])];
     expect(evaluateMissedDoseRules(slid, rules, ctx(at('2027-01-12T00:00'), { openEpisodes: open })).raise).toEqual([]);
   });
 
@@ -101,7 +111,7 @@ describe('consecutive misses of the same drug', () => {
       raise: [],
       resolve: ['p1:consecutive_same_drug:mmf:2027-01-10T20:00'],
     });
-    const newRun = [...afterTaken, dose('2027-01-12', '08:00', 'missed_no_reply', ['mmf']), dose('2027-01-12', '20:00', 'missed_reported', ['mmf'])];
+    const newRun = [...afterTaken, dose('2027-01-12', '08:00', 'missed_reported', ['mmf']), dose('2027-01-12', '20:00', 'missed_reported', ['mmf'])];
     const { raise } = evaluateMissedDoseRules(newRun, rules, ctx(at('2027-01-13T00:00')));
     expect(raise.map((e) => e.episodeKey)).toEqual(['p1:consecutive_same_drug:mmf:2027-01-12T08:00']);
   });
@@ -145,18 +155,24 @@ describe('any prednisone miss during the taper', () => {
   const taperUntil = (last: string) => (d: string) => d <= last;
 
   it('raises on a single missed prednisone dose while the taper is active', () => {
-    const doses = [dose('2027-01-10', '08:00', 'taken', ['prednisone', 'mmf']), dose('2027-01-11', '08:00', 'missed_no_reply', ['prednisone', 'mmf'])];
+    const doses = [dose('2027-01-10', '08:00', 'taken', ['prednisone', 'mmf']), dose('2027-01-11', '08:00', 'missed_reported', ['prednisone', 'mmf'])];
     const { raise } = evaluateMissedDoseRules(doses, rules, ctx(at('2027-01-11T12:00'), { taperActive: taperUntil('2027-06-30') }));
     expect(raise.map((e) => e.episodeKey)).toEqual(['p1:prednisone_during_taper:prednisone:2027-01-11T08:00']);
+    expect(raise[0]!.kind).toBe('steroid_withdrawal');
+  });
+
+  it('an unanswered taper check-in is silence, not a steroid withdrawal', () => {
+    const doses = [dose('2027-01-10', '08:00', 'taken', ['prednisone', 'mmf']), dose('2027-01-11', '08:00', 'missed_no_reply', ['prednisone', 'mmf'])];
+    expect(evaluateMissedDoseRules(doses, rules, ctx(at('2027-01-11T12:00'), { taperActive: taperUntil('2027-06-30') })).raise).toEqual([]);
   });
 
   it('does not raise after the taper has ended', () => {
-    const doses = [dose('2027-07-01', '08:00', 'missed_no_reply', ['prednisone'])];
+    const doses = [dose('2027-07-01', '08:00', 'missed_reported', ['prednisone'])];
     expect(evaluateMissedDoseRules(doses, rules, ctx(at('2027-07-01T12:00'), { taperActive: taperUntil('2027-06-30') })).raise).toEqual([]);
   });
 
   it('gives one alert, not two, when prednisone misses also meet the consecutive rule', () => {
-    const doses = [dose('2027-01-10', '08:00', 'missed_no_reply', ['prednisone']), dose('2027-01-11', '08:00', 'missed_no_reply', ['prednisone'])];
+    const doses = [dose('2027-01-10', '08:00', 'missed_reported', ['prednisone']), dose('2027-01-11', '08:00', 'missed_reported', ['prednisone'])];
     const { raise } = evaluateMissedDoseRules(doses, rules, ctx(at('2027-01-11T12:00'), { taperActive: taperUntil('2027-06-30') }));
     expect(raise.map((e) => e.rule)).toEqual(['prednisone_during_taper']);
   });
@@ -167,10 +183,10 @@ describe('missed check-ins within N local days', () => {
 
   it('raises when 3 check-ins are missed in the last 7 local days, anchored on the latest miss', () => {
     const doses = [
-      dose('2027-01-05', '08:00', 'missed_no_reply', ['mmf']),
+      dose('2027-01-05', '08:00', 'missed_reported', ['mmf']),
       dose('2027-01-07', '08:00', 'taken', ['mmf']),
       dose('2027-01-08', '20:00', 'missed_reported', ['mmf']),
-      dose('2027-01-11', '08:00', 'missed_no_reply', ['mmf']),
+      dose('2027-01-11', '08:00', 'missed_reported', ['mmf']),
     ];
     const { raise } = evaluateMissedDoseRules(doses, rules, ctx(at('2027-01-11T12:00')));
     expect(raise).toHaveLength(1);
@@ -181,11 +197,20 @@ describe('missed check-ins within N local days', () => {
     });
   });
 
-  it('resolves once misses age out of the window', () => {
+  it('counts reported misses only: unanswered check-ins in the window do not add up to an episode', () => {
     const doses = [
       dose('2027-01-05', '08:00', 'missed_no_reply', ['mmf']),
       dose('2027-01-08', '20:00', 'missed_reported', ['mmf']),
       dose('2027-01-11', '08:00', 'missed_no_reply', ['mmf']),
+    ];
+    expect(evaluateMissedDoseRules(doses, rules, ctx(at('2027-01-11T12:00'))).raise).toEqual([]);
+  });
+
+  it('resolves once misses age out of the window', () => {
+    const doses = [
+      dose('2027-01-05', '08:00', 'missed_reported', ['mmf']),
+      dose('2027-01-08', '20:00', 'missed_reported', ['mmf']),
+      dose('2027-01-11', '08:00', 'missed_reported', ['mmf']),
       dose('2027-01-12', '08:00', 'taken', ['mmf']),
     ];
     const open = [{ rule: 'missed_in_days', drug: null, episodeKey: 'p1:missed_in_days:any:2027-01-11T08:00' }];
@@ -199,9 +224,9 @@ describe('missed check-ins within N local days', () => {
   it('counts local calendar days across the DST change in America/New_York (not 7 × 24 h)', () => {
     // DST starts 2027-03-14 02:00 local. 08:00 EST = 13:00Z before; 08:00 EDT = 12:00Z after.
     const doses = [
-      dose('2027-03-13', '08:00', 'missed_no_reply', ['lef'], NY),
-      dose('2027-03-16', '08:00', 'missed_no_reply', ['lef'], NY),
-      dose('2027-03-19', '08:00', 'missed_no_reply', ['lef'], NY),
+      dose('2027-03-13', '08:00', 'missed_reported', ['lef'], NY),
+      dose('2027-03-16', '08:00', 'missed_reported', ['lef'], NY),
+      dose('2027-03-19', '08:00', 'missed_reported', ['lef'], NY),
     ];
     expect(doses[0]!.dueAt).toBe('2027-03-13T13:00:00.000Z');
     expect(doses[1]!.dueAt).toBe('2027-03-16T12:00:00.000Z');
@@ -220,7 +245,7 @@ describe('DST and the 14-day adherence window', () => {
     const doses = [
       dose('2027-03-06', '08:00', 'taken', ['lef'], NY), // before the 14-day window (03-07..03-20)
       dose('2027-03-07', '08:00', 'taken', ['lef'], NY), // 03-07 00:00 EST = 05:00Z: inside
-      dose('2027-03-13', '08:00', 'missed_no_reply', ['lef'], NY),
+      dose('2027-03-13', '08:00', 'missed_reported', ['lef'], NY),
       dose('2027-03-14', '08:00', 'missed_reported', ['lef'], NY), // 23 h later in UTC
     ];
     const { raise } = evaluateMissedDoseRules(doses, only({ consecutiveSameDrug: 2 }), ctx(at('2027-03-20T08:30', NY), { timeZone: NY }));
@@ -285,6 +310,43 @@ describe('no reply for N days with doses due', () => {
       dose('2027-01-12', '08:00', 'pending', ['lef']),
     ];
     expect(evaluateMissedDoseRules(doses, rules, ctx(at('2027-01-12T09:00'))).raise).toEqual([]);
+  });
+});
+
+describe('low response over N days', () => {
+  const rules = only({ lowResponse: { share: 0.5, days: 7, minCheckIns: 4 } });
+
+  it('raises low_response when under half of the known check-ins of 7 days were answered', () => {
+    const doses = [
+      dose('2027-01-06', '08:00', 'taken', ['mmf']),
+      dose('2027-01-07', '08:00', 'missed_no_reply', ['mmf']),
+      dose('2027-01-08', '08:00', 'missed_reported', ['mmf']),
+      dose('2027-01-09', '08:00', 'missed_no_reply', ['mmf']),
+      dose('2027-01-10', '08:00', 'missed_no_reply', ['mmf']),
+      dose('2027-01-11', '08:00', 'pending', ['mmf']),
+    ];
+    const { raise } = evaluateMissedDoseRules(doses, rules, ctx(at('2027-01-11T09:00')));
+    expect(raise).toHaveLength(1);
+    expect(raise[0]).toMatchObject({ rule: 'low_response', kind: 'low_response', episodeKey: 'p1:low_response:any:2027-01-10T08:00' });
+    // Exactly half answered is not "under half".
+    const half = [...doses.slice(0, 4), dose('2027-01-10', '08:00', 'taken', ['mmf'])];
+    expect(evaluateMissedDoseRules(half, rules, ctx(at('2027-01-11T09:00'))).raise).toEqual([]);
+  });
+
+  it('needs at least minCheckIns known check-ins', () => {
+    const doses = [dose('2027-01-10', '08:00', 'missed_no_reply', ['mmf']), dose('2027-01-11', '08:00', 'missed_no_reply', ['mmf'])];
+    expect(evaluateMissedDoseRules(doses, rules, ctx(at('2027-01-11T12:00'))).raise).toEqual([]);
+  });
+
+  it('total silence is left to the no-reply rule (it waits its N days)', () => {
+    const silent = ['07', '08', '09', '10'].map((d) => dose(`2027-01-${d}`, '08:00', 'missed_no_reply', ['mmf']));
+    expect(evaluateMissedDoseRules(silent, rules, ctx(at('2027-01-10T12:00'))).raise).toEqual([]);
+  });
+
+  it('total silence is one no_reply item, not a low_response item as well', () => {
+    const silent = [dose('2027-01-05', '08:00', 'taken', ['mmf']), ...['06', '07', '08', '09', '10'].map((d) => dose(`2027-01-${d}`, '08:00', 'missed_no_reply', ['mmf']))];
+    const both = only({ noReplyDays: 3, lowResponse: { share: 0.5, days: 7, minCheckIns: 4 } });
+    expect(evaluateMissedDoseRules(silent, both, ctx(at('2027-01-10T12:00'))).raise.map((e) => e.kind)).toEqual(['no_reply']);
   });
 });
 

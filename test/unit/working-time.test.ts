@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
-import { addWorkingMinutes, escalationDeadline } from '#domain/working-time.ts';
+import { addWorkingMinutes, escalationDeadline, isWorkingDay, workingDaysBetween } from '#domain/working-time.ts';
 import { loadProtocolFile } from '#config/protocol-loader.ts';
 
 const protocol = loadProtocolFile();
@@ -83,16 +83,42 @@ describe('addWorkingMinutes (routine alerts count only working hours)', () => {
 
 describe('escalationDeadline (protocol ack times)', () => {
   it('returns instants in the Clock\'s shape (with milliseconds), so index keys sort by time', () => {
-    expect(escalationDeadline(protocol.alerts, true, '2027-01-16T14:00:00Z', SH)).toBe('2027-01-16T16:00:00.000Z');
-    expect(escalationDeadline(protocol.alerts, true, '2027-01-16T14:00:00Z', SH)).toBe(new Date('2027-01-16T16:00:00Z').toISOString());
+    expect(escalationDeadline(protocol.alerts, '2027-01-16T14:00:00Z', SH)).toBe('2027-01-16T16:00:00.000Z');
+    expect(escalationDeadline(protocol.alerts, '2027-01-16T14:00:00Z', SH)).toBe(new Date('2027-01-16T16:00:00Z').toISOString());
   });
 
   it('urgent: wall-clock minutes, even at night and on weekends', () => {
-    expect(escalationDeadline(protocol.alerts, true, sh('2027-01-16T23:30'), SH)).toBe(sh('2027-01-17T01:30'));
+    expect(escalationDeadline(protocol.alerts, sh('2027-01-16T23:30'), SH)).toBe(sh('2027-01-17T01:30'));
   });
 
-  it('routine: the protocol working minutes in working hours', () => {
-    expect(protocol.alerts.routineAckWorkingMinutes).toBe(480);
-    expect(escalationDeadline(protocol.alerts, false, sh('2027-01-15T17:00'), SH)).toBe(sh('2027-01-18T15:00'));
+});
+
+describe('working days (protocol calendar)', () => {
+  const weekdays = [1, 2, 3, 4, 5];
+  const calendar = { holidays: ['2027-10-01', '2027-10-04'], workingWeekendDays: ['2027-10-09'] };
+
+  it('a holiday on a weekday is not a working day; a make-up Saturday is', () => {
+    expect(isWorkingDay('2027-09-30', weekdays, calendar)).toBe(true);
+    expect(isWorkingDay('2027-10-01', weekdays, calendar)).toBe(false);
+    expect(isWorkingDay('2027-10-02', weekdays, calendar)).toBe(false);
+    expect(isWorkingDay('2027-10-09', weekdays, calendar)).toBe(true);
+    expect(isWorkingDay('2027-10-09', weekdays)).toBe(false);
+  });
+
+  it('counts working days after the start date up to the end date', () => {
+    // Thu 30 Sep → Tue 5 Oct: Fri 1 (holiday), Sat, Sun, Mon 4 (holiday), Tue 5 → 1.
+    expect(workingDaysBetween('2027-09-30', '2027-10-05', weekdays, calendar)).toBe(1);
+    expect(workingDaysBetween('2027-09-30', '2027-10-05', weekdays)).toBe(3);
+    expect(workingDaysBetween('2027-10-05', '2027-10-05', weekdays, calendar)).toBe(0);
+    expect(workingDaysBetween('2027-10-06', '2027-10-05', weekdays, calendar)).toBe(0);
+  });
+
+  it('working minutes skip holidays', () => {
+    // Thu 30 Sep 17:00 + 120 working minutes: 1 h on Thu, Fri 1 Oct holiday, weekend, Mon 4 holiday → Tue 09:00.
+    expect(addWorkingMinutes(sh('2027-09-30T17:00'), 120, protocol.alerts.workingHours, SH, calendar)).toBe(sh('2027-10-05T09:00'));
+  });
+
+  it('rejects a malformed date', () => {
+    expect(() => isWorkingDay('2027-13-01', weekdays)).toThrow(RangeError);
   });
 });

@@ -12,7 +12,7 @@ import { ROUTES } from './views/index.js';
 function renderNav(current) {
   const nav = document.getElementById('nav');
   nav.replaceChildren(
-    ...ROUTES.filter((r) => !r.localOnly || state.config?.local).map((r) =>
+    ...ROUTES.filter((r) => !r.hidden && (!r.localOnly || state.config?.local)).map((r) =>
       h('a', { href: r.hash, 'aria-current': current === r.hash ? 'page' : null, id: `nav-${r.hash.slice(2)}` }, t(r.key)),
     ),
   );
@@ -60,7 +60,7 @@ async function refreshCounts() {
       if (n > 0) link.append(h('span', { class: 'badge' }, `${n}${more ? '+' : ''}`));
     };
     mark('nav-review', itemsOf(reports).length, reports?.nextCursor);
-    mark('nav-alerts', itemsOf(alerts).length, alerts?.nextCursor);
+    mark('nav-today', itemsOf(alerts).length, alerts?.nextCursor);
   } catch {
     /* counts are a convenience */
   }

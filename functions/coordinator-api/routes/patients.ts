@@ -1,3 +1,4 @@
+import { recordAccess, recordPatientRead } from '#app/audit/record-read.ts';
 import { changePatientStatus, enrollPatient, updatePatient, type PatientWriteResult } from '#app/coordinator/patients.ts';
 import { randomizePatient } from '#app/coordinator/randomize.ts';
 import { DEFAULT_THREAD_LIMIT, patientDetail, patientMessages } from '#app/coordinator/read-models.ts';
@@ -47,9 +48,10 @@ export const patientRoutes: AnyRoute[] = [
     roles: COORDINATOR,
     query: listPatientsQuery,
     responses: { 200: { description: 'Patients', schema: patientList } },
-    async handle({ deps, query }) {
-      if (!query.status) return { status: 200, json: { items: await deps.patients.listAll() } };
-      return { status: 200, json: await deps.patients.listByStatus(query.status, query.cursor, query.limit ?? 50) };
+    async handle({ deps, query, principal, now, requestId }) {
+      const page = query.status ? await deps.patients.listByStatus(query.status, query.cursor, query.limit ?? 50) : { items: await deps.patients.listAll() };
+      await recordAccess(deps.audit, { actor: principal.subject, at: now, requestId }, 'patients.list', { patientIds: page.items.map((p) => p.id) });
+      return { status: 200, json: page };
     },
   }),
   defineRoute({
@@ -60,8 +62,10 @@ export const patientRoutes: AnyRoute[] = [
     roles: COORDINATOR,
     params: idParams,
     responses: { 200: { description: 'The patient', schema: patientDetailResponse } },
-    async handle({ deps, params, now }) {
-      return { status: 200, json: await patientDetail(deps, params.id, now) };
+    async handle({ deps, params, now, principal, requestId }) {
+      const detail = await patientDetail(deps, params.id, now);
+      await recordPatientRead(deps.audit, { actor: principal.subject, at: now, requestId }, 'patient.profile', params.id);
+      return { status: 200, json: detail };
     },
   }),
   defineRoute({
@@ -73,8 +77,10 @@ export const patientRoutes: AnyRoute[] = [
     params: idParams,
     query: patientMessagesQuery,
     responses: { 200: { description: 'The thread, newest first', schema: patientMessagesResponse } },
-    async handle({ deps, params, query }) {
-      return { status: 200, json: await patientMessages(deps, params.id, query.limit ?? DEFAULT_THREAD_LIMIT) };
+    async handle({ deps, params, query, principal, now, requestId }) {
+      const thread = await patientMessages(deps, params.id, query.limit ?? DEFAULT_THREAD_LIMIT);
+      await recordPatientRead(deps.audit, { actor: principal.subject, at: now, requestId }, 'patient.messages', params.id, { limit: query.limit ?? DEFAULT_THREAD_LIMIT });
+      return { status: 200, json: thread };
     },
   }),
   defineRoute({

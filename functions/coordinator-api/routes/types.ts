@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { CoordinatorDeps } from '#app/coordinator/deps.ts';
 import type { Clock } from '#ports/clock.ts';
 import type { DigestRepository } from '#ports/digests.ts';
+import type { ExportStore } from '#ports/export-store.ts';
 import type { AuthVerifier, Principal, Role } from '../auth.ts';
 
 /** Everything the API needs, injected: the local stack and tests pass dynalite-backed adapters and a fake clock. */
@@ -9,13 +10,13 @@ export interface ApiDeps extends CoordinatorDeps {
   clock: Clock;
   auth: AuthVerifier;
   digests: DigestRepository;
+  /** Where exports are written (S3 on AWS, a directory locally); the API answers with a link. */
+  exports: ExportStore;
   /** Structured, PHI-free logging (ids, reasons); defaults to nothing. */
   log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
 }
 
-export type ApiResult =
-  | { status: number; json: unknown }
-  | { status: 200; csv: string; filename: string };
+export type ApiResult = { status: number; json: unknown };
 
 export interface RouteContext<P, Q, B> {
   params: P;
@@ -46,6 +47,11 @@ export interface RouteDefinition<PS extends z.ZodType | undefined, QS extends z.
   params?: PS;
   query?: QS;
   body?: BS;
+  /**
+   * Fields of this route's answer that hold text the system generated (a digest's text), shown
+   * to monitors as they are; every other free-text field is redacted for them (redact.ts).
+   */
+  monitorKeeps?: readonly string[];
   /** Success responses (errors are added for every route). */
   responses: Record<number, ResponseSpec>;
   handle(ctx: RouteContext<Out<PS>, Out<QS>, Out<BS>>): Promise<ApiResult>;

@@ -129,7 +129,7 @@ export function createCohort(stack: LocalStack, queue: ActionQueue, run: Simulat
       index,
       id: '',
       studyId: `SIM-${String(index + 1).padStart(3, '0')}`,
-      phone: `+1555${String(index + 1).padStart(7, '0')}`,
+      phone: `+1201555${String(index + 100).padStart(4, '0')}`, // 555-01xx: reserved for fiction, yet a valid US number
       timeZone,
       language,
       enrolledOn,

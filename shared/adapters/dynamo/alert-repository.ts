@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isoWeekOfInstant } from '#domain/week.ts';
-import type { Alert, AlertKind, AlertRepository, AlertStatus, UnresolvedAlertRef } from '#ports/alerts.ts';
+import type { AckOutcome, Alert, AlertKind, AlertRepository, AlertStatus, DailySummaryRecord, UnresolvedAlertRef } from '#ports/alerts.ts';
 import type { PendingAudit } from '#ports/audit.ts';
 import type { Page } from '#ports/patients.ts';
 import { pendingItemAttributes, pendingUpdate } from './audit/outbox.ts';
@@ -46,13 +46,79 @@ export class DynamoAlertRepository implements AlertRepository {
     return { items: page.items.map(fromItem), nextCursor: page.nextCursor };
   }
 
-  async acknowledge(id: string, by: string, note: string, now: string, audit?: PendingAudit): Promise<Alert | null> {
+  async acknowledge(id: string, by: string, note: string, now: string, audit?: PendingAudit, outcome?: AckOutcome): Promise<Alert | null> {
     const pending = pendingUpdate(audit);
     return this.conditionalUpdate(id, {
-      UpdateExpression: `SET #status = :ack, acknowledgedAt = :now, acknowledgedBy = :by, ackNote = :note, updatedAt = :now, version = version + :one, gsi1pk = :ackpk${pending.set} REMOVE escalateAt, gsi2pk, gsi2sk`,
+      UpdateExpression: `SET #status = :ack, acknowledgedAt = :now, acknowledgedBy = :by, ackNote = :note, updatedAt = :now, version = version + :one, gsi1pk = :ackpk${outcome ? ', ackOutcome = :outcome' : ''}${pending.set} REMOVE escalateAt, gsi2pk, gsi2sk, snoozedUntil`,
+      ConditionExpression: '#status IN (:open, :grouped)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':ack': 'acknowledged',
+        ':open': 'open',
+        ':grouped': 'grouped',
+        ':now': now,
+        ':by': by,
+        ':note': note,
+        ':one': 1,
+        ':ackpk': 'ALERTS#acknowledged',
+        ...(outcome ? { ':outcome': outcome } : {}),
+        ...pending.values,
+      },
+    });
+  }
+
+  async group(id: string, itemId: string, now: string, audit?: PendingAudit): Promise<Alert | null> {
+    const pending = pendingUpdate(audit);
+    return this.conditionalUpdate(id, {
+      UpdateExpression: `SET #status = :grouped, itemId = :item, updatedAt = :now, version = version + :one, gsi1pk = :pk${pending.set} REMOVE escalateAt, gsi2pk, gsi2sk`,
       ConditionExpression: '#status = :open',
       ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':ack': 'acknowledged', ':open': 'open', ':now': now, ':by': by, ':note': note, ':one': 1, ':ackpk': 'ALERTS#acknowledged', ...pending.values },
+      ExpressionAttributeValues: { ':grouped': 'grouped', ':open': 'open', ':item': itemId, ':now': now, ':one': 1, ':pk': 'ALERTS#grouped', ...pending.values },
+    });
+  }
+
+  async snooze(id: string, until: string | null, now: string, audit?: PendingAudit): Promise<Alert | null> {
+    const pending = pendingUpdate(audit);
+    return this.conditionalUpdate(id, {
+      UpdateExpression: until
+        ? `SET snoozedUntil = :until, updatedAt = :now, version = version + :one${pending.set}`
+        : `SET updatedAt = :now, version = version + :one${pending.set} REMOVE snoozedUntil`,
+      ConditionExpression: '#status = :open',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':open': 'open', ':now': now, ':one': 1, ...(until ? { ':until': until } : {}), ...pending.values },
+    });
+  }
+
+  async claimDailySummary(localDate: string, now: string, leaseUntil: string): Promise<'claimed' | 'sent' | 'busy'> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: summaryKey(localDate),
+          UpdateExpression: 'SET entity = :entity, localDate = :date, leaseUntil = :lease, claimedAt = :now',
+          ConditionExpression: 'attribute_not_exists(sentAt) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)',
+          ExpressionAttributeValues: { ':entity': 'dailySummary', ':date': localDate, ':lease': leaseUntil, ':now': now },
+        }),
+      );
+      return 'claimed';
+    } catch (error) {
+      if (!isConditionalFailure(error)) throw error;
+      const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: summaryKey(localDate), ConsistentRead: true }));
+      return Item?.sentAt ? 'sent' : 'busy';
+    }
+  }
+
+  async markDailySummarySent(localDate: string, now: string, record: DailySummaryRecord): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: summaryKey(localDate),
+        UpdateExpression: 'SET sentAt = :now, summary = :record REMOVE leaseUntil',
+        ConditionExpression: 'attribute_not_exists(sentAt)',
+        ExpressionAttributeValues: { ':now': now, ':record': record },
+      }),
+    ).catch((error: unknown) => {
+      if (!isConditionalFailure(error)) throw error;
     });
   }
 
@@ -216,6 +282,11 @@ export class DynamoAlertRepository implements AlertRepository {
 
 function key(id: string) {
   return { pk: `ALERT#${id}`, sk: 'ALERT' };
+}
+
+/** The daily worklist summary's marker: one item per study-local date. */
+function summaryKey(localDate: string) {
+  return { pk: `DAILY_SUMMARY#${localDate}`, sk: 'DAILY_SUMMARY' };
 }
 
 function fromItem(item: Record<string, unknown>): Alert {

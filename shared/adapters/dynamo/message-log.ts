@@ -1,10 +1,26 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { senderRef } from '#domain/inbound-guards.ts';
 import { isoWeekOfInstant } from '#domain/week.ts';
-import type { InboundMessage, MessageLog, OutboundMessage } from '#ports/messages.ts';
-import { isConditionalFailure, keys, stripKeys } from './keys.ts';
+import type { InboundMessage, MessageLog, OutboundMessage, UnknownSenderTally } from '#ports/messages.ts';
+import { ALL_SHARDS, isConditionalFailure, keys, queueShard, stripKeys, ttlOf } from './keys.ts';
 import { queryAll } from './query.ts';
 
 const UNKNOWN = 'UNKNOWN';
+/** Ids remembered per unknown sender and day to count each text once (a flood past this is still counted, approximately). */
+const TALLY_IDS_KEPT = 200;
+const TALLY_ATTEMPTS = 8;
+
+/** Messages of a patient (`MSGS#<patientId>`), or of one unknown number (`MSGS#UNKNOWN#<senderRef>`). */
+function messagesPk(message: { patientId: string | null; from?: string; to?: string }, direction: 'in' | 'out'): string {
+  if (message.patientId) return `MSGS#${message.patientId}`;
+  const number = direction === 'in' ? message.from : message.to;
+  return number ? `MSGS#${UNKNOWN}${senderRef(number)}` : `MSGS#${UNKNOWN}`;
+}
+
+/** While a stored text is unprocessed it sits in gsi4 `INBOX#<shard>` / `<retryAt>#<id>`. */
+function inboxKeys(inboundMessageId: string, retryAt: string) {
+  return { gsi4pk: keys.inbox(queueShard(inboundMessageId)), gsi4sk: `${retryAt}#${inboundMessageId}` };
+}
 
 export class DynamoMessageLog implements MessageLog {
   constructor(
@@ -21,10 +37,12 @@ export class DynamoMessageLog implements MessageLog {
           Item: {
             pk: `INBOUND#${message.inboundMessageId}`,
             sk: 'MSG',
-            gsi1pk: `MSGS#${message.patientId ?? UNKNOWN}`,
+            gsi1pk: messagesPk(message, 'in'),
             gsi1sk: `${message.receivedAt}#IN#${message.inboundMessageId}`,
             gsi3pk: keys.week(isoWeekOfInstant(message.receivedAt, this.studyTimeZone)),
             gsi3sk: `INBOUND#${message.receivedAt}#${message.inboundMessageId}`,
+            ...(message.processedAt ? {} : inboxKeys(message.inboundMessageId, message.retryAt ?? message.receivedAt)),
+            ...(message.retainUntil ? { ttl: ttlOf(message.retainUntil) } : {}),
             entity: 'inbound',
             ...message,
           },
@@ -40,16 +58,145 @@ export class DynamoMessageLog implements MessageLog {
     }
   }
 
-  async markInboundProcessed(inboundMessageId: string, update: { processedAt: string; interpretation?: Record<string, unknown>; replyIds?: string[] }): Promise<void> {
+  async markInboundProcessed(
+    inboundMessageId: string,
+    update: { processedAt: string; interpretation?: Record<string, unknown>; replyIds?: string[]; withheldReplies?: { purpose: string; reason: string }[] },
+  ): Promise<void> {
     await this.doc.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: { pk: `INBOUND#${inboundMessageId}`, sk: 'MSG' },
-        UpdateExpression: 'SET processedAt = :at, interpretation = :i, replyIds = :r',
+        UpdateExpression: 'SET processedAt = :at, interpretation = :i, replyIds = :r, withheldReplies = :w REMOVE gsi4pk, gsi4sk, retryAt, leaseOwner, leaseUntil',
         ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':at': update.processedAt, ':i': update.interpretation ?? null, ':r': update.replyIds ?? [] },
+        ExpressionAttributeValues: { ':at': update.processedAt, ':i': update.interpretation ?? null, ':r': update.replyIds ?? [], ':w': update.withheldReplies ?? [] },
       }),
     );
+  }
+
+  async releaseInboundProcessing(inboundMessageId: string, owner: string, failure: { at: string; reason: string; retryAt: string }): Promise<{ attempts: number }> {
+    try {
+      const out = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: `INBOUND#${inboundMessageId}`, sk: 'MSG' },
+          UpdateExpression: 'SET lastFailureAt = :at, lastFailure = :reason, retryAt = :retry, gsi4pk = :qpk, gsi4sk = :qsk REMOVE leaseOwner, leaseUntil',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(processedAt) AND leaseOwner = :owner',
+          ExpressionAttributeValues: {
+            ':at': failure.at,
+            ':reason': failure.reason.slice(0, 100),
+            ':retry': failure.retryAt,
+            ':qpk': inboxKeys(inboundMessageId, failure.retryAt).gsi4pk,
+            ':qsk': inboxKeys(inboundMessageId, failure.retryAt).gsi4sk,
+            ':owner': owner,
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return { attempts: Number(out.Attributes?.attempts ?? 0) };
+    } catch (error) {
+      if (!isConditionalFailure(error)) throw error;
+      // Processed meanwhile, or the lease had passed to another invocation: theirs to finish.
+      return { attempts: (await this.getInbound(inboundMessageId))?.attempts ?? 0 };
+    }
+  }
+
+  async listUnprocessedInbound(now: string, limit = 100): Promise<InboundMessage[]> {
+    const perShard = await Promise.all(
+      ALL_SHARDS.map((shard) =>
+        this.doc.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: 'gsi4',
+            KeyConditionExpression: 'gsi4pk = :pk AND gsi4sk <= :until',
+            ExpressionAttributeValues: { ':pk': keys.inbox(shard), ':until': `${now}#~` },
+            Limit: limit,
+          }),
+        ),
+      ),
+    );
+    return perShard
+      .flatMap((out) => out.Items ?? [])
+      .map((item) => ({ order: String(item.gsi4sk), message: clean(item) as unknown as InboundMessage }))
+      .sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0))
+      .slice(0, limit)
+      .map((e) => e.message);
+  }
+
+  async previousInbound(message: InboundMessage): Promise<InboundMessage | null> {
+    let start: Record<string, unknown> | undefined;
+    // The sender's history interleaves our replies: a few small pages find the text before this one.
+    for (let page = 0; page < 5; page++) {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk < :before',
+          ExpressionAttributeValues: { ':pk': messagesPk(message, 'in'), ':before': `${message.receivedAt}#IN#${message.inboundMessageId}` },
+          ScanIndexForward: false,
+          Limit: 10,
+          ExclusiveStartKey: start,
+        }),
+      );
+      const found = (out.Items ?? []).find((item) => item.entity === 'inbound' && item.from === message.from && item.inboundMessageId !== message.inboundMessageId);
+      if (found) return clean(found) as unknown as InboundMessage;
+      start = out.LastEvaluatedKey;
+      if (!start) return null;
+    }
+    return null;
+  }
+
+  async claimReplyBudget(scope: string, localDate: string, replyId: string, limit: number, retainUntil: string): Promise<boolean> {
+    const key = { pk: `REPLYBUDGET#${scope}`, sk: `DAY#${localDate}` };
+    if (limit <= 0) return false;
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: 'SET #n = if_not_exists(#n, :zero) + :one, entity = :entity, #ttl = :ttl ADD granted :ids',
+          ConditionExpression: '(attribute_not_exists(#n) OR #n < :limit) AND NOT contains(granted, :id)',
+          ExpressionAttributeNames: { '#n': 'count', '#ttl': 'ttl' },
+          ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':limit': limit, ':id': replyId, ':ids': new Set([replyId]), ':entity': 'replyBudget', ':ttl': ttlOf(retainUntil) },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (!isConditionalFailure(error)) throw error;
+    }
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
+    const granted = Item?.granted as Set<string> | undefined;
+    return granted?.has(replyId) ?? false;
+  }
+
+  async tallyUnknownSender(phone: string, localDate: string, entry: { inboundMessageId: string; receivedAt: string; redFlag: boolean }, retainUntil: string): Promise<UnknownSenderTally> {
+    const key = { pk: `UNKNOWNSENDER#${phone}`, sk: `DAY#${localDate}` };
+    for (let attempt = 0; attempt < TALLY_ATTEMPTS; attempt++) {
+      const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
+      const current = Item as (UnknownSenderTally & { seen: string[]; version: number }) | undefined;
+      if (current?.seen.includes(entry.inboundMessageId)) return tallyOf(current);
+      const next = {
+        count: (current?.count ?? 0) + 1,
+        redFlags: (current?.redFlags ?? 0) + (entry.redFlag ? 1 : 0),
+        firstAt: current && current.firstAt < entry.receivedAt ? current.firstAt : entry.receivedAt,
+        lastAt: current && current.lastAt > entry.receivedAt ? current.lastAt : entry.receivedAt,
+        recentMessageIds: [...(current?.recentMessageIds ?? []), entry.inboundMessageId].slice(-20),
+        seen: [...(current?.seen ?? []), entry.inboundMessageId].slice(-TALLY_IDS_KEPT),
+        version: (current?.version ?? 0) + 1,
+      };
+      try {
+        await this.doc.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { ...key, entity: 'unknownSenderDay', ttl: ttlOf(retainUntil), ...next },
+            ...(current ? { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': current.version } } : { ConditionExpression: 'attribute_not_exists(pk)' }),
+          }),
+        );
+        return tallyOf(next);
+      } catch (error) {
+        if (!isConditionalFailure(error)) throw error;
+      }
+    }
+    throw new Error('unknown sender tally kept changing');
   }
 
   async getInbound(inboundMessageId: string): Promise<InboundMessage | null> {
@@ -65,7 +212,7 @@ export class DynamoMessageLog implements MessageLog {
           Item: {
             pk: `OUTBOUND#${message.id}`,
             sk: 'MSG',
-            gsi1pk: `MSGS#${message.patientId ?? UNKNOWN}`,
+            gsi1pk: messagesPk(message, 'out'),
             gsi1sk: `${message.sentAt}#OUT#${message.id}`,
             gsi3pk: keys.week(isoWeekOfInstant(message.sentAt, this.studyTimeZone)),
             gsi3sk: `OUTBOUND#${message.sentAt}#${message.id}`,
@@ -143,9 +290,9 @@ export class DynamoMessageLog implements MessageLog {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: `INBOUND#${inboundMessageId}`, sk: 'MSG' },
-          UpdateExpression: 'SET leaseOwner = :owner, leaseUntil = :until',
+          UpdateExpression: 'SET leaseOwner = :owner, leaseUntil = :until ADD attempts :one',
           ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(processedAt) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :owner)',
-          ExpressionAttributeValues: { ':owner': owner, ':until': leaseUntil, ':now': now },
+          ExpressionAttributeValues: { ':owner': owner, ':until': leaseUntil, ':now': now, ':one': 1 },
         }),
       );
       return 'claimed';
@@ -162,12 +309,12 @@ export class DynamoMessageLog implements MessageLog {
     return Item ? (clean(Item) as unknown as OutboundMessage) : null;
   }
 
-  async claimUnknownSenderReply(phone: string, localDate: string): Promise<boolean> {
+  async claimUnknownSenderReply(phone: string, localDate: string, retainUntil?: string): Promise<boolean> {
     try {
       await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { pk: `UNKNOWNSENDER#${phone}`, sk: `REPLY#${localDate}`, entity: 'unknownSenderReply' },
+          Item: { pk: `UNKNOWNSENDER#${phone}`, sk: `REPLY#${localDate}`, entity: 'unknownSenderReply', ...(retainUntil ? { ttl: ttlOf(retainUntil) } : {}) },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -177,6 +324,10 @@ export class DynamoMessageLog implements MessageLog {
       throw error;
     }
   }
+}
+
+function tallyOf(t: UnknownSenderTally): UnknownSenderTally {
+  return { count: t.count, redFlags: t.redFlags, firstAt: t.firstAt, lastAt: t.lastAt, recentMessageIds: t.recentMessageIds };
 }
 
 function clean(item: Record<string, unknown>): Record<string, unknown> {

@@ -1,3 +1,5 @@
+import type { PendingAudit } from '#ports/audit.ts';
+import { pendingUpdate } from './audit/outbox.ts';
 import { PutCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ScheduledItem } from '#domain/schedule.ts';
 import { isoWeekOfInstant } from '#domain/week.ts';
@@ -251,13 +253,15 @@ export class DynamoReminderRepository implements ReminderRepository {
     item: StoredReminder,
     answer: { outcome: 'taken' | 'missed_reported'; answeredAt: string; answerMessageId: string; missedDrugs?: string[] },
     now: string,
+    audit?: PendingAudit,
   ): Promise<{ applied: boolean; previous: StoredReminder | null }> {
+    const pending = pendingUpdate(audit);
     try {
       const out = await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.reminder(item.patientId, item.dueAt, item.id),
-          UpdateExpression: `SET outcome = :outcome, answeredAt = :at, answerMessageId = :mid, updatedAt = :now ${answer.missedDrugs?.length ? ', missedDrugs = :drugs REMOVE gsi2pk, gsi2sk' : 'REMOVE gsi2pk, gsi2sk, missedDrugs'}`,
+          UpdateExpression: `SET outcome = :outcome, answeredAt = :at, answerMessageId = :mid, updatedAt = :now${pending.set} ${answer.missedDrugs?.length ? ', missedDrugs = :drugs REMOVE gsi2pk, gsi2sk' : 'REMOVE gsi2pk, gsi2sk, missedDrugs'}`,
           // The latest answer wins; the same message again (same answeredAt) rewrites the same values.
           ConditionExpression: 'kind = :dose AND #state = :sent AND (attribute_not_exists(answeredAt) OR answeredAt <= :at)',
           ExpressionAttributeNames: { '#state': 'state' },
@@ -269,6 +273,7 @@ export class DynamoReminderRepository implements ReminderRepository {
             ':dose': 'dose',
             ':sent': 'sent',
             ...(answer.missedDrugs?.length ? { ':drugs': answer.missedDrugs } : {}),
+            ...pending.values,
           },
           ReturnValues: 'ALL_OLD',
         }),

@@ -4,7 +4,7 @@ import type { PendingAudit } from '#ports/audit.ts';
 import type { Page } from '#ports/patients.ts';
 import { pendingUpdate } from './audit/outbox.ts';
 import type { Report, ReportRepository } from '#ports/reports.ts';
-import { isConditionalFailure, keys, stripKeys } from './keys.ts';
+import { isConditionalFailure, keys, stripKeys, ttlOf } from './keys.ts';
 import { queryAll, queryPage } from './query.ts';
 
 export class DynamoReportRepository implements ReportRepository {
@@ -98,6 +98,7 @@ export class DynamoReportRepository implements ReportRepository {
       gsi1sk: `${report.createdAt}#${report.id}`,
       gsi3pk: keys.week(isoWeekOfInstant(report.createdAt, this.studyTimeZone)),
       gsi3sk: `REPORT#${report.createdAt}#${report.id}`,
+      ...(report.retainUntil ? { ttl: ttlOf(report.retainUntil) } : {}),
       entity: 'report',
       ...report,
     };

@@ -1,4 +1,4 @@
-import type { Alert, AlertKind, AlertRepository, AlertStatus, UnresolvedAlertRef } from '#ports/alerts.ts';
+import type { AckOutcome, Alert, AlertKind, AlertRepository, AlertStatus, DailySummaryRecord, UnresolvedAlertRef } from '#ports/alerts.ts';
 import type { PendingAudit } from '#ports/audit.ts';
 import type { Page } from '#ports/patients.ts';
 import type { MemoryAuditCarriers } from './audit-log.ts';
@@ -20,6 +20,7 @@ export class MemoryAlertRepository implements AlertRepository {
   private readonly refs = new Map<string, Map<string, Ref>>();
   /** Ids of open alerts with an escalation time (the escalation queue). */
   private readonly escalating = new Set<string>();
+  private readonly summaries = new Map<string, { leaseUntil?: string; sentAt?: string; record?: DailySummaryRecord }>();
 
   constructor(
     private readonly studyTimeZone: string,
@@ -52,11 +53,39 @@ export class MemoryAlertRepository implements AlertRepository {
     return { items: result.items.map(copy), ...(result.nextCursor ? { nextCursor: result.nextCursor } : {}) };
   }
 
-  async acknowledge(id: string, by: string, note: string, now: string, audit?: PendingAudit): Promise<Alert | null> {
+  async acknowledge(id: string, by: string, note: string, now: string, audit?: PendingAudit, outcome?: AckOutcome): Promise<Alert | null> {
+    return this.update(audit, id, (a) => a.status === 'open' || a.status === 'grouped', (a) => {
+      const { escalateAt: _e, snoozedUntil: _s, ...rest } = a;
+      return { ...rest, status: 'acknowledged', acknowledgedAt: now, acknowledgedBy: by, ackNote: note, updatedAt: now, version: a.version + 1, ...(outcome ? { ackOutcome: outcome } : {}) };
+    });
+  }
+
+  async group(id: string, itemId: string, now: string, audit?: PendingAudit): Promise<Alert | null> {
     return this.update(audit, id, (a) => a.status === 'open', (a) => {
       const { escalateAt: _e, ...rest } = a;
-      return { ...rest, status: 'acknowledged', acknowledgedAt: now, acknowledgedBy: by, ackNote: note, updatedAt: now, version: a.version + 1 };
+      return { ...rest, status: 'grouped', itemId, updatedAt: now, version: a.version + 1 };
     });
+  }
+
+  async snooze(id: string, until: string | null, now: string, audit?: PendingAudit): Promise<Alert | null> {
+    return this.update(audit, id, (a) => a.status === 'open', (a) => {
+      const { snoozedUntil: _s, ...rest } = a;
+      return { ...rest, updatedAt: now, version: a.version + 1, ...(until ? { snoozedUntil: until } : {}) };
+    });
+  }
+
+  async claimDailySummary(localDate: string, now: string, leaseUntil: string): Promise<'claimed' | 'sent' | 'busy'> {
+    const current = this.summaries.get(localDate) ?? {};
+    if (current.sentAt) return 'sent';
+    if (current.leaseUntil !== undefined && !(current.leaseUntil < now)) return 'busy';
+    this.summaries.set(localDate, { ...current, leaseUntil });
+    return 'claimed';
+  }
+
+  async markDailySummarySent(localDate: string, now: string, record: DailySummaryRecord): Promise<void> {
+    const current = this.summaries.get(localDate) ?? {};
+    if (current.sentAt) return;
+    this.summaries.set(localDate, { sentAt: now, record: copy(record) });
   }
 
   async revise(id: string, changes: Pick<Alert, 'title' | 'details'> & { resolvedReason?: string }, now: string): Promise<Alert | null> {

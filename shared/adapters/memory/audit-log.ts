@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { link, writeEntryId, type ChainContent, type ChainedEntry } from '#domain/audit/chain.ts';
-import type { AuditCarrier, AuditEntry, AuditTrail, NewAuditEntry, PendingAudit } from '#ports/audit.ts';
+import type { AuditCarrier, AuditEntry, AuditTrail, NewAuditEntry, PendingAudit, StoredChainEntry } from '#ports/audit.ts';
 import { byKey, copy } from './support.ts';
 
 let sequence = 0;
@@ -106,6 +106,19 @@ export class MemoryAuditLog implements AuditTrail {
       completed++;
     }
     return completed;
+  }
+
+  async listChains(): Promise<{ entityType: string; entityId: string }[]> {
+    return [...this.chains.entries()].filter(([, chain]) => chain.length > 0).map(([, chain]) => ({ entityType: chain[0]!.entityType, entityId: chain[0]!.entityId }));
+  }
+
+  async readChain(entityType: string, entityId: string): Promise<StoredChainEntry[]> {
+    return this.chain(entityType, entityId).map((e) => ({ ...(copy(e) as AuditEntry), position: e.seq }));
+  }
+
+  async latest(entityType: string, entityId: string): Promise<AuditEntry | null> {
+    const last = this.chain(entityType, entityId).at(-1);
+    return last ? (copy(last) as AuditEntry) : null;
   }
 
   private chain(entityType: string, entityId: string): ChainedEntry[] {

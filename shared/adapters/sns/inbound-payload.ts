@@ -41,6 +41,9 @@ export interface InboundSmsRecord {
   /** UTC ISO instant (SNS Timestamp, normalized). */
   receivedAt: string;
   payload: InboundSmsPayload;
+  /** The SNS envelope as sent (origination metadata kept on the stored message). */
+  snsTopicArn?: string;
+  snsTimestamp?: string;
 }
 
 export type InboundParseResult =
@@ -63,7 +66,13 @@ export function parseInboundRecord(raw: unknown): InboundParseResult {
   if (!payload.success) return { ok: false, snsMessageId, issues: issuesOf(payload.error, 'Sns.Message') };
   return {
     ok: true,
-    record: { snsMessageId: record.data.Sns.MessageId, receivedAt: new Date(record.data.Sns.Timestamp).toISOString(), payload: payload.data },
+    record: {
+      snsMessageId: record.data.Sns.MessageId,
+      receivedAt: new Date(record.data.Sns.Timestamp).toISOString(),
+      payload: payload.data,
+      ...(record.data.Sns.TopicArn ? { snsTopicArn: record.data.Sns.TopicArn } : {}),
+      snsTimestamp: record.data.Sns.Timestamp,
+    },
   };
 }
 

@@ -1,5 +1,6 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { AlertPublisher } from '#ports/alert-publisher.ts';
+import { ALERT_KIND_LABELS } from '#domain/alert-kinds.ts';
 import type { Alert } from '#ports/alerts.ts';
 
 export interface AlertTopics {
@@ -40,27 +41,29 @@ export class SnsAlertPublisher implements AlertPublisher {
   }
 }
 
-/** The alert as e-mail/SMS text: kind, urgency, study ID, title, console link. Pure, exported for tests and the local inbox. */
+/**
+ * The alert as e-mail/SMS text: urgency, kind, study ID and the console link — nothing else. The
+ * alert's title stays in the console: it may name a symptom, a drug or a condition, which must
+ * not travel next to a study ID in an e-mail or SMS. Pure, exported for tests and the local inbox.
+ */
 export function renderAlertMessage(alert: Alert, channel: 'coordinators' | 'escalation', consoleUrl: string): { subject: string; message: string } {
   const urgency = alert.urgent ? 'URGENT' : 'routine';
   const who = alert.studyId ?? 'no study ID';
   const escalated = channel === 'escalation' ? `ESCALATED (not acknowledged${alert.escalationCount > 0 ? `, reminder ${alert.escalationCount + 1}` : ''}) ` : '';
-  const title = scrubPhones(alert.title);
   const link = `${consoleUrl.replace(/#.*$/, '')}#/alerts/${encodeURIComponent(alert.id)}`;
-  const subject = snsSubject(`${escalated}[${urgency}] ${kindLabel(alert.kind)} ${who}: ${title}`);
+  const subject = snsSubject(`${escalated}[${urgency}] ${kindLabel(alert.kind)}: ${who}`);
   const message = [
-    `${escalated}${urgency.toUpperCase()} ${kindLabel(alert.kind)} alert`,
+    `${escalated}${urgency.toUpperCase()}: ${kindLabel(alert.kind)}`,
     `Study ID: ${who}`,
-    `Alert: ${title}`,
     `Raised: ${alert.createdAt}`,
-    `Open it in the study console (acknowledge with a note): ${link}`,
-    `Alert id: ${alert.id}`,
+    `Open it in the study console (details there; acknowledge with a note): ${link}`,
   ].join('\n');
   return { subject, message: truncateUtf8(message, SNS_MESSAGE_MAX_BYTES) };
 }
 
-function kindLabel(kind: Alert['kind']): string {
-  return kind.replace(/_/g, ' ');
+/** The kind's English label (SNS subjects are ASCII): "red flag", "missed doses reported" … */
+export function kindLabel(kind: Alert['kind']): string {
+  return ALERT_KIND_LABELS.en[kind];
 }
 
 /** ASCII-only, one line, ≤ 100 characters (SNS rejects anything else). Non-ASCII (e.g. Chinese) is dropped, not mangled. */

@@ -1,13 +1,14 @@
 import { drugStatus, type DoseOutcome } from '#domain/adherence.ts';
-import { toCsv, type CsvCell } from '#domain/csv.ts';
+import type { CsvCell } from '#domain/csv.ts';
 import type { Patient } from '#domain/patient.ts';
 import type { Protocol } from '#domain/protocol.ts';
 import { studyDayOf, utcToLocal } from '#domain/schedule.ts';
 import type { Report } from '#ports/reports.ts';
 import type { VisitRecord } from '#ports/visits.ts';
+import type { RowSource } from './csv-stream.ts';
 import type { CoordinatorDeps } from './deps.ts';
 import { doseOutcomeOf, remindersSinceEnrollment } from './read-models.ts';
-import { withoutIdentifiers } from './redact.ts';
+import { forMonitor } from './redact.ts';
 
 export const EXPORT_DATASETS = ['patients', 'doses', 'side-effects', 'visits', 'messages', 'audit'] as const;
 export type ExportDataset = (typeof EXPORT_DATASETS)[number];
@@ -22,9 +23,10 @@ export interface ExportOptions {
   now: string;
 }
 
+/** A dataset's header and its rows: in memory for the small ones, read page by page for the rest. */
 export interface ExportTable {
   headers: string[];
-  rows: CsvCell[][];
+  rows: RowSource;
 }
 
 /** Time to first relapse (days from baseline), censored at the last visit, or at withdrawal. */
@@ -65,15 +67,12 @@ function armOn(patient: Patient | undefined, localDate: string): string {
 }
 
 /**
- * Builds one export. No dataset ever carries a phone number; message bodies only for a
+ * One dataset's table. No dataset ever carries a phone number; message bodies only for a
  * coordinator who asked; for monitors the audit's before/after values lose every identifier.
- * Reads go through indexes and patient partitions only (no Scan).
+ * Reads go through indexes and patient partitions only (no Scan). Patients and visits (one or a
+ * few rows per patient) are built in memory; doses, side effects, messages and the audit trail
+ * are read one patient / page / month at a time as the CSV is written (export-dataset.ts).
  */
-export async function buildExport(deps: CoordinatorDeps, dataset: ExportDataset, options: ExportOptions): Promise<string> {
-  const table = await exportTable(deps, dataset, options);
-  return toCsv(table.headers, table.rows);
-}
-
 export async function exportTable(deps: CoordinatorDeps, dataset: ExportDataset, options: ExportOptions): Promise<ExportTable> {
   const patients = await deps.patients.listAll();
   switch (dataset) {
@@ -106,9 +105,12 @@ function patientsTable(patients: Patient[], options: ExportOptions): ExportTable
   return { headers, rows };
 }
 
-async function dosesTable(deps: CoordinatorDeps, patients: Patient[], now: string): Promise<ExportTable> {
+function dosesTable(deps: CoordinatorDeps, patients: Patient[], now: string): ExportTable {
   const headers = ['studyId', 'arm', 'phase', 'localDate', 'localTime', 'slot', 'drug', 'amount', 'unit', 'status', 'dueAt', 'answeredAt', 'checkInId'];
-  const rows: CsvCell[][] = [];
+  return { headers, rows: doseRows(deps, patients, now) };
+}
+
+async function* doseRows(deps: CoordinatorDeps, patients: Patient[], now: string): AsyncGenerator<CsvCell[]> {
   for (const patient of patients) {
     for (const reminder of await remindersSinceEnrollment(deps, patient, now)) {
       if (reminder.kind !== 'dose' || !reminder.doses) continue;
@@ -116,17 +118,20 @@ async function dosesTable(deps: CoordinatorDeps, patients: Patient[], now: strin
       // Never sent (expired, failed): the dose was due but nobody was asked.
       if (!outcome && reminder.state !== 'expired' && reminder.state !== 'failed') continue;
       for (const dose of reminder.doses) {
-        rows.push([
+        yield [
           patient.studyId, armOn(patient, reminder.localDate), reminder.phase, reminder.localDate, reminder.localTime, reminder.slot ?? null,
           dose.drug, dose.amount, dose.unit, outcome ? drugStatus(outcome, dose.drug) : `not_sent_${reminder.state}`, reminder.dueAt,
           outcome?.answeredAt ?? null, reminder.id,
-        ]);
+        ];
       }
     }
   }
-  return { headers, rows };
 }
 
+/**
+ * Every report, in time order. Reports are read whole (a report per symptom text: a few thousand
+ * in the trial, a few MB), their rows are written lazily; it is the rows' text that grows.
+ */
 async function allReports(deps: CoordinatorDeps): Promise<Report[]> {
   const out: Report[] = [];
   for (const status of ['open', 'reviewed'] as const) {
@@ -140,10 +145,13 @@ async function allReports(deps: CoordinatorDeps): Promise<Report[]> {
   return out.sort((a, b) => a.receivedAt.localeCompare(b.receivedAt) || a.id.localeCompare(b.id));
 }
 
-async function sideEffectsTable(deps: CoordinatorDeps, patients: Patient[]): Promise<ExportTable> {
-  const byId = new Map(patients.map((p) => [p.id, p]));
+function sideEffectsTable(deps: CoordinatorDeps, patients: Patient[]): ExportTable {
   const headers = ['studyId', 'arm', 'reportId', 'receivedAt', 'term', 'reportedGrade', 'confirmedGrade', 'confirmed', 'redFlag', 'relapseSignal', 'reviewStatus', 'reviewOutcome', 'reviewedAt'];
-  const rows: CsvCell[][] = [];
+  return { headers, rows: sideEffectRows(deps, patients) };
+}
+
+async function* sideEffectRows(deps: CoordinatorDeps, patients: Patient[]): AsyncGenerator<CsvCell[]> {
+  const byId = new Map(patients.map((p) => [p.id, p]));
   for (const report of await allReports(deps)) {
     const patient = report.patientId ? byId.get(report.patientId) : undefined;
     const reported = new Map(report.interpretation.items.map((i) => [i.term, i.grade]));
@@ -151,14 +159,13 @@ async function sideEffectsTable(deps: CoordinatorDeps, patients: Patient[]): Pro
     const terms = [...new Set([...reported.keys(), ...confirmed.keys()])];
     const localDate = patient ? utcToLocal(report.receivedAt, patient.timeZone).localDate : report.receivedAt.slice(0, 10);
     for (const term of terms) {
-      rows.push([
+      yield [
         report.studyId ?? patient?.studyId ?? null, armOn(patient, localDate), report.id, report.receivedAt, term,
         reported.get(term) ?? null, confirmed.get(term) ?? null, report.review ? confirmed.has(term) : null,
         report.interpretation.redFlag, report.interpretation.relapseSignal, report.status, report.review?.outcome ?? null, report.review?.reviewedAt ?? null,
-      ]);
+      ];
     }
   }
-  return { headers, rows };
 }
 
 async function visitsTable(deps: CoordinatorDeps, patients: Patient[]): Promise<ExportTable> {
@@ -182,30 +189,56 @@ async function visitsTable(deps: CoordinatorDeps, patients: Patient[]): Promise<
   return { headers, rows };
 }
 
-async function messagesTable(deps: CoordinatorDeps, patients: Patient[], options: ExportOptions): Promise<ExportTable> {
+function messagesTable(deps: CoordinatorDeps, patients: Patient[], options: ExportOptions): ExportTable {
   const bodies = options.includeBodies && options.role === 'coordinator';
   const headers = ['studyId', 'direction', 'at', 'purpose', 'parts', 'messageId', 'reminderId', ...(bodies ? ['body'] : [])];
-  const rows: CsvCell[][] = [];
+  return { headers, rows: messageRows(deps, patients, bodies) };
+}
+
+/** One patient's log at a time (18 months of one patient: a few thousand messages). */
+async function* messageRows(deps: CoordinatorDeps, patients: Patient[], bodies: boolean): AsyncGenerator<CsvCell[]> {
   for (const patient of patients) {
     const messages = await deps.messages.listForPatient(patient.id, 1_000_000);
-    for (const m of [...messages].reverse()) {
+    for (let i = messages.length - 1; i >= 0; i--) {
+      const m = messages[i]!;
       if (m.direction === 'in') {
-        rows.push([patient.studyId, 'in', m.receivedAt, 'reply', null, m.inboundMessageId, null, ...(bodies ? [m.body] : [])]);
+        yield [patient.studyId, 'in', m.receivedAt, 'reply', null, m.inboundMessageId, null, ...(bodies ? [m.body] : [])];
       } else {
-        rows.push([patient.studyId, 'out', m.sentAt, m.purpose, m.parts, m.id, m.reminderId ?? null, ...(bodies ? [m.body] : [])]);
+        yield [patient.studyId, 'out', m.sentAt, m.purpose, m.parts, m.id, m.reminderId ?? null, ...(bodies ? [m.body] : [])];
       }
     }
   }
-  return { headers, rows };
 }
 
-async function auditTable(deps: CoordinatorDeps, patients: Patient[], options: ExportOptions): Promise<ExportTable> {
+function auditTable(deps: CoordinatorDeps, patients: Patient[], options: ExportOptions): ExportTable {
   const earliest = patients.reduce((min, p) => (p.createdAt < min ? p.createdAt : min), options.now);
   const from = options.from ?? `${earliest.slice(0, 7)}-01T00:00:00.000Z`;
   const to = options.to ?? new Date(Date.parse(options.now) + 1).toISOString();
-  const entries = (await deps.audit.listBetween(from, to)).sort((a, b) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id));
-  const visible = options.role === 'coordinator' ? entries : entries.map((e) => withoutIdentifiers(e));
-  const headers = ['at', 'actor', 'action', 'entityType', 'entityId', 'before', 'after', 'reason', 'id'];
-  const rows = visible.map((e) => [e.at, e.actor, e.action, e.entityType, e.entityId, JSON.stringify(e.before ?? null), JSON.stringify(e.after ?? null), e.reason ?? null, e.id]);
-  return { headers, rows };
+  const headers = ['at', 'actor', 'action', 'entityType', 'entityId', 'before', 'after', 'reason', 'id', 'kind', 'seq', 'hash'];
+  return { headers, rows: auditRows(deps, from, to, options.role) };
+}
+
+/** [from, to) cut at UTC month starts: the audit index is partitioned by month, so each window is one read. */
+export function monthWindows(from: string, to: string): [string, string][] {
+  const windows: [string, string][] = [];
+  let start = from;
+  while (start < to) {
+    const next = new Date(`${start.slice(0, 7)}-01T00:00:00.000Z`);
+    next.setUTCMonth(next.getUTCMonth() + 1);
+    const end = next.toISOString() < to ? next.toISOString() : to;
+    windows.push([start, end]);
+    start = end;
+  }
+  return windows;
+}
+
+/** The audit trail one month at a time, in time order. */
+async function* auditRows(deps: CoordinatorDeps, from: string, to: string, role: ExportOptions['role']): AsyncGenerator<CsvCell[]> {
+  for (const [start, end] of monthWindows(from, to)) {
+    const entries = (await deps.audit.listBetween(start, end)).sort((a, b) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id));
+    for (const entry of entries) {
+      const e = role === 'coordinator' ? entry : forMonitor(entry);
+      yield [e.at, e.actor, e.action, e.entityType, e.entityId, JSON.stringify(e.before ?? null), JSON.stringify(e.after ?? null), e.reason ?? null, e.id, e.kind ?? 'write', e.seq ?? null, e.hash ?? null];
+    }
+  }
 }

@@ -2,7 +2,7 @@ import { computeAdherence, dailyAdherenceSeries, type AdherenceCounts, type Adhe
 import type { Patient } from '#domain/patient.ts';
 import { localToUtc, visitDates } from '#domain/schedule.ts';
 import type { Alert } from '#ports/alerts.ts';
-import type { OutboundMessage } from '#ports/messages.ts';
+import type { InboundOrigination, OutboundMessage } from '#ports/messages.ts';
 import type { Report } from '#ports/reports.ts';
 import type { StoredReminder } from '#ports/schedule.ts';
 import type { VisitRecord } from '#ports/visits.ts';
@@ -128,6 +128,22 @@ export interface ThreadMessage {
   purpose?: OutboundMessage['purpose'];
   /** How the system read the reply (in, once processed). */
   interpretation?: Record<string, unknown>;
+  /**
+   * What the provider said about where the text came from (in): a spoofed sender cannot be stopped
+   * by SMS, so the coordinator judges by these. No phone number: the sender is the patient's own.
+   */
+  provider?: {
+    messageKeyword?: string;
+    /** The outbound message it answers, as the provider linked it (a spoofer cannot know it). */
+    previousPublishedMessageId?: string;
+    snsMessageId?: string;
+    snsTimestamp?: string;
+    extra?: Record<string, string | number | boolean>;
+  };
+  /** Replies decided but not sent, and why (in). */
+  withheldReplies?: { purpose: string; reason: string }[];
+  /** Processing attempts, when more than one was needed (in). */
+  attempts?: number;
 }
 
 export const DEFAULT_THREAD_LIMIT = 100;
@@ -139,9 +155,30 @@ export async function patientMessages(deps: Pick<CoordinatorDeps, 'patients' | '
   return {
     items: messages.map((m): ThreadMessage =>
       m.direction === 'in'
-        ? { id: m.inboundMessageId, direction: 'in', at: m.receivedAt, body: m.body, ...(m.interpretation ? { interpretation: m.interpretation } : {}) }
+        ? {
+            id: m.inboundMessageId,
+            direction: 'in',
+            at: m.receivedAt,
+            body: m.body,
+            ...(m.interpretation ? { interpretation: m.interpretation } : {}),
+            ...(m.origination ? { provider: providerOf(m.origination) } : {}),
+            ...(m.withheldReplies?.length ? { withheldReplies: m.withheldReplies } : {}),
+            ...((m.attempts ?? 0) > 1 ? { attempts: m.attempts } : {}),
+          }
         : { id: m.id, direction: 'out', at: m.sentAt, body: m.body, parts: m.parts, purpose: m.purpose },
     ),
+  };
+}
+
+function providerOf(o: InboundOrigination): NonNullable<ThreadMessage['provider']> {
+  // Provider fields that hold a phone number (ours or the sender's) stay out of the thread.
+  const extra = Object.fromEntries(Object.entries(o.extra ?? {}).filter(([, v]) => typeof v !== 'string' || !/\+?\d[\d\s-]{6,}\d/.test(v)));
+  return {
+    ...(o.messageKeyword ? { messageKeyword: o.messageKeyword } : {}),
+    ...(o.previousPublishedMessageId ? { previousPublishedMessageId: o.previousPublishedMessageId } : {}),
+    ...(o.snsMessageId ? { snsMessageId: o.snsMessageId } : {}),
+    ...(o.snsTimestamp ? { snsTimestamp: o.snsTimestamp } : {}),
+    ...(Object.keys(extra).length > 0 ? { extra } : {}),
   };
 }
 

@@ -2,7 +2,8 @@ import type { Interpretation } from '#domain/replies/interpretation.ts';
 import { plusMinutes } from '#domain/schedule.ts';
 import type { StoredReminder } from '#ports/schedule.ts';
 import { evaluatePatientMissedDoses } from '../sweep-adherence.ts';
-import { appendAuditOnce, PATIENT_ACTOR, type Run } from './run.ts';
+import type { AuditCarrier } from '#ports/audit.ts';
+import { PATIENT_ACTOR, type Run } from './run.ts';
 
 /** Dose answers: the outcome recorded on the dose check-in it answers. */
 
@@ -21,7 +22,28 @@ export async function recordDoseAnswer(run: Run, checkIn: StoredReminder, interp
   const drugs = (checkIn.doses ?? []).map((d) => d.drug as string);
   const named = (interpretation.missedDrugs ?? []).filter((d) => drugs.includes(d));
   const outcome = interpretation.doseAnswer === 'taken' ? 'taken' : 'missed_reported';
-  const { applied, previous } = await deps.reminders.recordDoseAnswer(
+  // Outbox: the answer's entry rides on the check-in's own update. First complete an entry a crashed
+  // run left (a retry then finds the outcome already set and must not lose that entry).
+  const carrier: AuditCarrier = { kind: 'reminder', id: `${checkIn.patientId}/${checkIn.dueAt}/${checkIn.id}` };
+  await deps.audit.settle(carrier);
+  const pending =
+    checkIn.outcome === outcome
+      ? undefined
+      : await deps.audit.prepare(
+          {
+            id: `checkin.answer:${message.inboundMessageId}`,
+            at: message.receivedAt,
+            actor: PATIENT_ACTOR,
+            action: 'checkin.answer',
+            kind: 'write',
+            entityType: 'reminder',
+            entityId: checkIn.id,
+            before: { outcome: checkIn.outcome ?? null },
+            after: { outcome, inboundMessageId: message.inboundMessageId },
+          },
+          { carrier, version: 0 },
+        );
+  const { applied } = await deps.reminders.recordDoseAnswer(
     checkIn,
     {
       outcome,
@@ -30,19 +52,9 @@ export async function recordDoseAnswer(run: Run, checkIn: StoredReminder, interp
       ...(outcome === 'missed_reported' && named.length > 0 && named.length < drugs.length ? { missedDrugs: named } : {}),
     },
     run.now,
+    pending,
   );
-  if (applied && previous?.outcome !== outcome) {
-    await appendAuditOnce(deps.audit, {
-      id: `checkin.answer:${message.inboundMessageId}`,
-      at: message.receivedAt,
-      actor: PATIENT_ACTOR,
-      action: 'checkin.answer',
-      entityType: 'reminder',
-      entityId: checkIn.id,
-      before: { outcome: previous?.outcome ?? null },
-      after: { outcome, inboundMessageId: message.inboundMessageId },
-    });
-  }
+  if (applied && pending) await deps.audit.complete(pending);
   // A reported miss (e.g. prednisone during the taper) alerts now, not at the next sweep; a late
   // "taken" revises an open episode. Episode keys make this idempotent with the sweep.
   if (applied) await evaluatePatientMissedDoses(deps, checkIn.patientId, run.now);

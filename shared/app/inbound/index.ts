@@ -12,3 +12,5 @@ export {
   type InboundSmsDeps,
   type InboundStatus,
 } from './run.ts';
+export { processStoredInbound } from './handle-inbound-sms.ts';
+export { retryUnprocessedInbound, type RetryUnprocessedResult } from './retry-unprocessed.ts';

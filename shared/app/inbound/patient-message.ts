@@ -4,9 +4,9 @@ import { optIn, optOut } from './commands.ts';
 import { interpret, resolveContext } from './context.ts';
 import { advance } from './conversations.ts';
 import { recordDoseAnswer, sameDayDoseAt } from './dose-answers.ts';
-import { render, renderConversation, sendReply } from './replies.ts';
+import { render, renderConversation, sendReply, type ReplyRequest } from './replies.ts';
 import { reportIdFor, type Run } from './run.ts';
-import { fileReport, raiseRedFlag, raiseRelapseSignal } from './triage.ts';
+import { fileReport, raiseRedFlag, raiseRelapseSignal, raiseSupply } from './triage.ts';
 
 /** A text from an enrolled patient: command, dose answer, conversation step, report and alerts, one reply at most. */
 export async function fromPatient(run: Run, patient: Patient): Promise<Interpretation> {
@@ -33,7 +33,7 @@ export async function fromPatient(run: Run, patient: Patient): Promise<Interpret
   // A reply may reply only to what was asked: ordinary replies go to patients in the trial who did
   // not opt out; the urgent-contact text goes to anyone who reports a red flag.
   const mayReply = inTrial && !patient.smsOptOut;
-  let reply: { purpose: string; text: string; checkIn?: { id: string; dueAt: string } } | null = null;
+  let reply: ReplyRequest | null = null;
 
   // Dose answer on the check-in it answers. A reply that names the other dose time of the day
   // ("早上的药吃了" after the evening reminder) answers that one, or none if it was not sent.
@@ -56,12 +56,19 @@ export async function fromPatient(run: Run, patient: Patient): Promise<Interpret
     context.conversation !== null &&
     context.openQuestion !== null &&
     context.openQuestion.kind !== 'dose' &&
-    (interpretation.answer !== undefined || ['side_effect', 'symptom', 'unclear'].includes(interpretation.intent));
+    (interpretation.answer !== undefined || ['side_effect', 'symptom', 'unclear'].includes(interpretation.intent)) &&
+    // An auto-responder's canned text ("I'm driving") does not use up the patient's re-ask of the step.
+    !(run.sender.autoReply && interpretation.intent === 'unclear' && interpretation.answer === undefined);
   let conversationReplied = false;
   if (feedsConversation && context.conversation) {
     const prompt = await advance(run, patient, context.conversation, context.openQuestion!, interpretation);
     if (prompt && mayReply) {
-      reply = { purpose: 'conversation', text: renderConversation(deps.protocol, patient.language, prompt), checkIn: { id: context.conversation.state.checkInId, dueAt: context.conversation.checkInDueAt } };
+      reply = {
+        purpose: 'conversation',
+        text: renderConversation(deps.protocol, patient.language, prompt),
+        checkIn: { id: context.conversation.state.checkInId, dueAt: context.conversation.checkInDueAt },
+        answersConversation: interpretation.intent !== 'unclear',
+      };
       conversationReplied = true;
     }
   }
@@ -82,6 +89,8 @@ export async function fromPatient(run: Run, patient: Patient): Promise<Interpret
   } else if (interpretation.relapseSignal && reportId) {
     await raiseRelapseSignal(run, patient, interpretation, reportId);
   }
+  // A supply problem is neither "taken" nor simply "missed": its own item (urgent for a taper drug during the taper).
+  if (interpretation.intent === 'supply' && inTrial) await raiseSupply(run, patient, interpretation, reportId ?? reportIdFor(message.inboundMessageId));
 
   if (!reply && mayReply) {
     if (interpretation.intent === 'side_effect' || interpretation.intent === 'symptom') reply = { purpose: 'thanks', text: render(deps.protocol, patient.language, 'checkin.thanks') };

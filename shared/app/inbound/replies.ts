@@ -5,23 +5,43 @@ import { countSmsParts, withSignature } from '#domain/sms-parts.ts';
 import { renderTemplate } from '#domain/templates.ts';
 import type { OutboundMessage } from '#ports/messages.ts';
 import { SmsSendError } from '#ports/sms.ts';
-import { replyIdFor, type Run } from './run.ts';
+import { senderRef } from '#domain/inbound-guards.ts';
+import { raiseAlert } from '../alerts.ts';
+import { replyGate } from './reply-budget.ts';
+import { alerting, PATIENT_ACTOR, replyIdFor, reportIdFor, type Run } from './run.ts';
 
 /** Replies to the sender: at most once per message and purpose, rendered from the protocol's templates. */
+
+/** A reply to the sender of the message being processed. */
+export interface ReplyRequest {
+  purpose: string;
+  text: string;
+  checkIn?: { id: string; dueAt: string };
+  /** A weekly check-in question that follows an answer (outside the budget; re-asks are inside). */
+  answersConversation?: boolean;
+}
 
 /**
  * Check-then-send with a deterministic id (inboundMessageId + purpose): a retry finds the
  * recorded reply and sends nothing. The window: a crash after the provider accepted the SMS and
  * before it was recorded sends it once more on the retry (at least once, never silently none —
  * the urgent-contact text must not be lost). Concurrent deliveries cannot both get here: the
- * processing lease lets one through.
+ * processing lease lets one through. Before sending, the reply budget may withhold it
+ * (reply-budget.ts; `gated: false` when the caller applied its own limits, as for unknown numbers).
  */
-export async function sendReply(run: Run, patient: Patient | null, reply: { purpose: string; text: string; checkIn?: { id: string; dueAt: string } }): Promise<void> {
+export async function sendReply(run: Run, patient: Patient | null, reply: ReplyRequest, options: { gated?: boolean } = {}): Promise<void> {
   const { deps, message } = run;
   const id = replyIdFor(message.inboundMessageId, reply.purpose);
   if (await deps.messages.getOutbound(id)) {
     run.result.replyIds.push(id);
     return;
+  }
+  if (options.gated !== false) {
+    const withheld = await replyGate(run, patient, reply, id);
+    if (withheld) {
+      run.result.withheldReplies.push({ purpose: reply.purpose, reason: withheld });
+      return;
+    }
   }
   let providerMessageId: string;
   try {
@@ -29,6 +49,7 @@ export async function sendReply(run: Run, patient: Patient | null, reply: { purp
   } catch (error) {
     if (error instanceof SmsSendError && error.kind === 'permanent') {
       run.result.replyFailures.push({ purpose: reply.purpose, reason: error.reason });
+      if (reply.purpose === 'urgent') await raiseUrgentReplyFailed(run, patient, error.reason);
       return;
     }
     throw error; // transient: the message is retried; everything before this is idempotent
@@ -48,6 +69,29 @@ export async function sendReply(run: Run, patient: Patient | null, reply: { purp
   };
   await deps.messages.recordOutbound(outbound);
   run.result.replyIds.push(id);
+}
+
+/**
+ * The urgent-contact text after a red flag was refused by the provider (4xx) or timed out with no
+ * answer: the patient may not have the number to call, so a person must call them. A worklist item
+ * next to the red flag, not a log line.
+ */
+async function raiseUrgentReplyFailed(run: Run, patient: Patient | null, reason: string): Promise<void> {
+  const { message } = run;
+  const who = patient?.studyId ?? `unknown number ${senderRef(message.from)}`;
+  const { alert } = await raiseAlert(alerting(run.deps), {
+    kind: 'sms_failure',
+    urgent: false,
+    episodeKey: `urgent_reply_failed:${message.inboundMessageId}`,
+    patientId: patient?.id ?? null,
+    studyId: patient?.studyId ?? null,
+    title: `${who}: the urgent-contact text after a red flag was not sent (${reason}); call the sender`,
+    details: { studyId: patient?.studyId ?? null, inboundMessageId: message.inboundMessageId, reason, reportId: reportIdFor(message.inboundMessageId) },
+    sourceId: message.inboundMessageId,
+    now: run.now,
+    actor: PATIENT_ACTOR,
+  });
+  if (!run.result.alertIds.includes(alert.id)) run.result.alertIds.push(alert.id);
 }
 
 export function render(protocol: Protocol, language: Language, key: TemplateKey, params: Record<string, string> = {}): string {

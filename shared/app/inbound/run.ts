@@ -28,7 +28,11 @@ export interface InboundSmsDeps {
   protocol: Protocol;
   /** China signature the sender prepends; used here only to count billed parts. */
   smsSignature?: string;
-  /** Processing lease; must outlast the function timeout. Default 120 s. */
+  /**
+   * Processing lease when the caller does not say (the handler passes the invocation's remaining
+   * time). It must outlast the invocation (30 s) and end before Lambda's first retry (about a
+   * minute later), so a retry of a timed-out delivery finds it free. Default 40 s.
+   */
   leaseSeconds?: number;
 }
 
@@ -46,13 +50,17 @@ export interface InboundResult {
   replyIds: string[];
   /** Replies the provider refused for good (reason only): logged by the handler, not retried. */
   replyFailures: { purpose: string; reason: string }[];
+  /** Replies decided but not sent, and why (budget spent, a repeated text, an auto-responder, a stranger's limits). */
+  withheldReplies: { purpose: string; reason: string }[];
   /** The dose check-in the reply was recorded on (id), when it was one. */
   doseCheckInId?: string;
+  /** Minutes between receipt and this (successful) processing, when it needed a retry. */
+  lateMinutes?: number;
 }
 
 export const PATIENT_ACTOR = 'patient-sms';
 export const SYSTEM_ACTOR = 'system:inbound-sms';
-export const DEFAULT_LEASE_SECONDS = 120;
+export const DEFAULT_LEASE_SECONDS = 40;
 /** How far back the patient's items are read for the open questions (dose windows are hours long). */
 export const DOSE_LOOKBACK_HOURS = 24;
 export const SAVE_ATTEMPTS = 5;
@@ -73,6 +81,13 @@ export interface Run {
   /** The message was stored by an earlier delivery whose processing did not finish. */
   resumed: boolean;
   result: InboundResult;
+  /** What the reply guards know about the text (docs/replies.md, "Reply budgets"). */
+  sender: { repeat: boolean; autoReply: boolean };
+}
+
+/** A fresh result for one message. */
+export function emptyResult(inboundMessageId: string, studyId: string | null): InboundResult {
+  return { status: 'processed', inboundMessageId, studyId, reportIds: [], alertIds: [], replyIds: [], replyFailures: [], withheldReplies: [] };
 }
 
 

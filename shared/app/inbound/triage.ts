@@ -1,4 +1,6 @@
 import type { Patient } from '#domain/patient.ts';
+import { prednisoneDoseMg } from '#domain/protocol.ts';
+import { studyDayOf, utcToLocal } from '#domain/schedule.ts';
 import type { Interpretation } from '#domain/replies/interpretation.ts';
 import type { Report } from '#ports/reports.ts';
 import { raiseAlert } from '../alerts.ts';
@@ -6,9 +8,13 @@ import { alerting, appendAuditOnce, PATIENT_ACTOR, type InboundSmsDeps, type Run
 
 /** Triage: every text worth a look becomes a report for review; red flags and relapse signs raise alerts. */
 
-/** Urgent alert: study ID, CTCAE terms and grades, why, and the report id — never the text or the phone. */
+/**
+ * Urgent alert: study ID, CTCAE terms and grades, why, and the report id — never the text or the
+ * phone. A text processed late (its first attempts failed) is still pushed, saying how late.
+ */
 export async function raiseRedFlag(run: Run, patient: Patient | null, interpretation: Interpretation, reportId: string): Promise<void> {
   const who = patient?.studyId ?? 'unknown number';
+  const late = run.result.lateMinutes;
   const terms = interpretation.items.map((i) => (i.grade === null ? i.term : `${i.term} (grade ${i.grade})`)).join(', ') || 'red flag';
   const { alert } = await raiseAlert(alerting(run.deps), {
     kind: 'red_flag',
@@ -16,7 +22,7 @@ export async function raiseRedFlag(run: Run, patient: Patient | null, interpreta
     episodeKey: `red_flag:${run.message.inboundMessageId}`,
     patientId: patient?.id ?? null,
     studyId: patient?.studyId ?? null,
-    title: `Red flag from ${who}: ${terms}`,
+    title: `Red flag from ${who}: ${terms}${late !== undefined ? ` (texted ${late} min ago; processing was delayed)` : ''}`,
     details: {
       studyId: patient?.studyId ?? null,
       items: interpretation.items,
@@ -24,6 +30,8 @@ export async function raiseRedFlag(run: Run, patient: Patient | null, interpreta
       relapseSignal: interpretation.relapseSignal,
       ...(interpretation.temperatureC !== undefined ? { temperatureC: interpretation.temperatureC } : {}),
       reportId,
+      receivedAt: run.message.receivedAt,
+      ...(late !== undefined ? { lateMinutes: late } : {}),
     },
     sourceId: reportId,
     now: run.now,
@@ -51,7 +59,7 @@ export async function raiseRelapseSignal(run: Run, patient: Patient, interpretat
 
 export async function fileReport(
   run: Run,
-  input: { id: string; patient: Patient | null; interpretation: Interpretation; source: Report['source']; answersCheckInId?: string },
+  input: { id: string; patient: Patient | null; interpretation: Interpretation; source: Report['source']; answersCheckInId?: string; retainUntil?: string },
 ): Promise<Report> {
   const { message } = run;
   const report: Report = {
@@ -65,6 +73,7 @@ export async function fileReport(
     text: message.body,
     interpretation: input.interpretation as unknown as Report['interpretation'],
     ...(input.answersCheckInId ? { answersCheckInId: input.answersCheckInId } : {}),
+    ...(input.retainUntil ? { retainUntil: input.retainUntil } : {}),
     source: input.source,
     status: 'open',
     version: 1,
@@ -94,4 +103,35 @@ export async function createReportAudited(deps: Pick<InboundSmsDeps, 'reports' |
     },
   });
   return stored;
+}
+
+/**
+ * A supply problem (ran out, no refill, no appointment to get one, the pharmacy had none): a
+ * routine `supply` item — unless it concerns a drug the protocol lists in
+ * `alerts.supply.urgentDuringTaper` (prednisone) on a day the patient's taper is active, when it is
+ * an abrupt steroid withdrawal: `steroid_withdrawal`, urgent by default. A supply problem that names
+ * no drug during the taper counts as one with prednisone (the patient takes it every day then; a
+ * call too many costs less than a missed adrenal crisis).
+ */
+export async function raiseSupply(run: Run, patient: Patient, interpretation: Interpretation, reportId: string): Promise<void> {
+  const { protocol } = run.deps;
+  const named = interpretation.supplyDrugs ?? [];
+  const localDate = utcToLocal(run.now, patient.timeZone).localDate;
+  const taperActive = prednisoneDoseMg(protocol, patient.parameters.prednisoneStartMg, studyDayOf(patient.enrolledOn, localDate)) > 0;
+  const taperDrugs = protocol.alerts.supply.urgentDuringTaper as readonly string[];
+  const withdrawal = taperActive && (named.length === 0 ? taperDrugs.length > 0 : named.some((d) => taperDrugs.includes(d)));
+  const drugs = named.map((d) => protocol.drugs[d as keyof typeof protocol.drugs]?.name.en ?? d).join(', ') || 'medicine not named';
+  const { alert } = await raiseAlert(alerting(run.deps), {
+    kind: withdrawal ? 'steroid_withdrawal' : 'supply',
+    urgent: withdrawal,
+    episodeKey: `supply:${run.message.inboundMessageId}`,
+    patientId: patient.id,
+    studyId: patient.studyId,
+    title: withdrawal ? `${patient.studyId}: reports a supply problem during the taper (${drugs})` : `${patient.studyId}: reports a medicine supply problem (${drugs})`,
+    details: { studyId: patient.studyId, cause: 'supply', drugs: named, taperActive, reportId },
+    sourceId: reportId,
+    now: run.now,
+    actor: PATIENT_ACTOR,
+  });
+  run.result.alertIds.push(alert.id);
 }

@@ -56,8 +56,10 @@ describe('interpretReply is total', () => {
   });
 
   it('long inputs stay fast', () => {
+    // Under mutation testing (instrumented code, shared CPU) the budget is Stryker's own timeout.
+    const budget = process.env.STRYKER_MUTATOR_WORKER === undefined ? 2000 : 60_000;
     const t0 = performance.now();
     interpretReply('我今天拉肚子很严重，发烧39度，眼睛黄，'.repeat(500), CONTEXTS.items);
-    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(performance.now() - t0).toBeLessThan(budget);
   });
 });

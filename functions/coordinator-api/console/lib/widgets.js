@@ -46,9 +46,28 @@ export function messageThread(messages) {
   const thread = h('div', { class: 'thread', 'aria-label': t('patients.messages'), tabindex: 0 }, sorted.slice(-100).map((m) => {
     const inbound = m.direction === 'in';
     return h('div', { class: `bubble ${inbound ? 'in' : 'out'}` }, m.body ?? '',
-      h('span', { class: 'meta' }, `${inbound ? '←' : '→'} ${fmtTime(m.at ?? m.sentAt ?? m.receivedAt)}${m.parts ? ` · ${t('phone.parts', { n: m.parts })}` : ''}${inbound && typeof m.interpretation?.intent === 'string' ? ` · ${m.interpretation.intent}` : ''}`));
+      h('span', { class: 'meta' }, `${inbound ? '←' : '→'} ${fmtTime(m.at ?? m.sentAt ?? m.receivedAt)}${m.parts ? ` · ${t('phone.parts', { n: m.parts })}` : ''}${inbound && typeof m.interpretation?.intent === 'string' ? ` · ${m.interpretation.intent}` : ''}`),
+      inbound ? inboundFacts(m) : null);
   }));
   // Newest at the bottom, in view.
   window.requestAnimationFrame(() => { thread.scrollTop = thread.scrollHeight; });
   return thread;
+}
+
+/** How an inbound text was handled and what the provider said about its origin (a spoofed sender is judged from these). */
+function inboundFacts(m) {
+  const withheld = Array.isArray(m.withheldReplies) ? m.withheldReplies : [];
+  const provider = m.provider && typeof m.provider === 'object' ? m.provider : null;
+  if (!provider && withheld.length === 0 && !(m.attempts > 1)) return null;
+  const rows = [];
+  for (const w of withheld) rows.push([t('thread.notAnswered'), t(`thread.withheld.${w.reason}`) === `thread.withheld.${w.reason}` ? String(w.reason) : t(`thread.withheld.${w.reason}`)]);
+  if (m.attempts > 1) rows.push([t('thread.attempts'), String(m.attempts)]);
+  if (provider) {
+    rows.push([t('thread.answersOurs'), provider.previousPublishedMessageId ? t('thread.yes') : t('thread.no')]);
+    if (provider.messageKeyword) rows.push([t('thread.keyword'), String(provider.messageKeyword)]);
+    if (provider.snsMessageId) rows.push([t('thread.snsMessageId'), String(provider.snsMessageId)]);
+    if (provider.snsTimestamp) rows.push([t('thread.providerTime'), fmtTime(provider.snsTimestamp)]);
+    for (const [k, v] of Object.entries(provider.extra ?? {})) rows.push([k, String(v)]);
+  }
+  return h('details', { class: 'meta' }, h('summary', {}, t('thread.origin')), h('dl', { class: 'kv' }, rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])));
 }

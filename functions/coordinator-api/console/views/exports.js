@@ -16,13 +16,15 @@ export function renderExports() {
         onclick: async (event) => {
           event.preventDefault();
           try {
-            const res = await api(`/api/exports/${dataset}.csv`, { raw: true, headers: { accept: 'text/csv' } });
-            const url = URL.createObjectURL(new Blob([await res.text()], { type: 'text/csv;charset=utf-8' }));
-            const a = h('a', { href: url, download: `${dataset}.csv` });
+            // The API writes the file to the export store and answers with a short-lived link
+            // (S3 presigned on AWS, signed local URL locally): the browser downloads from there.
+            flash(t('exports.preparing', { file: `${dataset}.csv` }));
+            const link = await api(`/api/exports/${dataset}.csv`);
+            const a = h('a', { href: link.url, download: link.filename, rel: 'noopener' });
             document.body.append(a);
             a.click();
             a.remove();
-            setTimeout(() => URL.revokeObjectURL(url), 10_000);
+            flash(t('exports.ready', { file: link.filename, rows: link.rows }));
           } catch (error) { flash(t('common.error', { msg: error.message }), 'error'); }
         },
       }, `${t('exports.download')} ${dataset}.csv`)))))),

@@ -6,6 +6,7 @@ import { pct } from '../lib/format.js';
 import { t } from '../lib/i18n.js';
 import { adherenceChart, messageThread } from '../lib/widgets.js';
 import { statusBadge } from './patients.js';
+import { patientTabs } from './patient-history.js';
 import { randomizeForm } from './patient-randomize.js';
 import { statusForm } from './patient-status.js';
 import { visitForm } from './patient-visit.js';
@@ -22,6 +23,7 @@ export async function renderPatient(id) {
   setView(
     h('p', {}, h('a', { href: '#/patients' }, `← ${t('patients.back')}`)),
     h('h1', {}, p.studyId, ' ', statusBadge(p)),
+    patientTabs(id, 'overview'),
     h('div', { class: 'grid-2' },
       h('section', { class: 'panel' },
         h('dl', { class: 'kv' },

@@ -5,6 +5,7 @@ import { h, setView } from '../lib/dom.js';
 import { pct } from '../lib/format.js';
 import { t } from '../lib/i18n.js';
 import { renderPatient } from './patient.js';
+import { renderPatientHistory } from './patient-history.js';
 
 export async function listPatients() {
   const all = [];
@@ -19,7 +20,8 @@ export async function listPatients() {
 }
 
 export async function renderPatients(hash) {
-  const id = hash.split('/')[2];
+  const [, , id, tab] = hash.split('/');
+  if (id && tab === 'history') return renderPatientHistory(decodeURIComponent(id));
   if (id) return renderPatient(decodeURIComponent(id));
   const patients = await listPatients();
   patients.sort((a, b) => String(a.studyId).localeCompare(String(b.studyId)));

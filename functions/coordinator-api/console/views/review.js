@@ -35,7 +35,7 @@ export async function renderReview() {
   cards.forEach((card, i) => card.addEventListener('focusin', () => select(i, false)));
   if (reviewKeys) document.removeEventListener('keydown', reviewKeys);
   reviewKeys = (event) => {
-    if (!location.hash.startsWith('#/review') && location.hash !== '') return;
+    if (!location.hash.startsWith('#/review')) return;
     const tag = event.target?.tagName;
     if (['INPUT', 'TEXTAREA', 'SELECT'].includes(tag) || event.ctrlKey || event.metaKey || event.altKey) return;
     if (event.key === 'j' || event.key === 'ArrowDown') { event.preventDefault(); select(selected + 1); }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { writeEntryId, type ChainContent } from '#domain/audit/chain.ts';
-import type { AuditCarrier, AuditEntry, AuditTrail, NewAuditEntry, PendingAudit } from '#ports/audit.ts';
+import type { AuditCarrier, AuditEntry, AuditTrail, NewAuditEntry, PendingAudit, StoredChainEntry } from '#ports/audit.ts';
 import { isConditionalFailure, keys } from '../keys.ts';
 import { queryAll } from '../query.ts';
 import { AuditChainStore, entryFromItem } from './chain-store.ts';
@@ -49,6 +49,18 @@ export class DynamoAuditLog implements AuditTrail {
 
   async listForEntity(entityType: string, entityId: string): Promise<AuditEntry[]> {
     return this.chains.list(entityType, entityId);
+  }
+
+  listChains(): Promise<{ entityType: string; entityId: string }[]> {
+    return this.chains.listChains();
+  }
+
+  readChain(entityType: string, entityId: string): Promise<StoredChainEntry[]> {
+    return this.chains.readChain(entityType, entityId);
+  }
+
+  latest(entityType: string, entityId: string): Promise<AuditEntry | null> {
+    return this.chains.latest(entityType, entityId);
   }
 
   async listBetween(from: string, to: string): Promise<AuditEntry[]> {

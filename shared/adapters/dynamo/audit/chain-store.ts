@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { link, type ChainContent, type ChainedEntry, type ChainLink } from '#domain/audit/chain.ts';
-import type { AuditEntry } from '#ports/audit.ts';
+import type { AuditEntry, StoredChainEntry } from '#ports/audit.ts';
 import { isConditionalFailure, keys, stripKeys } from '../keys.ts';
 import { queryAll } from '../query.ts';
 
@@ -65,6 +65,7 @@ export class AuditChainStore {
         head = last ? { seq: Number(last.seq), hash: String(last.hash), prevHash: String(last.prevHash), id: String(last.id) } : null;
       }
       const entry = link(head, content);
+      if (!head) await this.register(content.entityType, content.entityId, content.at);
       try {
         await this.doc.send(
           new PutCommand({
@@ -118,6 +119,40 @@ export class AuditChainStore {
     return this.append(Item.entry as ChainContent, Number(Item.fromSeq));
   }
 
+  /** Records that the entity has a chain (before its first entry; idempotent, never overwrites). */
+  private async register(entityType: string, entityId: string, at: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: keys.auditChains, sk: `${entityType}#${entityId}`, entity: 'auditChain', entityType, entityId, since: at },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalFailure(error)) throw error;
+    }
+  }
+
+  async listChains(): Promise<{ entityType: string; entityId: string }[]> {
+    const items = await queryAll(this.doc, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.auditChains } });
+    return items.map((i) => ({ entityType: String(i.entityType), entityId: String(i.entityId) }));
+  }
+
+  async latest(entityType: string, entityId: string): Promise<AuditEntry | null> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': keys.audit(entityType, entityId), ':from': ENTRY_FROM(0), ':to': ENTRY_END },
+        ScanIndexForward: false,
+        Limit: 1,
+        ConsistentRead: true,
+      }),
+    );
+    return out.Items?.[0] ? entryFromItem(out.Items[0]) : null;
+  }
+
   /** Every entry of the chain, oldest first (entries from before the chain, keyed by time, come first). */
   async list(entityType: string, entityId: string): Promise<AuditEntry[]> {
     const items = await queryAll(this.doc, {
@@ -132,5 +167,15 @@ export class AuditChainStore {
   /** The stored items of one chain with their key position (for the verifier: what the keys say, not what the items claim). */
   async listStored(pk: string): Promise<Record<string, unknown>[]> {
     return queryAll(this.doc, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ConsistentRead: true });
+  }
+
+  async readChain(entityType: string, entityId: string): Promise<StoredChainEntry[]> {
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': keys.audit(entityType, entityId), ':from': ENTRY_FROM(0), ':to': ENTRY_END },
+      ConsistentRead: true,
+    });
+    return items.map((i) => ({ ...entryFromItem(i), position: Number(String(i.sk).slice(2)) }));
   }
 }

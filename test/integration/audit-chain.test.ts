@@ -1,0 +1,163 @@
+import { execFile } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoAuditLog } from '#adapters/dynamo/audit-log.ts';
+import { keys } from '#adapters/dynamo/keys.ts';
+import { ensureTable, startLocalDynamo } from '#adapters/dynamo/local-dynamo.ts';
+import { maintainAuditTrail } from '#app/audit/maintain-audit-trail.ts';
+import { verifyAuditTrail } from '#app/audit/verify-audit-trail.ts';
+import { changePatientStatus, enrollPatient, updatePatient } from '#app/coordinator/patients.ts';
+import { loadProtocolFile } from '#config/protocol-loader.ts';
+import { coordinatorDeps } from '../support/audit-faults.ts';
+import { useLocalDynamo } from '../support/dynamo.ts';
+
+const run = promisify(execFile);
+const local = useLocalDynamo();
+const protocol = loadProtocolFile();
+
+describe('audit hash chain (dynalite)', () => {
+  it('two writers appending to one chain at once never fork it: 30 concurrent appends become entries 1 … 30', async () => {
+    const table = await local.freshTable();
+    const audit = new DynamoAuditLog(local.db.doc, table);
+    await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        audit.append({ at: `2027-01-04T02:00:${String(i).padStart(2, '0')}.000Z`, actor: `coordinator:${i % 2 ? 'a' : 'b'}`, action: 'patient.view', kind: 'read', entityType: 'patient', entityId: 'p1', before: null, after: { n: i } }),
+      ),
+    );
+    const chain = await audit.readChain('patient', 'p1');
+    expect(chain.map((e) => e.seq)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    expect(new Set(chain.map((e) => (e.after as { n: number }).n)).size).toBe(30);
+    expect((await verifyAuditTrail({ audit })).breaks).toEqual([]);
+  });
+
+  it('an append with an id is written once, however often and however concurrently it is repeated', async () => {
+    const table = await local.freshTable();
+    const audit = new DynamoAuditLog(local.db.doc, table);
+    const entry = { id: 'report.create:r1', at: '2027-01-04T02:00:00.000Z', actor: 'system:inbound-sms', action: 'report.create', entityType: 'report', entityId: 'r1', before: null, after: { intent: 'symptom' } };
+    await Promise.all([audit.append(entry), audit.append(entry), audit.append({ ...entry, at: '2027-01-04T02:05:00.000Z' })]);
+    await audit.append({ ...entry, actor: 'someone:else' });
+    const chain = await audit.listForEntity('report', 'r1');
+    expect(chain.map((e) => e.id)).toEqual(['report.create:r1']);
+  });
+
+  it('the sweep anchors each complete day once, chaining the heads of that day', async () => {
+    const table = await local.freshTable();
+    const deps = coordinatorDeps(local.db.doc, table, protocol);
+    const { patient } = await enrollPatient(deps, { studyId: 'IGG4-201', phone: '+15555550201', enrolledOn: '2027-01-04' }, 'coordinator:li', '2027-01-04T02:00:00.000Z');
+    expect((await maintainAuditTrail(deps, '2027-01-04T23:00:00.000Z')).anchoredDays).toEqual(['2027-01-03']);
+    expect((await maintainAuditTrail(deps, '2027-01-05T00:30:00.000Z')).anchoredDays, 'not before the grace hour has passed').toEqual([]);
+    const second = await Promise.all([maintainAuditTrail(deps, '2027-01-05T01:30:00.000Z'), maintainAuditTrail(deps, '2027-01-05T01:31:00.000Z')]);
+    expect(second.map((r) => r.anchoredDays)).toEqual([['2027-01-04'], ['2027-01-04']]);
+    const anchors = await deps.audit.listForEntity('audit', 'anchor');
+    expect(anchors.map((a) => (a.after as { day: string }).day)).toEqual(['2027-01-03', '2027-01-04']);
+    expect((anchors[1]!.after as { heads: unknown[] }).heads).toEqual([{ entity: `patient:${patient.id}`, seq: 1, hash: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
+    expect(anchors[1]!.prevHash).toBe(anchors[0]!.hash);
+  });
+});
+
+describe('npm run audit:verify on the local data (tamper test)', () => {
+  const root = mkdtempSync(join(tmpdir(), 'audit-verify-'));
+  const base = join(root, 'base');
+  let patientId = '';
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  beforeAll(async () => {
+    const db = await startLocalDynamo({ path: join(base, 'dynamo') });
+    await ensureTable(db.client, 'trial-local');
+    const deps = coordinatorDeps(db.doc, 'trial-local', protocol);
+    const { patient } = await enrollPatient(deps, { studyId: 'IGG4-301', phone: '+15555550301', enrolledOn: '2027-01-04' }, 'coordinator:li', '2027-01-04T02:00:00.000Z');
+    await updatePatient(deps, patient.id, { timeZone: 'Europe/Berlin', reason: 'moved' }, 'coordinator:li', '2027-01-04T03:00:00.000Z');
+    await updatePatient(deps, patient.id, { discreet: true, reason: 'asked for discreet texts' }, 'coordinator:wang', '2027-01-04T04:00:00.000Z');
+    await changePatientStatus(deps, patient.id, { action: 'pause', reason: 'hospital stay' }, 'coordinator:li', '2027-01-04T05:00:00.000Z');
+    await maintainAuditTrail(deps, '2027-01-05T02:00:00.000Z');
+    patientId = patient.id;
+    await db.close();
+  }, 60_000);
+
+  /** A copy of the data, changed by `tamper` with plain DynamoDB requests (what a stolen role could send), then verified by the CLI. */
+  async function verifyAfter(name: string, tamper: (doc: DynamoDBDocumentClient, pk: string) => Promise<void>) {
+    const dir = join(root, name);
+    cpSync(base, dir, { recursive: true });
+    const db = await startLocalDynamo({ path: join(dir, 'dynamo') });
+    await tamper(db.doc, keys.audit('patient', patientId));
+    await db.close();
+    return run(process.execPath, ['--import', 'tsx', 'scripts/audit-verify.ts'], { env: { ...process.env, LOCAL_DATA_DIR: dir } }).then(
+      (out) => ({ code: 0, stdout: out.stdout, stderr: out.stderr }),
+      (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
+    );
+  }
+  const entry = (n: number) => keys.auditEntry(n);
+
+  it('intact data: exit 0, saying what it checked', { timeout: 60_000 }, async () => {
+    const result = await verifyAfter('intact', async () => {});
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/checked 2 chains, 5 entries, 1 daily anchors \(1 anchored heads\)/);
+    expect(result.stdout).toMatch(/intact/);
+  });
+
+  it('an edited entry: exit 1 naming the entity and the entry', { timeout: 60_000 }, async () => {
+    const result = await verifyAfter('edited', async (doc, pk) => {
+      await doc.send(new UpdateCommand({ TableName: 'trial-local', Key: { pk, sk: entry(2) }, UpdateExpression: 'SET actor = :a', ExpressionAttributeValues: { ':a': 'coordinator:nobody' } }));
+    });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(`BROKEN: patient:${patientId} entry 2 (patient:${patientId}@v2:patient.update): edited`);
+  });
+
+  it('a removed entry: exit 1 naming the missing entry', { timeout: 60_000 }, async () => {
+    const result = await verifyAfter('removed', async (doc, pk) => {
+      await doc.send(new DeleteCommand({ TableName: 'trial-local', Key: { pk, sk: entry(2) } }));
+    });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(`BROKEN: patient:${patientId} entry 2: removed`);
+  });
+
+  it('two entries swapped: exit 1 naming the first out of place', { timeout: 60_000 }, async () => {
+    const result = await verifyAfter('reordered', async (doc, pk) => {
+      const two = (await doc.send(new GetCommand({ TableName: 'trial-local', Key: { pk, sk: entry(2) } }))).Item!;
+      const three = (await doc.send(new GetCommand({ TableName: 'trial-local', Key: { pk, sk: entry(3) } }))).Item!;
+      await doc.send(new PutCommand({ TableName: 'trial-local', Item: { ...three, sk: entry(2) } }));
+      await doc.send(new PutCommand({ TableName: 'trial-local', Item: { ...two, sk: entry(3) } }));
+    });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(`BROKEN: patient:${patientId} entry 2 (patient:${patientId}@v3:patient.update): reordered`);
+  });
+
+  it('swapped and renumbered to hide it: still caught (the hash covers the number)', { timeout: 60_000 }, async () => {
+    const result = await verifyAfter('renumbered', async (doc, pk) => {
+      const two = (await doc.send(new GetCommand({ TableName: 'trial-local', Key: { pk, sk: entry(2) } }))).Item!;
+      const three = (await doc.send(new GetCommand({ TableName: 'trial-local', Key: { pk, sk: entry(3) } }))).Item!;
+      await doc.send(new PutCommand({ TableName: 'trial-local', Item: { ...three, sk: entry(2), seq: 2, prevHash: two.prevHash } }));
+      await doc.send(new PutCommand({ TableName: 'trial-local', Item: { ...two, sk: entry(3), seq: 3, prevHash: three.prevHash } }));
+    });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(`BROKEN: patient:${patientId} entry 2 (patient:${patientId}@v3:patient.update): edited`);
+  });
+
+  it('the newest entry cut off: the daily anchor still names it', { timeout: 60_000 }, async () => {
+    const result = await verifyAfter('truncated', async (doc, pk) => {
+      await doc.send(new DeleteCommand({ TableName: 'trial-local', Key: { pk, sk: entry(4) } }));
+    });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(`BROKEN: patient:${patientId} entry 4: truncated`);
+  });
+
+  it('refuses data a running stack holds', { timeout: 60_000 }, async () => {
+    const dir = join(root, 'held');
+    cpSync(base, dir, { recursive: true });
+    const db = await startLocalDynamo({ path: join(dir, 'dynamo') });
+    try {
+      const result = await run(process.execPath, ['--import', 'tsx', 'scripts/audit-verify.ts'], { env: { ...process.env, LOCAL_DATA_DIR: dir } }).then(
+        () => ({ code: 0, stderr: '' }),
+        (error: { code: number; stderr: string }) => error,
+      );
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/held by a running stack/);
+    } finally {
+      await db.close();
+    }
+  });
+});
