@@ -15,6 +15,9 @@ const base: SimulationOptions = {
   coordinators: 2,
   costPerPartUsd: 0.03,
   dataDir: null,
+  // No stranger and no auto-responder here: every SMS below must go to a patient of the cohort.
+  floodingNumbers: 0,
+  autoResponders: 0,
 };
 
 describe('npm run simulate, small cohort', () => {
