@@ -68,5 +68,5 @@ describe('simulation-report.html in headless Chromium', () => {
     expect(text).toContain(`${summary.smsSent}`);
     expect(text).toContain(summary.digestWeek!);
     expect(requests).toEqual([]);
-  }, 240_000);
+  }, 600_000);
 });
