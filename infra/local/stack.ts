@@ -10,6 +10,7 @@ import { DynamoAuditLog } from '#adapters/dynamo/audit-log.ts';
 import { conversationQueue, DynamoConversationRepository } from '#adapters/dynamo/conversation-repository.ts';
 import { DynamoDigestRepository } from '#adapters/dynamo/digest-repository.ts';
 import { ALL_SHARDS, keys } from '#adapters/dynamo/keys.ts';
+import { memoryRepositories, type MemoryRepositories } from '#adapters/memory/index.ts';
 import { ensureTable, startLocalDynamo, type LocalDynamo } from '#adapters/dynamo/local-dynamo.ts';
 import { DynamoMessageLog } from '#adapters/dynamo/message-log.ts';
 import { DynamoPatientRepository } from '#adapters/dynamo/patient-repository.ts';
@@ -46,6 +47,12 @@ import type { OutboundSms, SmsSender } from '#ports/sms.ts';
 export interface LocalStackOptions {
   /** Where dynalite, the outbox, the inbox and the token live; null = all in memory (simulations). */
   dataDir: string | null;
+  /**
+   * The store behind the repository ports: 'dynalite' (default; the DynamoDB adapters against a
+   * real DynamoDB API) or 'memory' (shared/adapters/memory: the same ports in memory, held to the
+   * same contract tests; the simulation's default, dataDir is then used for the outbox/inbox only).
+   */
+  store?: 'dynalite' | 'memory';
   /** Start a virtual clock at this instant (moves only through advance / POST /local/clock). */
   virtualClock?: string;
   /** HTTP port (0 = any free port); omit `listen` to run without an HTTP server. */
@@ -104,9 +111,11 @@ export interface LocalStack {
   scheduler: LocalScheduler;
   gateway: LocalSmsGateway;
   inbox: LocalAlertInbox;
+  /** DynamoDB requests so far (store=dynalite), by who made them (job, api, inbound, probe) and command; empty in memory. */
+  requestCounts: Record<string, Record<string, number>>;
   dataDir: string | null;
   tableName: string;
-  repos: ReturnType<typeof repositories>;
+  repos: LocalRepositories;
   /** Where exports are written; the local server serves its signed links at /local/exports/…. */
   exports: LocalExportStore;
   /**
@@ -120,6 +129,7 @@ export interface LocalStack {
 }
 
 export const LOCAL_TABLE_NAME = 'trial-local';
+export type LocalRepositories = ReturnType<typeof repositories> | MemoryRepositories;
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 const LOCAL_ARN = (name: string) => `arn:aws:sns:local:000000000000:${name}`;
 
@@ -183,9 +193,31 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const token = resolveToken(dataDir, options.token);
   const protocol = loadProtocolFile(options.protocolPath);
-  const db = await startLocalDynamo(dataDir ? { path: join(dataDir, 'dynamo') } : {});
   const tableName = LOCAL_TABLE_NAME;
-  await ensureTable(db.client, tableName);
+  const memory = options.store === 'memory' ? memoryRepositories(protocol.studyTimeZone) : null;
+  const db = memory ? null : await startLocalDynamo(dataDir ? { path: join(dataDir, 'dynamo') } : {});
+  if (db) await ensureTable(db.client, tableName);
+  // Who is talking to DynamoDB (the simulation's figures): a job, the API, inbound, or the scheduler's probes.
+  const requestCounts: Record<string, Record<string, number>> = {};
+  let caller = 'probe';
+  const as = async <T>(who: string, fn: () => Promise<T>): Promise<T> => {
+    const before = caller;
+    caller = who;
+    try {
+      return await fn();
+    } finally {
+      caller = before;
+    }
+  };
+  db?.client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const byCommand = (requestCounts[caller] ??= {});
+      const command = (context.commandName ?? 'unknown').replace(/Command$/, '');
+      byCommand[command] = (byCommand[command] ?? 0) + 1;
+      return next(args);
+    },
+    { step: 'initialize', name: 'localRequestCounter' },
+  );
   const clock = options.virtualClock ? virtualClock(options.virtualClock) : realClock();
   const gateway = new LocalSmsGateway(clock, dataDir);
   let fake: AliyunFake | null = null;
@@ -206,7 +238,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
   }
   const inbox = new LocalAlertInbox(clock, dataDir);
-  const repos = repositories(db, tableName, protocol);
+  const repos: LocalRepositories = memory ?? repositories(db!, tableName, protocol);
+  /** The earliest entry of the work queues a job reads (the scheduler skips instants with nothing to do). */
+  const earliestDue = memory
+    ? async () => memory.reminders.earliest('due')
+    : async () => earliestQueued(db!.doc, tableName, ALL_SHARDS.map(keys.dueQueue));
+  const earliestSweepWork = memory
+    ? async () => earliestOf([memory.reminders.earliest('await'), memory.conversations.earliestDeadline(), memory.alerts.earliestEscalation()])
+    : async () => earliestQueued(db!.doc, tableName, [...ALL_SHARDS.map(keys.awaitQueue), ...ALL_SHARDS.map(conversationQueue), 'ESCALATE']);
 
   let server: Server | null = null;
   let url: string | null = null;
@@ -344,7 +383,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     {
       name: 'dispatch-reminders',
       cadence: everyMinutes(1),
-      workFrom: async () => (probes.dispatch !== undefined ? probes.dispatch : (probes.dispatch = await earliestQueued(db.doc, tableName, ALL_SHARDS.map(keys.dueQueue)))),
+      workFrom: async () => (probes.dispatch !== undefined ? probes.dispatch : (probes.dispatch = await earliestDue())),
       run: async (now) => {
         invalidate('all');
         await dispatch(scheduledEvent('dispatch-reminders', now), lambdaContext('dispatch-reminders'));
@@ -371,7 +410,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       workFrom: async () => {
         if (sweepDirty) return clock.now();
         if (probes.sweep !== undefined) return probes.sweep;
-        return (probes.sweep = await earliestQueued(db.doc, tableName, [...ALL_SHARDS.map(keys.awaitQueue), ...ALL_SHARDS.map(conversationQueue), 'ESCALATE']));
+        return (probes.sweep = await earliestSweepWork());
       },
       run: async (now) => {
         sweepDirty = false;
@@ -397,6 +436,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     },
   );
 
+  for (const job of jobs) {
+    const run = job.run;
+    job.run = (now) => as(job.name, () => run(now));
+  }
   if (options.planAtStart !== false) await scheduler.runNow('plan-schedule');
   if (!clock.virtual) scheduler.startRealTime();
 
@@ -412,55 +455,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     dataDir,
     tableName,
     repos,
+    requestCounts,
     exports: exportStore,
     async callApi(method, path, body) {
-      const requestUrl = new URL(path, 'http://localhost');
-      const text = body === undefined ? '' : JSON.stringify(body);
-      const event = apiGatewayEvent({
-        method,
-        url: requestUrl,
-        headers: { host: 'localhost', authorization: `Bearer ${token}`, ...(text ? { 'content-type': 'application/json' } : {}) },
-        body: text,
-        sourceIp: '127.0.0.1',
-        now: new Date(Date.parse(clock.now())),
-      });
-      const result = await handlers.api!(event);
-      const r = typeof result === 'object' && result !== null && 'statusCode' in result ? result : { statusCode: 200, body: JSON.stringify(result), headers: {} };
-      const out = r.body ?? '';
-      let parsed: unknown = out;
-      try {
-        parsed = out ? JSON.parse(out) : null;
-      } catch {
-        /* other text stays text */
-      }
-      const headers = Object.fromEntries(Object.entries(r.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]));
-      const link = (parsed as { url?: unknown } | null)?.url;
-      if (r.statusCode === 200 && requestUrl.pathname.startsWith('/api/exports/') && typeof link === 'string') {
-        const target = new URL(link);
-        const file = await exportStore.open(decodeURIComponent(target.pathname.replace(/^\/local\/exports\//, '')), target.searchParams);
-        if (!file.ok) throw new Error(`export link refused: ${file.reason}`);
-        const chunks: Buffer[] = [];
-        for await (const chunk of file.stream) chunks.push(chunk as Buffer);
-        return { status: 200, body: parsed, text: Buffer.concat(chunks).toString('utf8'), headers };
-      }
-      return { status: r.statusCode ?? 200, body: parsed, text: out, headers };
+      return as('coordinator-api', () => callApi(method, path, body));
     },
     async textIn(input) {
-      const payload = twoWayPayload(input, newInboundId);
-      const before = gateway.list().length;
-      const domestic = mainlandNumber(payload.originationNumber);
-      if (fake && domestic) {
-        // As on the mainland: the reply reaches the provider's SmsUp queue and is pulled.
-        const sequenceId = Number(BigInt(`0x${createHash('sha256').update(payload.inboundMessageId).digest('hex').slice(0, 12)}`));
-        fake.reply(domestic, payload.messageBody, { sequenceId });
-        await scheduler.exclusive(() => pull(`pull:${payload.inboundMessageId}`));
-        const inboundMessageId = `aliyun-up:${sequenceId}`;
-        await afterInbound(inboundMessageId);
-        return { inboundMessageId, replies: gateway.list().slice(before).filter((m) => m.to === payload.originationNumber) };
-      }
-      await scheduler.exclusive(() => handlers.inbound!(snsEvent(payload, clock.now())));
-      await afterInbound(payload.inboundMessageId);
-      return { inboundMessageId: payload.inboundMessageId, replies: gateway.list().slice(before).filter((m) => m.to === payload.originationNumber) };
+      return as('inbound-sms', () => textIn(input));
     },
     async close() {
       await scheduler.stop();
@@ -469,9 +470,63 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         server.closeAllConnections?.();
         await new Promise<void>((done) => server!.close(() => done()));
       }
-      await db.close();
+      await db?.close();
       if (!dataDir) rmSync(exportDir, { recursive: true, force: true });
     },
   };
+  async function callApi(method: string, path: string, body?: unknown): Promise<ApiAnswer> {
+    const requestUrl = new URL(path, 'http://localhost');
+    const text = body === undefined ? '' : JSON.stringify(body);
+    const event = apiGatewayEvent({
+      method,
+      url: requestUrl,
+      headers: { host: 'localhost', authorization: `Bearer ${token}`, ...(text ? { 'content-type': 'application/json' } : {}) },
+      body: text,
+      sourceIp: '127.0.0.1',
+      now: new Date(Date.parse(clock.now())),
+    });
+    const result = await handlers.api!(event);
+    const r = typeof result === 'object' && result !== null && 'statusCode' in result ? result : { statusCode: 200, body: JSON.stringify(result), headers: {} };
+    const out = r.body ?? '';
+    let parsed: unknown = out;
+    try {
+      parsed = out ? JSON.parse(out) : null;
+    } catch {
+      /* other text stays text */
+    }
+    const headers = Object.fromEntries(Object.entries(r.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]));
+    const link = (parsed as { url?: unknown } | null)?.url;
+    if (r.statusCode === 200 && requestUrl.pathname.startsWith('/api/exports/') && typeof link === 'string') {
+      const target = new URL(link);
+      const file = await exportStore.open(decodeURIComponent(target.pathname.replace(/^\/local\/exports\//, '')), target.searchParams);
+      if (!file.ok) throw new Error(`export link refused: ${file.reason}`);
+      const chunks: Buffer[] = [];
+      for await (const chunk of file.stream) chunks.push(chunk as Buffer);
+      return { status: 200, body: parsed, text: Buffer.concat(chunks).toString('utf8'), headers };
+    }
+    return { status: r.statusCode ?? 200, body: parsed, text: out, headers };
+  }
+  async function textIn(input: LocalInbound): Promise<{ inboundMessageId: string; replies: OutboxEntry[] }> {
+    const payload = twoWayPayload(input, newInboundId);
+    const before = gateway.list().length;
+    const domestic = mainlandNumber(payload.originationNumber);
+    if (fake && domestic) {
+      // As on the mainland: the reply reaches the provider's SmsUp queue and is pulled.
+      const sequenceId = Number(BigInt(`0x${createHash('sha256').update(payload.inboundMessageId).digest('hex').slice(0, 12)}`));
+      fake.reply(domestic, payload.messageBody, { sequenceId });
+      await scheduler.exclusive(() => pull(`pull:${payload.inboundMessageId}`));
+      const inboundMessageId = `aliyun-up:${sequenceId}`;
+      await afterInbound(inboundMessageId);
+      return { inboundMessageId, replies: gateway.list().slice(before).filter((m) => m.to === payload.originationNumber) };
+    }
+    await scheduler.exclusive(() => handlers.inbound!(snsEvent(payload, clock.now())));
+    await afterInbound(payload.inboundMessageId);
+    return { inboundMessageId: payload.inboundMessageId, replies: gateway.list().slice(before).filter((m) => m.to === payload.originationNumber) };
+  }
   return stack;
+}
+
+function earliestOf(instants: (string | null)[]): string | null {
+  const present = instants.filter((i): i is string => i !== null).sort((a, b) => Date.parse(a) - Date.parse(b));
+  return present[0] ?? null;
 }
