@@ -34,6 +34,14 @@ export const FAKE_ENV: Record<string, string> = {
   AWS_SECRET_ACCESS_KEY: 'bench',
 };
 
+/** What the mainland-only pull-sms function needs besides FAKE_ENV (SMS_PROVIDER=aliyun and its queues). */
+export const MAINLAND_FAKE_ENV: Record<string, string> = {
+  SMS_PROVIDER: 'aliyun',
+  ALIYUN_CREDENTIALS_SECRET_ARN: 'arn:aws-cn:secretsmanager:cn-north-1:123456789012:secret:aliyun-sms-AbCdEf',
+  ALIYUN_QUEUE_SMSUP: 'Alicom-Queue-1234567890123456-SmsUp',
+  ALIYUN_QUEUE_SMSREPORT: 'Alicom-Queue-1234567890123456-SmsReport',
+};
+
 export async function bundleFunction(entry: string, outdir: string): Promise<string> {
   const outfile = join(outdir, 'index.mjs');
   await build({
