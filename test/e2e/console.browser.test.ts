@@ -88,7 +88,7 @@ describe('coordinator console in Chromium', () => {
 
   it('opens on Today: urgent first, one row per patient; acknowledge with an outcome, snooze, keyboard', async () => {
     // Two more patients text STOP: routine opt-out items (on the worklist, not pushed).
-    for (const [studyId, phone] of [['UI-101', '+15555550131'], ['UI-102', '+15555550132']] as const) {
+    for (const [studyId, phone] of [['UI-101', '+12015550131'], ['UI-102', '+12015550132']] as const) {
       const made = await stack.call('POST', '/api/patients', {
         studyId, phone, timeZone: 'Asia/Shanghai', language: 'en', enrolledOn: '2027-01-04',
         doseTimes: { morning: '08:00', evening: '20:00' }, prednisoneStartMg: 40, discreet: false,

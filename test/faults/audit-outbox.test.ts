@@ -322,8 +322,11 @@ describe('audit outbox: a crash between any two steps of an audited use case los
             () => 'done',
             (error: unknown) => error,
           );
-          if (k < steps) expect(outcome, `crash after step ${k}`).toBeInstanceOf(Crash);
-          else expect(outcome).toBe('done');
+          // A use case whose later reads depend on time or on what is already stored may take fewer
+          // steps than the counting run (checkin.answer re-evaluates the adherence rules): a run that
+          // finished before step k is checked like any other; anything else than a crash or done fails.
+          if (outcome !== 'done') expect(outcome, `crash after step ${k}`).toBeInstanceOf(Crash);
+          else if (k < steps) expect(k, `${scenario.name}: finished before step ${k}`).toBeGreaterThan(1);
           const label = `${scenario.name}, crash after step ${k}/${steps}, then ${recovery}`;
           if (recovery === 'retry') {
             await scenario.run(clean, ctx).catch((error: unknown) => {

@@ -94,24 +94,25 @@ describe('dispatch-reminders handler (SNS mocked, dynalite)', () => {
     expect((await morning()).state).toBe('due');
   });
 
-  it('permanent failure (invalid number): failed with the reason, coordinators alerted by study ID, no phone in the alert', async () => {
+  it('permanent failure (invalid number): failed with the reason, a routine worklist item by study ID (not pushed on its own), no phone in it', async () => {
     sns.on(PublishCommand, { PhoneNumber: PHONE }).rejects(new InvalidParameterException({ $metadata: { httpStatusCode: 400 }, message: 'Invalid parameter: PhoneNumber Reason: +8613800138000 is not valid' }));
-    const { handler, morning } = await setup();
+    const { handler, morning, world } = await setup();
     expect(await handler({}, context)).toMatchObject({ sent: 0, failed: 1 });
     expect(await morning()).toMatchObject({ state: 'failed', reason: 'invalid_number' });
-    expect(toTopic()).toHaveLength(1);
-    const alert = toTopic()[0]!.args[0].input;
-    expect(alert.Subject).toContain('IGG4-001');
-    expect(`${alert.Subject} ${alert.Message}`).not.toContain('13800138000');
+    expect(toTopic()).toHaveLength(0);
+    const items = (await world.alerts.listByStatus('open')).items;
+    expect(items).toEqual([expect.objectContaining({ kind: 'sms_failure', urgent: false, studyId: 'IGG4-001' })]);
+    expect(JSON.stringify(items)).not.toContain('13800138000');
   });
 
   it('opted out at the provider: no Publish to the phone, the reminder is cancelled, coordinators alerted', async () => {
     sns.on(CheckIfPhoneNumberIsOptedOutCommand, { phoneNumber: PHONE }).resolves({ isOptedOut: true });
-    const { handler, morning } = await setup();
+    const { handler, morning, world } = await setup();
     expect(await handler({}, context)).toMatchObject({ sent: 0, optedOut: 1 });
     expect(toPhone()).toHaveLength(0);
     expect(await morning()).toMatchObject({ state: 'cancelled', reason: 'provider_opted_out' });
-    expect(toTopic()).toHaveLength(1);
+    expect(toTopic()).toHaveLength(0);
+    expect((await world.alerts.listByStatus('open')).items).toEqual([expect.objectContaining({ urgent: false, studyId: 'IGG4-001' })]);
   });
 
   it('opted out reported by Publish itself: failed as opted_out, never retried', async () => {
