@@ -25,8 +25,10 @@ export const missedDoseRulesSchema = z.object({
   consecutiveSameDrug: z.number().int().min(1).nullable(),
   /** A missed-dose episode when `count` check-ins with a REPORTED miss fall within the last `days` local days (today included). */
   missedInDays: z.object({ count: z.number().int().min(1), days: z.number().int().min(1) }).nullable(),
-  /** A steroid-withdrawal episode on any REPORTED missed prednisone dose on a day the taper is active (abrupt stops are dangerous). */
+  /** Switches the steroid-withdrawal rule on: REPORTED missed prednisone doses in a row on days the taper is active (abrupt stops are dangerous). */
   anyPrednisoneDuringTaper: z.boolean(),
+  /** How many reported missed prednisone doses in a row, during the taper, make a steroid-withdrawal episode (default 2: a stop, not one slip). */
+  taperConsecutiveMisses: z.number().int().min(1).optional(),
   /** Silence: a no-reply episode when the patient has not answered any check-in on this many days with doses due. */
   noReplyDays: z.number().int().min(1).nullable(),
   /** Silence: a low-response episode when under `share` of the known check-ins of the last `days` local days were answered (at least `minCheckIns` known). */
@@ -38,13 +40,14 @@ export const DEFAULT_MISSED_DOSE_RULES: MissedDoseRules = {
   consecutiveSameDrug: 2,
   missedInDays: { count: 3, days: 7 },
   anyPrednisoneDuringTaper: true,
+  taperConsecutiveMisses: 2,
   noReplyDays: 3,
   lowResponse: { share: 0.5, days: 7, minCheckIns: 4 },
 };
 
 /** The rules of a protocol file (its missedDoseRules and silenceRules sections). */
 export function adherenceRulesOf(protocol: {
-  missedDoseRules: { consecutiveSameDrug: number; missedInDays: { count: number; days: number }; anyPrednisoneDuringTaper: boolean };
+  missedDoseRules: { consecutiveSameDrug: number; missedInDays: { count: number; days: number }; anyPrednisoneDuringTaper: boolean; taperConsecutiveMisses?: number | undefined };
   silenceRules: { noReplyDays: number; lowResponse: { share: number; days: number; minCheckIns: number } };
 }): MissedDoseRules {
   return { ...protocol.missedDoseRules, noReplyDays: protocol.silenceRules.noReplyDays, lowResponse: protocol.silenceRules.lowResponse };
@@ -162,9 +165,10 @@ function consecutiveSameDrug(sorted: readonly DoseOutcome[], threshold: number):
   return findings;
 }
 
-function prednisoneDuringTaper(sorted: readonly DoseOutcome[], taperActive: (localDate: string) => boolean): Finding[] {
+/** A stop, not a slip: at least `minRun` reported prednisone misses in a row on taper days. */
+function prednisoneDuringTaper(sorted: readonly DoseOutcome[], taperActive: (localDate: string) => boolean, minRun: number): Finding[] {
   const missed = trailingMissRun(sorted, 'prednisone').filter((o) => taperActive(o.localDate));
-  return missed.length === 0 ? [] : [{ rule: 'prednisone_during_taper', drug: 'prednisone', missed, anchor: missed[0]! }];
+  return missed.length < minRun || missed.length === 0 ? [] : [{ rule: 'prednisone_during_taper', drug: 'prednisone', missed, anchor: missed[0]! }];
 }
 
 function missedInDays(sorted: readonly DoseOutcome[], count: number, days: number, today: DateTime): Finding[] {
@@ -222,7 +226,7 @@ export function evaluateMissedDoseRules(
   const today = DateTime.fromISO(now.toISODate()!, { zone: 'UTC' });
 
   const findings: Finding[] = [];
-  const taperFindings = rules.anyPrednisoneDuringTaper ? prednisoneDuringTaper(sorted, context.taperActive) : [];
+  const taperFindings = rules.anyPrednisoneDuringTaper ? prednisoneDuringTaper(sorted, context.taperActive, rules.taperConsecutiveMisses ?? 2) : [];
   findings.push(...taperFindings);
   if (rules.consecutiveSameDrug !== null) {
     // The taper rule already alerts on these prednisone misses: one alert for them, not two.

@@ -293,8 +293,10 @@ export const protocolSchema = z
         consecutiveSameDrug: z.number().int().min(1),
         /** A missed-dose item when `count` reported misses fall within the last `days` local days. */
         missedInDays: z.object({ count: z.number().int().min(1), days: z.number().int().min(1) }).strict(),
-        /** A reported missed prednisone dose on a taper day raises a steroid_withdrawal item (urgent lane by default). */
+        /** Reported missed prednisone doses in a row on taper days raise a steroid_withdrawal item (urgent lane by default). */
         anyPrednisoneDuringTaper: z.boolean(),
+        /** How many in a row (default 2): one missed dose is a slip for the routine rules; two in a row is a stop. */
+        taperConsecutiveMisses: z.number().int().min(1).default(2),
       })
       .strict(),
     /** Sustained silence: its own items (no_reply, low_response), never counted as missed doses. */

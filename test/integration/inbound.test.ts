@@ -184,16 +184,22 @@ describe('dose answers', () => {
     expect(result.reportIds).toHaveLength(1);
   });
 
-  it('a reported missed prednisone dose during the taper raises an urgent steroid-withdrawal alert at once, not at the next sweep', async () => {
+  it('prednisone reported missed two mornings in a row during the taper raises an urgent steroid-withdrawal alert at once (one miss is a slip, not a stop)', async () => {
     const s = await setup();
     const patient = await enroll(s); // enrolled 2027-01-04: day 12, prednisone 40 mg in the morning dose
     await sendReminder(s, patient, MORNING, 'dose');
     await deliver(s, sms('忘了吃强的松', '2027-01-16T01:00:00.000Z'));
+    expect((await s.deps.alerts.listByStatus('open')).items.filter((a) => a.kind === 'steroid_withdrawal')).toEqual([]);
+    const nextMorning = '2027-01-17T00:00:00.000Z';
+    s.clock.set(nextMorning);
+    await sendReminder(s, patient, nextMorning, 'dose');
+    s.clock.set('2027-01-17T01:00:00.000Z');
+    await deliver(s, sms('今天的强的松也没吃', '2027-01-17T01:00:00.000Z'));
     const alerts = (await s.deps.alerts.listByStatus('open')).items.filter((a) => a.kind === 'steroid_withdrawal');
     expect(alerts).toEqual([expect.objectContaining({ urgent: true, studyId: patient.studyId, patientId: patient.id })]);
     expect(s.publisher.published.filter((p) => p.alert.kind === 'steroid_withdrawal')).toHaveLength(1);
     // The same reply delivered again raises nothing new (one alert per episode).
-    await deliver(s, sms('忘了吃强的松', '2027-01-16T01:05:00.000Z'));
+    await deliver(s, sms('今天的强的松也没吃', '2027-01-17T01:05:00.000Z'));
     expect((await s.deps.alerts.listByStatus('open')).items.filter((a) => a.kind === 'steroid_withdrawal')).toHaveLength(1);
   });
 

@@ -52,9 +52,11 @@ describe('missedDoseRulesSchema', () => {
       consecutiveSameDrug: 2,
       missedInDays: { count: 3, days: 7 },
       anyPrednisoneDuringTaper: true,
+      taperConsecutiveMisses: 2,
       noReplyDays: 3,
       lowResponse: { share: 0.5, days: 7, minCheckIns: 4 },
     });
+    expect(missedDoseRulesSchema.safeParse({ ...DEFAULT_MISSED_DOSE_RULES, taperConsecutiveMisses: 0 }).success).toBe(false);
     expect(missedDoseRulesSchema.safeParse({ ...DEFAULT_MISSED_DOSE_RULES, noReplyDays: 0 }).success).toBe(false);
   });
 });
@@ -150,15 +152,26 @@ describe('consecutive misses of the same drug', () => {
   });
 });
 
-describe('any prednisone miss during the taper', () => {
+describe('prednisone stopped during the taper (reported misses in a row)', () => {
   const rules = only({ anyPrednisoneDuringTaper: true, consecutiveSameDrug: 2 });
   const taperUntil = (last: string) => (d: string) => d <= last;
 
-  it('raises on a single missed prednisone dose while the taper is active', () => {
+  it('one missed prednisone dose is a slip, not a stop: no steroid-withdrawal episode (default: 2 in a row)', () => {
     const doses = [dose('2027-01-10', '08:00', 'taken', ['prednisone', 'mmf']), dose('2027-01-11', '08:00', 'missed_reported', ['prednisone', 'mmf'])];
+    expect(evaluateMissedDoseRules(doses, rules, ctx(at('2027-01-11T12:00'), { taperActive: taperUntil('2027-06-30') })).raise).toEqual([]);
+  });
+
+  it('raises on two reported prednisone misses in a row while the taper is active, anchored on the first', () => {
+    const doses = [dose('2027-01-10', '08:00', 'missed_reported', ['prednisone', 'mmf']), dose('2027-01-11', '08:00', 'missed_reported', ['prednisone', 'mmf'])];
     const { raise } = evaluateMissedDoseRules(doses, rules, ctx(at('2027-01-11T12:00'), { taperActive: taperUntil('2027-06-30') }));
+    expect(raise.filter((e) => e.rule === 'prednisone_during_taper').map((e) => e.episodeKey)).toEqual(['p1:prednisone_during_taper:prednisone:2027-01-10T08:00']);
+    expect(raise.find((e) => e.rule === 'prednisone_during_taper')!.kind).toBe('steroid_withdrawal');
+  });
+
+  it('the run length is a protocol value: 1 makes a single miss urgent again', () => {
+    const doses = [dose('2027-01-10', '08:00', 'taken', ['prednisone', 'mmf']), dose('2027-01-11', '08:00', 'missed_reported', ['prednisone', 'mmf'])];
+    const { raise } = evaluateMissedDoseRules(doses, { ...rules, taperConsecutiveMisses: 1 }, ctx(at('2027-01-11T12:00'), { taperActive: taperUntil('2027-06-30') }));
     expect(raise.map((e) => e.episodeKey)).toEqual(['p1:prednisone_during_taper:prednisone:2027-01-11T08:00']);
-    expect(raise[0]!.kind).toBe('steroid_withdrawal');
   });
 
   it('an unanswered taper check-in is silence, not a steroid withdrawal', () => {
