@@ -57,6 +57,12 @@ export default tseslint.config(
     },
   },
   {
+    files: ['shared/app/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['@aws-sdk/*', '#adapters/*', '#functions/*', '#infra/*'], message: 'use cases talk to ports only: move the type or interface to shared/ports.' }] }],
+    },
+  },
+  {
     files: ['infra/**/*.ts'],
     ignores: ['infra/local/**'],
     rules: {

@@ -1,4 +1,4 @@
-import type { InboundSmsRecord } from '#adapters/sns/inbound-payload.ts';
+import type { InboundSmsRecord } from '#ports/inbound-sms.ts';
 import type { DeliveryReceiptLog, SmsUpstream, UpstreamKind, UpstreamMessage } from '#ports/sms-upstream.ts';
 import { handleInboundSms, type InboundSmsDeps } from './inbound/index.ts';
 

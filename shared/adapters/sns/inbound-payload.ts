@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import type { InboundSmsRecord } from '#ports/inbound-sms.ts';
+
+export type { InboundSmsRecord } from '#ports/inbound-sms.ts';
 
 /**
  * The two-way SMS message AWS End User Messaging publishes to the inbound SNS topic
@@ -34,17 +37,6 @@ export const snsEventRecordSchema = z.looseObject({
 export type SnsEventRecord = z.infer<typeof snsEventRecordSchema>;
 
 export const snsEventSchema = z.looseObject({ Records: z.array(z.unknown()) });
-
-/** A parsed inbound SMS with its SNS envelope facts. */
-export interface InboundSmsRecord {
-  snsMessageId: string;
-  /** UTC ISO instant (SNS Timestamp, normalized). */
-  receivedAt: string;
-  payload: InboundSmsPayload;
-  /** The SNS envelope as sent (origination metadata kept on the stored message). */
-  snsTopicArn?: string;
-  snsTimestamp?: string;
-}
 
 export type InboundParseResult =
   | { ok: true; record: InboundSmsRecord }

@@ -3,7 +3,7 @@ import { isAutoReply, isRepeat, retainUntil } from '#domain/inbound-guards.ts';
 import { e164Schema, type Patient } from '#domain/patient.ts';
 import { plusMinutes } from '#domain/schedule.ts';
 import type { InboundOrigination, InboundMessage } from '#ports/messages.ts';
-import type { InboundSmsRecord } from '#adapters/sns/inbound-payload.ts';
+import type { InboundSmsRecord } from '#ports/inbound-sms.ts';
 import { fromPatient } from './patient-message.ts';
 import { DEFAULT_LEASE_SECONDS, emptyResult, type InboundResult, type InboundSmsDeps, type Run } from './run.ts';
 import { fromUnknownNumber } from './unknown-sender.ts';
