@@ -1,25 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { link, writeEntryId, type ChainContent, type ChainedEntry } from '#domain/audit/chain.ts';
+import { chainContentFrom, link, writeEntryId, type ChainContent, type ChainedEntry } from '#domain/audit/chain.ts';
 import type { AuditCarrier, AuditEntry, AuditTrail, NewAuditEntry, PendingAudit, StoredChainEntry } from '#ports/audit.ts';
 import { byKey, copy } from './support.ts';
 
 let sequence = 0;
-
-function contentFrom(entry: NewAuditEntry, id: string): ChainContent {
-  return {
-    id,
-    at: entry.at,
-    actor: entry.actor,
-    action: entry.action,
-    entityType: entry.entityType,
-    entityId: entry.entityId,
-    before: entry.before ?? null,
-    after: entry.after ?? null,
-    ...(entry.reason !== undefined ? { reason: entry.reason } : {}),
-    kind: entry.kind ?? 'write',
-    ...(entry.ref !== undefined ? { ref: entry.ref } : {}),
-  };
-}
 
 const carrierKey = (carrier: AuditCarrier) => `${carrier.kind}:${carrier.id}`;
 
@@ -68,9 +52,9 @@ export class MemoryAuditLog implements AuditTrail {
     if (input.id) {
       const existing = this.chain(input.entityType, input.entityId).find((e) => e.id === input.id);
       if (existing) return copy(existing) as AuditEntry;
-      return this.link(contentFrom(input, input.id));
+      return this.link(chainContentFrom(input, input.id));
     }
-    return this.link(contentFrom(input, `${String(++sequence).padStart(10, '0')}-${randomUUID()}`));
+    return this.link(chainContentFrom(input, `${String(++sequence).padStart(10, '0')}-${randomUUID()}`));
   }
 
   async listForEntity(entityType: string, entityId: string): Promise<AuditEntry[]> {
@@ -84,13 +68,13 @@ export class MemoryAuditLog implements AuditTrail {
   async prepare(entry: Omit<NewAuditEntry, 'ref'>, ref: { carrier: AuditCarrier; version: number }): Promise<PendingAudit> {
     const head = this.chain(entry.entityType, entry.entityId).at(-1);
     const id = entry.id ?? writeEntryId(ref.carrier, ref.version, entry.action);
-    return { ...contentFrom({ ...entry, ref }, id), ref, fromSeq: head?.seq ?? 0 } as PendingAudit;
+    return { ...chainContentFrom({ ...entry, ref }, id), ref, fromSeq: head?.seq ?? 0 } as PendingAudit;
   }
 
   async complete(pending: PendingAudit): Promise<void> {
     const { fromSeq, ...rest } = pending;
     const appended = this.chain(rest.entityType, rest.entityId).some((e) => e.seq > fromSeq && e.id === pending.id);
-    if (!appended) this.link(contentFrom(rest, pending.id));
+    if (!appended) this.link(chainContentFrom(rest, pending.id));
     this.carriers.clear(pending.ref.carrier, pending.id);
   }
 

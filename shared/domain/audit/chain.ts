@@ -24,6 +24,32 @@ export interface ChainContent {
   ref?: unknown;
 }
 
+/** What a writer hands in: the content without its id, before/after optional, kind defaulting to a write. */
+export type ChainContentInput = Omit<ChainContent, 'id' | 'before' | 'after' | 'reason' | 'kind' | 'ref'> & {
+  before?: unknown;
+  after?: unknown;
+  reason?: string | undefined;
+  kind?: string | undefined;
+  ref?: unknown;
+};
+
+/** The canonical content of a new entry (the same for every store, so their hashes agree). */
+export function chainContentFrom(entry: ChainContentInput, id: string): ChainContent {
+  return {
+    id,
+    at: entry.at,
+    actor: entry.actor,
+    action: entry.action,
+    entityType: entry.entityType,
+    entityId: entry.entityId,
+    before: entry.before ?? null,
+    after: entry.after ?? null,
+    ...(entry.reason !== undefined ? { reason: entry.reason } : {}),
+    kind: entry.kind ?? 'write',
+    ...(entry.ref !== undefined ? { ref: entry.ref } : {}),
+  };
+}
+
 export interface ChainLink {
   seq: number;
   prevHash: string;

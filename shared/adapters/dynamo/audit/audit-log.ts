@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { writeEntryId, type ChainContent } from '#domain/audit/chain.ts';
+import { chainContentFrom, writeEntryId } from '#domain/audit/chain.ts';
 import type { AuditCarrier, AuditEntry, AuditTrail, NewAuditEntry, PendingAudit, StoredChainEntry } from '#ports/audit.ts';
 import { isConditionalFailure, keys } from '../keys.ts';
 import { queryAll } from '../query.ts';
@@ -8,22 +8,6 @@ import { AuditChainStore, entryFromItem } from './chain-store.ts';
 import { carrierKey } from './outbox.ts';
 
 let sequence = 0;
-
-function contentFrom(entry: NewAuditEntry, id: string): ChainContent {
-  return {
-    id,
-    at: entry.at,
-    actor: entry.actor,
-    action: entry.action,
-    entityType: entry.entityType,
-    entityId: entry.entityId,
-    before: entry.before ?? null,
-    after: entry.after ?? null,
-    ...(entry.reason !== undefined ? { reason: entry.reason } : {}),
-    kind: entry.kind ?? 'write',
-    ...(entry.ref !== undefined ? { ref: entry.ref } : {}),
-  };
-}
 
 /**
  * The audit trail in the main table: per-entity hash chains (AUDIT#<type>#<id> / E#<seq>), the
@@ -42,9 +26,9 @@ export class DynamoAuditLog implements AuditTrail {
   }
 
   async append(input: NewAuditEntry): Promise<AuditEntry> {
-    if (input.id) return (await this.chains.appendOnce(contentFrom(input, input.id))) as AuditEntry;
+    if (input.id) return (await this.chains.appendOnce(chainContentFrom(input, input.id))) as AuditEntry;
     // Entries of one instant keep their write order in the month index: a per-process sequence leads the random part.
-    return (await this.chains.append(contentFrom(input, `${String(++sequence).padStart(10, '0')}-${randomUUID()}`), null)) as AuditEntry;
+    return (await this.chains.append(chainContentFrom(input, `${String(++sequence).padStart(10, '0')}-${randomUUID()}`), null)) as AuditEntry;
   }
 
   async listForEntity(entityType: string, entityId: string): Promise<AuditEntry[]> {
@@ -87,12 +71,12 @@ export class DynamoAuditLog implements AuditTrail {
   async prepare(entry: Omit<NewAuditEntry, 'ref'>, ref: { carrier: AuditCarrier; version: number }): Promise<PendingAudit> {
     const head = await this.chains.head(entry.entityType, entry.entityId);
     const id = entry.id ?? writeEntryId(ref.carrier, ref.version, entry.action);
-    return { ...contentFrom({ ...entry, ref }, id), ref, fromSeq: head?.seq ?? 0 } as PendingAudit;
+    return { ...chainContentFrom({ ...entry, ref }, id), ref, fromSeq: head?.seq ?? 0 } as PendingAudit;
   }
 
   async complete(pending: PendingAudit): Promise<void> {
     const { fromSeq, ...rest } = pending;
-    await this.chains.append(contentFrom(rest, pending.id), fromSeq);
+    await this.chains.append(chainContentFrom(rest, pending.id), fromSeq);
     await this.clear(carrierKey(pending.ref.carrier), pending.id);
   }
 
