@@ -57,8 +57,12 @@ export interface SimulationSummary {
   smsByKind: Record<string, number>;
   pushesPerCoordinatorWeek: { urgent: number; routine: number };
   pushes: { urgent: number; routine: number; escalations: number; digests: number; maxRoutinePerWorkingDay: number };
+  /** Worklist rows a coordinator had to work, per patient-week: urgent alerts (each its own row) and routine items (episodes filed under an open item are not new rows). */
   itemsPerPatientWeek: number;
-  items: { total: number; urgent: number; byKind: Record<string, number>; byRule: Record<string, number> };
+  /** Alert episodes per patient-week (every raise, grouped ones included): the batching's input. */
+  episodesPerPatientWeek: number;
+  /** `total` rows (urgent + routine items); `episodes` all alert records; `byKind`/`byRule` count episodes. */
+  items: { total: number; urgent: number; routine: number; episodes: number; grouped: number; byKind: Record<string, number>; byRule: Record<string, number> };
   redFlagPushMinutes: { count: number; pushed: number; max: number | null; median: number | null; notPushed: number };
   /** Confirmed-taken share of the dose check-ins that ended (taken + reported missed + no reply). */
   adherence: { MMF: number | null; LEF: number | null; induction: number | null };
@@ -171,9 +175,10 @@ export async function summarize(stack: LocalStack, run: SimulationRun, options: 
   }
   const coordinatorWeeks = ((endMs - startMs) / DAY / 7) * options.coordinators;
 
-  // Worklist items: every alert the system created (open or acknowledged).
+  // Episodes: every alert the system created (open, acknowledged, or still grouped under an item).
+  // Rows: the worklist items among them (an episode grouped under its patient's item has `itemId`).
   const alerts: Alert[] = [];
-  for (const status of ['open', 'acknowledged'] as const) {
+  for (const status of ['open', 'acknowledged', 'grouped'] as const) {
     let cursor: string | undefined;
     do {
       const page = await stack.repos.alerts.listByStatus(status, cursor, 500);
@@ -188,8 +193,9 @@ export async function summarize(stack: LocalStack, run: SimulationRun, options: 
     const rule = typeof a.details?.rule === 'string' ? `${a.kind}:${a.details.rule}` : a.kind;
     byRule[rule] = (byRule[rule] ?? 0) + 1;
     const w = weekRow(a.createdAt);
-    if (w) w.itemsCreated++;
+    if (w && isRow(a)) w.itemsCreated++;
   }
+  const rows = alerts.filter(isRow);
 
   // Red flags: from the text to the first urgent push naming that patient at or after it.
   const redFlags = run.texted
@@ -272,8 +278,17 @@ export async function summarize(stack: LocalStack, run: SimulationRun, options: 
     smsByKind,
     pushesPerCoordinatorWeek: { urgent: round(urgent / coordinatorWeeks, 2), routine: round(routine / coordinatorWeeks, 2) },
     pushes: { urgent, routine, escalations, digests, maxRoutinePerWorkingDay: Math.max(0, ...routinePerDay.values()) },
-    itemsPerPatientWeek: round(alerts.length / Math.max(patientWeeks, 1e-9), 3),
-    items: { total: alerts.length, urgent: alerts.filter((a) => a.urgent).length, byKind, byRule },
+    itemsPerPatientWeek: round(rows.length / Math.max(patientWeeks, 1e-9), 3),
+    episodesPerPatientWeek: round(alerts.length / Math.max(patientWeeks, 1e-9), 3),
+    items: {
+      total: rows.length,
+      urgent: rows.filter((a) => a.urgent).length,
+      routine: rows.filter((a) => !a.urgent).length,
+      episodes: alerts.length,
+      grouped: alerts.length - rows.length,
+      byKind,
+      byRule,
+    },
     redFlagPushMinutes: { count: redFlags.length, pushed: delays.length, max: delays.length ? delays.at(-1)! : null, median: delays.length ? delays[Math.floor(delays.length / 2)]! : null, notPushed: redFlags.length - delays.length },
     adherence: { MMF: rate('MMF'), LEF: rate('LEF'), induction: rate('induction') },
     adherenceDetail: detail,
@@ -298,6 +313,9 @@ export async function summarize(stack: LocalStack, run: SimulationRun, options: 
     },
   };
 }
+
+/** A worklist row: an urgent alert, or a routine alert that opened an item (not one filed under another). */
+const isRow = (a: Alert): boolean => a.itemId === undefined || a.itemId === a.id;
 
 function requestTotals(counts: Record<string, Record<string, number>>): SimulationSummary['dynamoRequests'] {
   const byCaller: Record<string, number> = {};

@@ -60,7 +60,7 @@ export function renderReport(s: SimulationSummary, generatedAt: string): string 
     row('SMS sent (parts)', `${s.smsSent} (${s.smsParts})`),
     row('Estimated SMS cost', `US$ ${s.costUsd.toFixed(2)} (US$ ${s.costPerPartUsd} per part; ${s.partsPerPatientMonth} parts per patient-month)`),
     row('Pushes per coordinator-week', `urgent ${s.pushesPerCoordinatorWeek.urgent}, routine ${s.pushesPerCoordinatorWeek.routine} (${s.coordinators} coordinators; at most ${s.pushes.maxRoutinePerWorkingDay} routine pushes in one day)`),
-    row('Worklist items per patient-week', `${s.itemsPerPatientWeek} (${s.items.total} items, ${s.items.urgent} urgent)`),
+    row('Worklist items per patient-week', `${s.itemsPerPatientWeek} (${s.items.total} rows: ${s.items.urgent} urgent, ${s.items.routine} routine; ${s.items.episodes} episodes, ${s.episodesPerPatientWeek} per patient-week)`),
     row('Red flag → push', `${s.redFlagPushMinutes.pushed}/${s.redFlagPushMinutes.count} pushed, max ${s.redFlagPushMinutes.max ?? '—'} min`),
     row('Confirmed adherence', `induction ${pct(s.adherence.induction)}, MMF ${pct(s.adherence.MMF)}, LEF ${pct(s.adherence.LEF)}`),
     row('Run', `seed ${s.seed}, ${s.store} store, wall ${s.wallSeconds} s, CPU ${s.cpuSeconds.user} s user`),
