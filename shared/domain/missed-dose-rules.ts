@@ -32,7 +32,16 @@ export const missedDoseRulesSchema = z.object({
   /** Silence: a no-reply episode when the patient has not answered any check-in on this many days with doses due. */
   noReplyDays: z.number().int().min(1).nullable(),
   /** Silence: a low-response episode when under `share` of the known check-ins of the last `days` local days were answered (at least `minCheckIns` known). */
-  lowResponse: z.object({ share: z.number().gt(0).max(1), days: z.number().int().min(1), minCheckIns: z.number().int().min(1) }).nullable(),
+  lowResponse: z
+    .object({
+      share: z.number().gt(0).max(1),
+      days: z.number().int().min(1),
+      minCheckIns: z.number().int().min(1),
+      /** Hysteresis: an open low-response episode ends only once at least this share is answered again (≥ share; default share: no hysteresis). */
+      resolveShare: z.number().gt(0).max(1).optional(),
+    })
+    .refine((r) => r.resolveShare === undefined || r.resolveShare >= r.share, { message: 'lowResponse.resolveShare must be at least lowResponse.share' })
+    .nullable(),
 });
 export type MissedDoseRules = z.infer<typeof missedDoseRulesSchema>;
 
@@ -42,13 +51,13 @@ export const DEFAULT_MISSED_DOSE_RULES: MissedDoseRules = {
   anyPrednisoneDuringTaper: true,
   taperConsecutiveMisses: 2,
   noReplyDays: 3,
-  lowResponse: { share: 0.5, days: 7, minCheckIns: 4 },
+  lowResponse: { share: 0.5, days: 7, minCheckIns: 4, resolveShare: 0.7 },
 };
 
 /** The rules of a protocol file (its missedDoseRules and silenceRules sections). */
 export function adherenceRulesOf(protocol: {
   missedDoseRules: { consecutiveSameDrug: number; missedInDays: { count: number; days: number }; anyPrednisoneDuringTaper: boolean; taperConsecutiveMisses?: number | undefined };
-  silenceRules: { noReplyDays: number; lowResponse: { share: number; days: number; minCheckIns: number } };
+  silenceRules: { noReplyDays: number; lowResponse: { share: number; days: number; minCheckIns: number; resolveShare?: number | undefined } };
 }): MissedDoseRules {
   return { ...protocol.missedDoseRules, noReplyDays: protocol.silenceRules.noReplyDays, lowResponse: protocol.silenceRules.lowResponse };
 }
@@ -130,6 +139,9 @@ interface Finding {
   anchor: DoseOutcome;
 }
 
+/** The two silence rules: one silence episode per patient at a time. */
+const SILENCE_RULES: readonly string[] = ['no_reply_days', 'low_response'];
+
 /** A miss the patient reported: the only kind the missed-dose rules count. */
 const isReportedMiss = (s: DoseStatus): s is 'missed_reported' => s === 'missed_reported';
 const isAnswered = (s: DoseStatus) => s === 'taken' || s === 'missed_reported';
@@ -193,15 +205,35 @@ function noReplyDays(sorted: readonly DoseOutcome[], threshold: number): Finding
   return silentDays >= threshold ? [{ rule: 'no_reply_days', drug: null, missed: silent, anchor: silent[0]! }] : [];
 }
 
-/** Sustained low response: under `share` of the known check-ins of the last `days` local days answered. */
-function lowResponse(sorted: readonly DoseOutcome[], rule: NonNullable<MissedDoseRules['lowResponse']>, today: DateTime): Finding[] {
-  const firstDay = today.minus({ days: rule.days - 1 }).toISODate()!;
+/** The known (not pending) check-ins of the last `days` local days, and how they were answered. */
+function responseOver(sorted: readonly DoseOutcome[], days: number, today: DateTime) {
+  const firstDay = today.minus({ days: days - 1 }).toISODate()!;
   const known = sorted.filter((o) => o.localDate >= firstDay && o.status !== 'pending');
+  return { known, answered: known.filter((o) => isAnswered(o.status)).length, unanswered: known.filter((o) => o.status === 'missed_no_reply') };
+}
+
+/** Back to answering: at least `resolveShare` (default `share`) of at least `minCheckIns` known check-ins answered. */
+function recovered(sorted: readonly DoseOutcome[], rule: NonNullable<MissedDoseRules['lowResponse']>, today: DateTime): boolean {
+  const { known, answered } = responseOver(sorted, rule.days, today);
+  return known.length >= rule.minCheckIns && answered / known.length >= (rule.resolveShare ?? rule.share);
+}
+
+/**
+ * Sustained low response: under `share` of the known check-ins of the last `days` local days
+ * answered. With hysteresis: an episode already open lasts until `resolveShare` is answered again
+ * (with at least `minCheckIns` known), so a patient hovering around the threshold is one episode,
+ * not a new one every time a good day tips the share over it.
+ */
+function lowResponse(sorted: readonly DoseOutcome[], rule: NonNullable<MissedDoseRules['lowResponse']>, today: DateTime, open: boolean): Finding[] {
+  const { known, answered, unanswered } = responseOver(sorted, rule.days, today);
+  if (open) {
+    // Too few check-ins known to judge (a paused schedule, the end of follow-up) is not a recovery either, but with nothing unanswered left there is nothing to hold.
+    const anchor = unanswered.at(-1);
+    return recovered(sorted, rule, today) || anchor === undefined ? [] : [{ rule: 'low_response', drug: null, missed: unanswered, anchor }];
+  }
   if (known.length < rule.minCheckIns) return [];
-  const answered = known.filter((o) => isAnswered(o.status)).length;
   // No answer at all is total silence: the no-reply rule's business (after its N days), not this one's.
   if (answered === 0 || answered / known.length >= rule.share) return [];
-  const unanswered = known.filter((o) => o.status === 'missed_no_reply');
   // Anchored on the latest unanswered check-in, like missed_in_days: a later episode gets a new key.
   return [{ rule: 'low_response', drug: null, missed: unanswered, anchor: unanswered.at(-1)! }];
 }
@@ -234,9 +266,19 @@ export function evaluateMissedDoseRules(
     findings.push(...consecutiveSameDrug(sorted, rules.consecutiveSameDrug).filter((f) => !covered.has(f.drug)));
   }
   if (rules.missedInDays !== null) findings.push(...missedInDays(sorted, rules.missedInDays.count, rules.missedInDays.days, today));
+  // Silence is one condition with two ways in (days of nothing, or too few answered) and, with
+  // hysteresis (`lowResponse.resolveShare`), one way out: answering again. While a patient's silence
+  // episode lasts, neither silence rule starts another, and a no-reply episode is not over at the
+  // first answer after the silent days but once the patient answers `resolveShare` again.
+  const silenceOpen = context.openEpisodes.filter((e) => SILENCE_RULES.includes(e.rule));
   const silence = rules.noReplyDays !== null ? noReplyDays(sorted, rules.noReplyDays) : [];
   findings.push(...silence);
-  if (rules.lowResponse !== null) findings.push(...lowResponse(sorted, rules.lowResponse, today));
+  const lr = rules.lowResponse;
+  if (lr !== null) findings.push(...lowResponse(sorted, lr, today, silenceOpen.some((e) => e.rule === 'low_response')));
+  if (silence.length === 0 && lr !== null && lr.resolveShare !== undefined && silenceOpen.some((e) => e.rule === 'no_reply_days') && !recovered(sorted, lr, today)) {
+    const { unanswered } = responseOver(sorted, lr.days, today);
+    if (unanswered.length > 0) findings.push({ rule: 'no_reply_days', drug: null, missed: unanswered, anchor: unanswered[0]! });
+  }
 
   const sameCondition = (e: { rule: string; drug: string | null }, f: Finding) => e.rule === f.rule && e.drug === f.drug;
   const resolve = context.openEpisodes
@@ -245,7 +287,10 @@ export function evaluateMissedDoseRules(
     .map((e) => e.episodeKey);
 
   // Days of total silence already make a no-reply episode: low response starts one only when the patient answers some.
-  const fresh = findings.filter((f) => !context.openEpisodes.some((e) => sameCondition(e, f))).filter((f) => f.rule !== 'low_response' || silence.length === 0);
+  const fresh = findings
+    .filter((f) => !context.openEpisodes.some((e) => sameCondition(e, f)))
+    .filter((f) => f.rule !== 'low_response' || silence.length === 0)
+    .filter((f) => !SILENCE_RULES.includes(f.rule) || silenceOpen.length === 0);
   if (fresh.length === 0) return { raise: [], resolve };
 
   const latest = sorted.at(-1)!;

@@ -304,10 +304,19 @@ export const protocolSchema = z
       .object({
         /** A no_reply item when no check-in has been answered on this many consecutive local days with check-ins. */
         noReplyDays: z.number().int().min(1),
-        /** A low_response item when under `share` of the check-ins of the last `days` days were answered (at least `minCheckIns` known). */
+        /**
+         * A low_response item when under `share` of the check-ins of the last `days` days were answered (at least `minCheckIns` known).
+         * It ends only once `resolveShare` (≥ share; default = share) is answered again: hysteresis, so a patient hovering around the threshold is one item.
+         */
         lowResponse: z
-          .object({ share: z.number().gt(0).max(1), days: z.number().int().min(1), minCheckIns: z.number().int().min(1) })
-          .strict(),
+          .object({
+            share: z.number().gt(0).max(1),
+            days: z.number().int().min(1),
+            minCheckIns: z.number().int().min(1),
+            resolveShare: z.number().gt(0).max(1).optional(),
+          })
+          .strict()
+          .refine((r) => r.resolveShare === undefined || r.resolveShare >= r.share, { message: 'resolveShare must be at least share', path: ['resolveShare'] }),
       })
       .strict(),
     alerts: z

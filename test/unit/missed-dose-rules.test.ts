@@ -54,8 +54,10 @@ describe('missedDoseRulesSchema', () => {
       anyPrednisoneDuringTaper: true,
       taperConsecutiveMisses: 2,
       noReplyDays: 3,
-      lowResponse: { share: 0.5, days: 7, minCheckIns: 4 },
+      lowResponse: { share: 0.5, days: 7, minCheckIns: 4, resolveShare: 0.7 },
     });
+    // Hysteresis cannot clear below the raise threshold.
+    expect(missedDoseRulesSchema.safeParse({ ...DEFAULT_MISSED_DOSE_RULES, lowResponse: { share: 0.5, days: 7, minCheckIns: 4, resolveShare: 0.4 } }).success).toBe(false);
     expect(missedDoseRulesSchema.safeParse({ ...DEFAULT_MISSED_DOSE_RULES, taperConsecutiveMisses: 0 }).success).toBe(false);
     expect(missedDoseRulesSchema.safeParse({ ...DEFAULT_MISSED_DOSE_RULES, noReplyDays: 0 }).success).toBe(false);
   });
@@ -360,6 +362,83 @@ describe('low response over N days', () => {
     const silent = [dose('2027-01-05', '08:00', 'taken', ['mmf']), ...['06', '07', '08', '09', '10'].map((d) => dose(`2027-01-${d}`, '08:00', 'missed_no_reply', ['mmf']))];
     const both = only({ noReplyDays: 3, lowResponse: { share: 0.5, days: 7, minCheckIns: 4 } });
     expect(evaluateMissedDoseRules(silent, both, ctx(at('2027-01-10T12:00'))).raise.map((e) => e.kind)).toEqual(['no_reply']);
+  });
+});
+
+describe('low response with hysteresis (resolveShare)', () => {
+  const rules = only({ lowResponse: { share: 0.5, days: 7, minCheckIns: 4, resolveShare: 0.7 } });
+  const open = [{ rule: 'low_response', drug: null, episodeKey: 'p1:low_response:any:2027-01-09T08:00' }];
+  // Seven daily check-ins ending 2027-01-13, `answered` of them answered (the latest ones), the rest unanswered.
+  const week = (answered: number) =>
+    ['07', '08', '09', '10', '11', '12', '13'].map((d, i) => dose(`2027-01-${d}`, '08:00', i >= 7 - answered ? 'taken' : 'missed_no_reply', ['lef']));
+  const now = at('2027-01-13T12:00');
+
+  it('an open episode lasts while the share is back over `share` but under `resolveShare`: one item, not a flip a day', () => {
+    // 4 of 7 = 57 %: over the 50 % that raises, under the 70 % that clears.
+    expect(evaluateMissedDoseRules(week(4), rules, ctx(now, { openEpisodes: open }))).toEqual({ raise: [], resolve: [] });
+    // Without hysteresis the same week ends the episode.
+    expect(evaluateMissedDoseRules(week(4), only({ lowResponse: { share: 0.5, days: 7, minCheckIns: 4 } }), ctx(now, { openEpisodes: open })).resolve).toEqual([open[0]!.episodeKey]);
+  });
+
+  it('ends once `resolveShare` is answered again, and not a check-in earlier', () => {
+    // 5 of 7 = 71 % ≥ 70 %: recovered.
+    expect(evaluateMissedDoseRules(week(5), rules, ctx(now, { openEpisodes: open })).resolve).toEqual([open[0]!.episodeKey]);
+    // Exactly at the threshold counts as recovered: 7 of 10 = 70 %.
+    const ten = [...week(7), ...['10', '11', '12'].map((d) => dose(`2027-01-${d}`, '20:00', 'missed_no_reply', ['lef']))];
+    expect(evaluateMissedDoseRules(ten, rules, ctx(now, { openEpisodes: open })).resolve).toEqual([open[0]!.episodeKey]);
+  });
+
+  it('does not raise a second episode while one is open, and raises a new one with the usual threshold when none is', () => {
+    expect(evaluateMissedDoseRules(week(2), rules, ctx(now, { openEpisodes: open }))).toEqual({ raise: [], resolve: [] });
+    const fresh = evaluateMissedDoseRules(week(2), rules, ctx(now));
+    expect(fresh.raise.map((e) => e.rule)).toEqual(['low_response']);
+    // Not raised at 4 of 7 without an open episode: hysteresis only holds, it never lowers the bar to start.
+    expect(evaluateMissedDoseRules(week(4), rules, ctx(now)).raise).toEqual([]);
+  });
+
+  it('total silence holds an open episode (it is no recovery), too few known check-ins with nothing unanswered ends it', () => {
+    expect(evaluateMissedDoseRules(week(0), rules, ctx(now, { openEpisodes: open })).resolve).toEqual([]);
+    const twoAnswered = [dose('2027-01-12', '08:00', 'taken', ['lef']), dose('2027-01-13', '08:00', 'taken', ['lef'])];
+    expect(evaluateMissedDoseRules(twoAnswered, rules, ctx(now, { openEpisodes: open })).resolve).toEqual([open[0]!.episodeKey]);
+    expect(evaluateMissedDoseRules([], rules, ctx(now, { openEpisodes: open })).resolve).toEqual([open[0]!.episodeKey]);
+  });
+});
+
+describe('silence is one episode at a time (no_reply and low_response share a way out)', () => {
+  const rules = only({ noReplyDays: 3, lowResponse: { share: 0.5, days: 7, minCheckIns: 4, resolveShare: 0.7 } });
+  const noReplyOpen = [{ rule: 'no_reply_days', drug: null, episodeKey: 'p1:no_reply_days:any:2027-01-07T08:00' }];
+  const lowOpen = [{ rule: 'low_response', drug: null, episodeKey: 'p1:low_response:any:2027-01-06T08:00' }];
+  const days = (statuses: DoseStatus[]) => statuses.map((status, i) => dose(`2027-01-${String(7 + i).padStart(2, '0')}`, '08:00', status, ['lef']));
+  const now = at('2027-01-13T12:00');
+
+  it('one answer after the silent days does not end a no-reply episode; answering again does', () => {
+    // Silent 07–11, answered 12 and 13: 2 of 7 answered, far from the 70 % that ends silence.
+    const back = days(['missed_no_reply', 'missed_no_reply', 'missed_no_reply', 'missed_no_reply', 'missed_no_reply', 'taken', 'taken']);
+    expect(evaluateMissedDoseRules(back, rules, ctx(now, { openEpisodes: noReplyOpen }))).toEqual({ raise: [], resolve: [] });
+    // The low-response condition holds too (2 of 7), but the open silence episode covers it: no second episode.
+    expect(evaluateMissedDoseRules(back, rules, ctx(now)).raise.map((e) => e.rule)).toEqual(['low_response']);
+    // 5 of 7 answered: the patient is answering again.
+    const recovered = days(['missed_no_reply', 'missed_no_reply', 'taken', 'taken', 'taken', 'taken', 'taken']);
+    expect(evaluateMissedDoseRules(recovered, rules, ctx(now, { openEpisodes: noReplyOpen })).resolve).toEqual([noReplyOpen[0]!.episodeKey]);
+  });
+
+  it('without hysteresis (no resolveShare) a no-reply episode ends at the first answer, as before', () => {
+    const plain = only({ noReplyDays: 3, lowResponse: { share: 0.5, days: 7, minCheckIns: 4 } });
+    const back = days(['missed_no_reply', 'missed_no_reply', 'missed_no_reply', 'missed_no_reply', 'missed_no_reply', 'missed_no_reply', 'taken']);
+    expect(evaluateMissedDoseRules(back, plain, ctx(now, { openEpisodes: noReplyOpen })).resolve).toEqual([noReplyOpen[0]!.episodeKey]);
+  });
+
+  it('a patient in a low-response episode who then goes quiet for days is still one episode', () => {
+    const quiet = days(['taken', 'missed_no_reply', 'missed_no_reply', 'missed_no_reply', 'missed_no_reply', 'missed_no_reply', 'missed_no_reply']);
+    // Without an open episode the no-reply rule raises; with a low-response episode open, nothing new.
+    expect(evaluateMissedDoseRules(quiet, rules, ctx(now)).raise.map((e) => e.rule)).toEqual(['no_reply_days']);
+    expect(evaluateMissedDoseRules(quiet, rules, ctx(now, { openEpisodes: lowOpen }))).toEqual({ raise: [], resolve: [] });
+  });
+
+  it('reported misses are not silence: a missed-dose episode still starts during a silence episode', () => {
+    const misses = days(['missed_no_reply', 'missed_no_reply', 'missed_no_reply', 'missed_no_reply', 'missed_reported', 'missed_reported', 'missed_reported']);
+    const both = { ...rules, consecutiveSameDrug: 2 };
+    expect(evaluateMissedDoseRules(misses, both, ctx(now, { openEpisodes: noReplyOpen })).raise.map((e) => e.rule)).toEqual(['consecutive_same_drug']);
   });
 });
 

@@ -7,6 +7,7 @@ import { runSimulation } from './run.ts';
 const HELP = `npm run simulate -- [options]
   --patients=60 --months=18 --enroll-days=90 --seed=1 --start=2027-01-04T00:00:00Z
   --coordinators=2 --cost-per-part=0.03
+  --protocol=<file>         a protocol file to try instead of protocol/nct05789017.protocol.json (rules, templates, lanes)
   --store=memory|dynalite   memory (default): in-memory repositories held to the same contract tests;
                             dynalite: the DynamoDB adapters on dynalite (faithful, ~25× slower)
   --report=simulation-report.html   the self-contained HTML report ('' to skip)
@@ -25,6 +26,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
       coordinators: { type: 'string', default: '2' },
       'cost-per-part': { type: 'string', default: '0.03' },
       store: { type: 'string', default: 'memory' },
+      protocol: { type: 'string' },
       report: { type: 'string', default: 'simulation-report.html' },
       json: { type: 'string' },
       help: { type: 'boolean', default: false },
@@ -52,6 +54,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
     coordinators: Math.floor(number('coordinators', values.coordinators, 1)),
     costPerPartUsd: number('cost-per-part', values['cost-per-part'], 0),
     store: values.store,
+    ...(values.protocol ? { protocolPath: values.protocol } : {}),
     // One line rewritten in place on a terminal; a line every few seconds in a log.
     progress: (line, final) => {
       if (tty && !line.includes('\n')) process.stderr.write(`\r${line.padEnd(110)}${final ? '\n' : ''}`);

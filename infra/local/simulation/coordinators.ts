@@ -1,3 +1,4 @@
+import { isWorkingDay } from '#domain/working-time.ts';
 import { createSeededUint32 } from '#domain/randomization.ts';
 import { addDays, localToUtc, utcToLocal } from '#domain/schedule.ts';
 import type { LocalStack } from '../stack.ts';
@@ -39,11 +40,10 @@ export function scheduleCoordinators(stack: LocalStack, queue: ActionQueue, run:
     }
   };
 
-  const holidays = new Set((protocol.alerts as { holidays?: string[] }).holidays ?? []);
+  // The site's working days: the protocol's weekdays and calendar (holidays off, make-up weekend days on).
   for (let day = 0; startMs + day * DAY < endMs; day++) {
     const date = addDays(utcToLocal(options.start, zone).localDate, day);
-    const weekday = utcToLocal(localToUtc(date, '12:00', zone), zone).weekday;
-    if (!protocol.alerts.workingHours.weekdays.includes(weekday) || holidays.has(date)) continue;
+    if (!isWorkingDay(date, protocol.alerts.workingHours.weekdays, protocol.alerts.calendar)) continue;
     for (const { time, chance } of MODEL.coordinatorRounds) if (rng() < chance) queue.push(Date.parse(localToUtc(date, time, zone)), round);
   }
 }

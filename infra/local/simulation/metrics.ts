@@ -62,7 +62,17 @@ export interface SimulationSummary {
   /** Alert episodes per patient-week (every raise, grouped ones included): the batching's input. */
   episodesPerPatientWeek: number;
   /** `total` rows (urgent + routine items); `episodes` all alert records; `byKind`/`byRule` count episodes. */
-  items: { total: number; urgent: number; routine: number; episodes: number; grouped: number; byKind: Record<string, number>; byRule: Record<string, number> };
+  items: {
+    total: number;
+    urgent: number;
+    routine: number;
+    episodes: number;
+    grouped: number;
+    byKind: Record<string, number>;
+    byRule: Record<string, number>;
+    /** Rows per patient, most first: how concentrated the coordinators' work is. */
+    topPatients: { studyId: string; rows: number; episodes: number }[];
+  };
   redFlagPushMinutes: { count: number; pushed: number; max: number | null; median: number | null; notPushed: number };
   /** Confirmed-taken share of the dose check-ins that ended (taken + reported missed + no reply). */
   adherence: { MMF: number | null; LEF: number | null; induction: number | null };
@@ -196,6 +206,15 @@ export async function summarize(stack: LocalStack, run: SimulationRun, options: 
     if (w && isRow(a)) w.itemsCreated++;
   }
   const rows = alerts.filter(isRow);
+  const perPatient = new Map<string, { studyId: string; rows: number; episodes: number }>();
+  for (const a of alerts) {
+    if (!a.studyId) continue;
+    const p = perPatient.get(a.studyId) ?? { studyId: a.studyId, rows: 0, episodes: 0 };
+    p.episodes++;
+    if (isRow(a)) p.rows++;
+    perPatient.set(a.studyId, p);
+  }
+  const topPatients = [...perPatient.values()].sort((a, b) => b.rows - a.rows || a.studyId.localeCompare(b.studyId)).slice(0, 10);
 
   // Red flags: from the text to the first urgent push naming that patient at or after it.
   const redFlags = run.texted
@@ -288,6 +307,7 @@ export async function summarize(stack: LocalStack, run: SimulationRun, options: 
       grouped: alerts.length - rows.length,
       byKind,
       byRule,
+      topPatients,
     },
     redFlagPushMinutes: { count: redFlags.length, pushed: delays.length, max: delays.length ? delays.at(-1)! : null, median: delays.length ? delays[Math.floor(delays.length / 2)]! : null, notPushed: redFlags.length - delays.length },
     adherence: { MMF: rate('MMF'), LEF: rate('LEF'), induction: rate('induction') },

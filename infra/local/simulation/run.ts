@@ -22,6 +22,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   const stack = await startLocalStack({
     dataDir: options.dataDir ?? null,
     store: options.store ?? 'memory',
+    ...(options.protocolPath ? { protocolPath: options.protocolPath } : {}),
     virtualClock: options.start,
     listen: false,
     token: `sim-token-${options.seed}-0123456789`,

@@ -23,6 +23,8 @@ export interface SimulationOptions {
   dataDir?: string | null;
   /** 'memory' (default): the in-memory repositories; 'dynalite': the DynamoDB adapters on dynalite (slow, faithful). */
   store?: 'memory' | 'dynalite';
+  /** A protocol file to run instead of the study's (the stack validates it like the deployed functions do). */
+  protocolPath?: string;
   /** Progress lines (simulated date, % done, ETA). */
   progress?: (line: string, final: boolean) => void;
   /** Called with the stack before it closes (tests check invariants against the store). */
