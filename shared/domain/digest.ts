@@ -415,7 +415,7 @@ const EN: Words = {
     `${c.enrolled} enrolled: ${c.active} active, ${c.paused} paused, ${c.withdrawn} withdrawn, ${c.completed} completed; ${c.optedOut} opted out of SMS`,
   adherence: 'ADHERENCE (doses confirmed / doses with a known outcome)',
   adherenceLine: (a) =>
-    `${pct(a.rate, 'n/a')} (${a.confirmed}/${a.due - a.pending}); ${a.reportedMissed} reported missed, ${a.unanswered} unanswered, ${a.pending} pending`,
+    `${pct(a.rate, 'n/a')} (${a.confirmed}/${a.due - a.pending}); of the answered ${pct(answeredRate(a), 'n/a')}; ${a.reportedMissed} reported missed, ${a.unanswered} unanswered, ${a.pending} pending`,
   drug: (id) => ({ prednisone: 'prednisone', mmf: 'MMF', lef: 'LEF' })[id] ?? id,
   missedAlerts: 'MISSED-DOSE ALERTS',
   missedSummary: (r, a, o) => `Raised this week ${r}, acknowledged ${a}, still open ${o}`,
@@ -459,7 +459,7 @@ const ZH: Words = {
   patientLine: (c) => `入组 ${c.enrolled}：在组 ${c.active}，暂停 ${c.paused}，退出 ${c.withdrawn}，完成 ${c.completed}；退订短信 ${c.optedOut}`,
   adherence: '【服药依从性】（确认服药 / 结果已知的剂量）',
   adherenceLine: (a) =>
-    `${pct(a.rate, '无数据')}（${a.confirmed}/${a.due - a.pending}）；报告漏服 ${a.reportedMissed}，未回复 ${a.unanswered}，待回复 ${a.pending}`,
+    `${pct(a.rate, '无数据')}（${a.confirmed}/${a.due - a.pending}）；已回复中确认服药 ${pct(answeredRate(a), '无数据')}；报告漏服 ${a.reportedMissed}，未回复 ${a.unanswered}，待回复 ${a.pending}`,
   drug: (id) => ({ prednisone: '泼尼松', mmf: 'MMF', lef: 'LEF' })[id] ?? id,
   missedAlerts: '【漏服提醒】',
   missedSummary: (r, a, o) => `本周新增 ${r}，已确认 ${a}，仍未处理 ${o}`,
@@ -490,6 +490,12 @@ const ZH: Words = {
   listSep: '；',
   colon: '：',
 };
+
+/** Confirmed among the answered check-ins (taken ÷ taken + reported missed): no reply is not a missed dose, so the digest shows this beside the confirmed rate. */
+function answeredRate(a: AdherenceCounts): number | null {
+  const answered = a.confirmed + a.reportedMissed;
+  return answered === 0 ? null : a.confirmed / answered;
+}
 
 function pct(rate: number | null, na: string): string {
   return rate === null ? na : `${Math.round(rate * 100)}%`;

@@ -228,7 +228,7 @@ describe('weekly digest (dynalite)', () => {
 
     const text = result.digest.text;
     expect(text).toContain('IgG4-RD trial: weekly safety digest, 2027-W02');
-    expect(text).toContain('All: 63% (5/8); 1 reported missed, 2 unanswered, 0 pending');
+    expect(text).toContain('All: 63% (5/8); of the answered 83%; 1 reported missed, 2 unanswered, 0 pending');
     expect(text).toContain('Raised this week 2, acknowledged 2, still open 2');
     expect(text).toContain('IGG4-002 (LEF): Fever G3');
     expect(text).toContain('Sent 10, parts 12, failed 1; estimated cost USD 0.60');

@@ -184,10 +184,10 @@ describe('buildWeeklyDigest on a fixed synthetic week', () => {
         '  Not yet randomized: 2 enrolled: 1 active, 0 paused, 1 withdrawn, 0 completed; 0 opted out of SMS',
         '',
         'ADHERENCE (doses confirmed / doses with a known outcome)',
-        '  All: 60% (6/10); 2 reported missed, 2 unanswered, 1 pending; LEF 100%, MMF 43%, prednisone 67%',
-        '  MMF: 50% (2/4); 1 reported missed, 1 unanswered, 1 pending; MMF 50%',
-        '  LEF: 100% (3/3); 0 reported missed, 0 unanswered, 0 pending; LEF 100%',
-        '  Not yet randomized: 33% (1/3); 1 reported missed, 1 unanswered, 0 pending; MMF 33%, prednisone 67%',
+        '  All: 60% (6/10); of the answered 75%; 2 reported missed, 2 unanswered, 1 pending; LEF 100%, MMF 43%, prednisone 67%',
+        '  MMF: 50% (2/4); of the answered 67%; 1 reported missed, 1 unanswered, 1 pending; MMF 50%',
+        '  LEF: 100% (3/3); of the answered 100%; 0 reported missed, 0 unanswered, 0 pending; LEF 100%',
+        '  Not yet randomized: 33% (1/3); of the answered 50%; 1 reported missed, 1 unanswered, 0 pending; MMF 33%, prednisone 67%',
         '',
         'MISSED-DOSE ALERTS',
         '  Raised this week 2, acknowledged 2, still open 2',
@@ -242,7 +242,7 @@ describe('buildWeeklyDigest on a fixed synthetic week', () => {
     expect(zh).toContain('IgG4相关性疾病试验 每周安全摘要 2027-W02');
     expect(zh).toContain('周期：2027-01-11 至 2027-01-17（Asia/Shanghai），生成于 2027-01-18 08:00。');
     expect(zh).toContain('  全部：入组 6：在组 4，暂停 1，退出 1，完成 0；退订短信 1');
-    expect(zh).toContain('  全部：60%（6/10）；报告漏服 2，未回复 2，待回复 1；LEF 100%，MMF 43%，泼尼松 67%');
+    expect(zh).toContain('  全部：60%（6/10）；已回复中确认服药 75%；报告漏服 2，未回复 2，待回复 1；LEF 100%，MMF 43%，泼尼松 67%');
     expect(zh).toContain('  本周新增 2，已确认 2，仍未处理 2');
     expect(zh).toContain('    - IGG-004（LEF组），自 2027-01-04 09:00 起');
     expect(zh).toContain('  MMF组：Diarrhea 1级 ×1；Diarrhea 3级 ×1；Nausea 1级 ×1');
@@ -257,7 +257,7 @@ describe('buildWeeklyDigest on a fixed synthetic week', () => {
     const empty = buildWeeklyDigest({ ...syntheticWeek(), alerts: [], reports: [], visitsDueNextWeek: [], visitsMissed: [], doseOutcomes: [] });
     const text = renderDigestText(empty, 'en');
     expect(text).toContain('RED FLAGS\n  - none\n');
-    expect(text).toContain('  All: n/a (0/0); 0 reported missed, 0 unanswered, 0 pending\n');
+    expect(text).toContain('  All: n/a (0/0); of the answered n/a; 0 reported missed, 0 unanswered, 0 pending\n');
     expect(text).toContain('  Raised this week 0, acknowledged 0, still open 0\n');
     expect(text).not.toContain('Study IDs not in the patient list');
   });

@@ -76,6 +76,8 @@ export interface SimulationSummary {
   redFlagPushMinutes: { count: number; pushed: number; max: number | null; median: number | null; notPushed: number };
   /** Confirmed-taken share of the dose check-ins that ended (taken + reported missed + no reply). */
   adherence: { MMF: number | null; LEF: number | null; induction: number | null };
+  /** Confirmed among the answered check-ins (taken ÷ taken + reported missed): no reply is not a missed dose. */
+  adherenceOfAnswered: { MMF: number | null; LEF: number | null; induction: number | null };
   adherenceDetail: Record<string, { confirmed: number; reportedMissed: number; noReply: number; total: number }>;
   relapse: Record<string, { patients: number; relapsed: number; rate: number | null }>;
   inbound: { texted: number; stored: number; byMeaning: Record<string, number> };
@@ -254,6 +256,10 @@ export async function summarize(stack: LocalStack, run: SimulationRun, options: 
     points.set(key, point);
   }
   const rate = (g: string) => (detail[g]?.total ? round(detail[g].confirmed / detail[g].total, 4) : null);
+  const ofAnswered = (g: string) => {
+    const answered = (detail[g]?.confirmed ?? 0) + (detail[g]?.reportedMissed ?? 0);
+    return answered ? round(detail[g]!.confirmed / answered, 4) : null;
+  };
 
   const armOf = new Map((await csv('patients')).map((row) => [row.studyId!, row.arm || 'unrandomized']));
   const relapsedIds = new Set((await csv('visits')).filter((row) => row.relapse === 'true' || row.relapseEvent === 'true').map((row) => row.studyId!));
@@ -311,6 +317,7 @@ export async function summarize(stack: LocalStack, run: SimulationRun, options: 
     },
     redFlagPushMinutes: { count: redFlags.length, pushed: delays.length, max: delays.length ? delays.at(-1)! : null, median: delays.length ? delays[Math.floor(delays.length / 2)]! : null, notPushed: redFlags.length - delays.length },
     adherence: { MMF: rate('MMF'), LEF: rate('LEF'), induction: rate('induction') },
+    adherenceOfAnswered: { MMF: ofAnswered('MMF'), LEF: ofAnswered('LEF'), induction: ofAnswered('induction') },
     adherenceDetail: detail,
     relapse,
     inbound: { texted: run.texted.length, stored, byMeaning },

@@ -63,6 +63,7 @@ export function renderReport(s: SimulationSummary, generatedAt: string): string 
     row('Worklist items per patient-week', `${s.itemsPerPatientWeek} (${s.items.total} rows: ${s.items.urgent} urgent, ${s.items.routine} routine; ${s.items.episodes} episodes, ${s.episodesPerPatientWeek} per patient-week)`),
     row('Red flag → push', `${s.redFlagPushMinutes.pushed}/${s.redFlagPushMinutes.count} pushed, max ${s.redFlagPushMinutes.max ?? '—'} min`),
     row('Confirmed adherence', `induction ${pct(s.adherence.induction)}, MMF ${pct(s.adherence.MMF)}, LEF ${pct(s.adherence.LEF)}`),
+    row('Confirmed of the answered', `induction ${pct(s.adherenceOfAnswered.induction)}, MMF ${pct(s.adherenceOfAnswered.MMF)}, LEF ${pct(s.adherenceOfAnswered.LEF)} (no reply is not a missed dose)`),
     row('Run', `seed ${s.seed}, ${s.store} store, wall ${s.wallSeconds} s, CPU ${s.cpuSeconds.user} s user`),
   ].join('');
   const rules = Object.entries(s.items.byRule)
