@@ -51,7 +51,7 @@ export const DEFAULT_MISSED_DOSE_RULES: MissedDoseRules = {
   anyPrednisoneDuringTaper: true,
   taperConsecutiveMisses: 2,
   noReplyDays: 3,
-  lowResponse: { share: 0.5, days: 7, minCheckIns: 4, resolveShare: 0.7 },
+  lowResponse: { share: 0.5, days: 14, minCheckIns: 8, resolveShare: 0.7 },
 };
 
 /** The rules of a protocol file (its missedDoseRules and silenceRules sections). */

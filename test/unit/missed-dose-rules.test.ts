@@ -54,7 +54,7 @@ describe('missedDoseRulesSchema', () => {
       anyPrednisoneDuringTaper: true,
       taperConsecutiveMisses: 2,
       noReplyDays: 3,
-      lowResponse: { share: 0.5, days: 7, minCheckIns: 4, resolveShare: 0.7 },
+      lowResponse: { share: 0.5, days: 14, minCheckIns: 8, resolveShare: 0.7 },
     });
     // Hysteresis cannot clear below the raise threshold.
     expect(missedDoseRulesSchema.safeParse({ ...DEFAULT_MISSED_DOSE_RULES, lowResponse: { share: 0.5, days: 7, minCheckIns: 4, resolveShare: 0.4 } }).success).toBe(false);
