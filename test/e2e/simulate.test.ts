@@ -24,6 +24,7 @@ describe('npm run simulate, small cohort', () => {
   it('keeps the invariants: quiet hours, STOP, one SMS per reminder, every inbound stored', async () => {
     const violations: string[] = [];
     let checked = { outbox: 0, reminders: 0, texted: 0, optOuts: 0 };
+    let checkedAlerts = 0;
     const summary = await runSimulation({
       ...base,
       optOutRate: 0.6, // make sure STOP/START happen in a cohort this small
@@ -72,6 +73,16 @@ describe('npm run simulate, small cohort', () => {
           const stored = await stack.repos.messages.getInbound(texted.inboundMessageId);
           if (stored?.body !== texted.body) violations.push(`inbound ${texted.inboundMessageId} not stored as sent`);
         }
+        // 5. The worklist: every episode is a row or filed under a row of the same patient that exists (batched, never dropped).
+        const alerts = [];
+        for (const status of ['open', 'acknowledged', 'grouped'] as const) alerts.push(...(await stack.repos.alerts.listByStatus(status, undefined, 1000)).items);
+        const byId = new Map(alerts.map((a) => [a.id, a]));
+        for (const a of alerts.filter((x) => x.itemId !== undefined && x.itemId !== x.id)) {
+          const item = byId.get(a.itemId!);
+          if (!item || item.patientId !== a.patientId || (item.itemId !== undefined && item.itemId !== item.id)) violations.push(`episode ${a.id} (${a.kind}) filed under ${a.itemId}, not a row of its patient`);
+          if (a.urgent) violations.push(`urgent episode ${a.id} grouped: urgent alerts are rows of their own`);
+        }
+        checkedAlerts = alerts.length;
         checked = { outbox: run.outbox.length, reminders: checked.reminders, texted: run.texted.length, optOuts: run.optOuts.filter((o) => o.stopAt).length };
       },
     });
@@ -82,6 +93,9 @@ describe('npm run simulate, small cohort', () => {
     expect(checked.texted).toBeGreaterThan(80);
     expect(checked.optOuts).toBeGreaterThanOrEqual(1);
     expect(summary.failedJobs).toBe(0);
+    expect(checkedAlerts).toBeGreaterThan(0);
+    expect(summary.items.episodes).toBe(checkedAlerts);
+    expect(summary.items.total).toBeLessThanOrEqual(summary.items.episodes);
     expect(summary.inbound.stored).toBe(summary.inbound.texted);
     expect(summary.digestWeek).toMatch(/^2027-W\d{2}$/);
     expect(summary.digestText).toContain(summary.digestWeek);
