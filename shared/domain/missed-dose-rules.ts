@@ -139,8 +139,22 @@ interface Finding {
   anchor: DoseOutcome;
 }
 
-/** The two silence rules: one silence episode per patient at a time. */
+/** The two silence rules. */
 const SILENCE_RULES: readonly string[] = ['no_reply_days', 'low_response'];
+
+/**
+ * Whether a silent run starting on `runStart` is a new run after the open episode `episodeKey`: the
+ * patient answered a check-in on a day after that episode's first silent day and before this run,
+ * and the run starts at least `noReplyDays` days after it. The run's start alone is not enough: the
+ * history the rules see is a sliding window, so the start of one long silence moves every day. A
+ * late answer that only trims the start of the same run does not make a new one either.
+ */
+function isLaterRun(episodeKey: string, runStart: string, sorted: readonly DoseOutcome[], noReplyDays: number): boolean {
+  const anchor = /(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}$/.exec(episodeKey)?.[1];
+  if (anchor === undefined) return false;
+  const answeredBetween = sorted.some((o) => o.localDate > anchor && o.localDate < runStart && isAnswered(o.status));
+  return answeredBetween && DateTime.fromISO(runStart, { zone: 'UTC' }).diff(DateTime.fromISO(anchor, { zone: 'UTC' }), 'days').days >= noReplyDays;
+}
 
 /** A miss the patient reported: the only kind the missed-dose rules count. */
 const isReportedMiss = (s: DoseStatus): s is 'missed_reported' => s === 'missed_reported';
@@ -266,31 +280,38 @@ export function evaluateMissedDoseRules(
     findings.push(...consecutiveSameDrug(sorted, rules.consecutiveSameDrug).filter((f) => !covered.has(f.drug)));
   }
   if (rules.missedInDays !== null) findings.push(...missedInDays(sorted, rules.missedInDays.count, rules.missedInDays.days, today));
-  // Silence is one condition with two ways in (days of nothing, or too few answered) and, with
-  // hysteresis (`lowResponse.resolveShare`), one way out: answering again. While a patient's silence
-  // episode lasts, neither silence rule starts another, and a no-reply episode is not over at the
-  // first answer after the silent days but once the patient answers `resolveShare` again.
+  // Silence has two ways in (days of nothing; some answers but too few) and, with hysteresis
+  // (`lowResponse.resolveShare`), one way out: answering again. So a no-reply episode is not over at
+  // the first answer after its silent days, and low response never starts while a silence episode
+  // lasts. But a NEW run of silent days, after the patient answered again, is a new no-reply episode
+  // even while the old one is held: a patient who goes quiet again deserves a new look.
   const silenceOpen = context.openEpisodes.filter((e) => SILENCE_RULES.includes(e.rule));
+  const noReplyOpen = context.openEpisodes.filter((e) => e.rule === 'no_reply_days');
   const silence = rules.noReplyDays !== null ? noReplyDays(sorted, rules.noReplyDays) : [];
+  const newRun = silence.length > 0 && noReplyOpen.length > 0 && noReplyOpen.every((e) => isLaterRun(e.episodeKey, silence[0]!.anchor.localDate, sorted, rules.noReplyDays!));
   findings.push(...silence);
   const lr = rules.lowResponse;
   if (lr !== null) findings.push(...lowResponse(sorted, lr, today, silenceOpen.some((e) => e.rule === 'low_response')));
-  if (silence.length === 0 && lr !== null && lr.resolveShare !== undefined && silenceOpen.some((e) => e.rule === 'no_reply_days') && !recovered(sorted, lr, today)) {
+  const held: Finding[] = [];
+  if (silence.length === 0 && lr !== null && lr.resolveShare !== undefined && noReplyOpen.length > 0 && !recovered(sorted, lr, today)) {
     const { unanswered } = responseOver(sorted, lr.days, today);
-    if (unanswered.length > 0) findings.push({ rule: 'no_reply_days', drug: null, missed: unanswered, anchor: unanswered[0]! });
+    if (unanswered.length > 0) held.push({ rule: 'no_reply_days', drug: null, missed: unanswered, anchor: unanswered[0]! });
   }
+  findings.push(...held);
 
   const sameCondition = (e: { rule: string; drug: string | null }, f: Finding) => e.rule === f.rule && e.drug === f.drug;
   const resolve = context.openEpisodes
     .filter((e) => (MISSED_DOSE_RULE_IDS as readonly string[]).includes(e.rule))
-    .filter((e) => !findings.some((f) => sameCondition(e, f)))
+    // A new silent run ends the held no-reply episode (the patient had answered in between) and starts its own.
+    .filter((e) => !findings.some((f) => sameCondition(e, f)) || (newRun && e.rule === 'no_reply_days'))
     .map((e) => e.episodeKey);
 
-  // Days of total silence already make a no-reply episode: low response starts one only when the patient answers some.
   const fresh = findings
-    .filter((f) => !context.openEpisodes.some((e) => sameCondition(e, f)))
+    .filter((f) => !context.openEpisodes.some((e) => sameCondition(e, f)) || (newRun && silence.includes(f)))
+    // Days of total silence already make a no-reply episode: low response starts one only when the patient answers some,
     .filter((f) => f.rule !== 'low_response' || silence.length === 0)
-    .filter((f) => !SILENCE_RULES.includes(f.rule) || silenceOpen.length === 0);
+    // and never while a silence episode lasts.
+    .filter((f) => f.rule !== 'low_response' || silenceOpen.length === 0);
   if (fresh.length === 0) return { raise: [], resolve };
 
   const latest = sorted.at(-1)!;

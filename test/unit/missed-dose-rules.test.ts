@@ -404,7 +404,7 @@ describe('low response with hysteresis (resolveShare)', () => {
   });
 });
 
-describe('silence is one episode at a time (no_reply and low_response share a way out)', () => {
+describe('silence hysteresis: no_reply and low_response share a way out', () => {
   const rules = only({ noReplyDays: 3, lowResponse: { share: 0.5, days: 7, minCheckIns: 4, resolveShare: 0.7 } });
   const noReplyOpen = [{ rule: 'no_reply_days', drug: null, episodeKey: 'p1:no_reply_days:any:2027-01-07T08:00' }];
   const lowOpen = [{ rule: 'low_response', drug: null, episodeKey: 'p1:low_response:any:2027-01-06T08:00' }];
@@ -428,11 +428,37 @@ describe('silence is one episode at a time (no_reply and low_response share a wa
     expect(evaluateMissedDoseRules(back, plain, ctx(now, { openEpisodes: noReplyOpen })).resolve).toEqual([noReplyOpen[0]!.episodeKey]);
   });
 
-  it('a patient in a low-response episode who then goes quiet for days is still one episode', () => {
+  it('a patient in a low-response episode who then goes quiet for days gets a no-reply episode (worse, not more of the same)', () => {
     const quiet = days(['taken', 'missed_no_reply', 'missed_no_reply', 'missed_no_reply', 'missed_no_reply', 'missed_no_reply', 'missed_no_reply']);
-    // Without an open episode the no-reply rule raises; with a low-response episode open, nothing new.
     expect(evaluateMissedDoseRules(quiet, rules, ctx(now)).raise.map((e) => e.rule)).toEqual(['no_reply_days']);
-    expect(evaluateMissedDoseRules(quiet, rules, ctx(now, { openEpisodes: lowOpen }))).toEqual({ raise: [], resolve: [] });
+    const withLow = evaluateMissedDoseRules(quiet, rules, ctx(now, { openEpisodes: lowOpen }));
+    expect(withLow.raise.map((e) => e.rule)).toEqual(['no_reply_days']);
+    // The low-response episode is held, not ended, by total silence.
+    expect(withLow.resolve).toEqual([]);
+  });
+
+  it('a new silent run after the patient answered again is a new no-reply episode, and ends the held one', () => {
+    // Episode opened on the run starting 01-07; the patient answered on 01-10; silent again 01-11 to 01-13.
+    const again = days(['missed_no_reply', 'missed_no_reply', 'missed_no_reply', 'taken', 'missed_no_reply', 'missed_no_reply', 'missed_no_reply']);
+    const result = evaluateMissedDoseRules(again, rules, ctx(now, { openEpisodes: noReplyOpen }));
+    expect(result.raise.map((e) => e.episodeKey)).toEqual(['p1:no_reply_days:any:2027-01-11T08:00']);
+    expect(result.resolve).toEqual([noReplyOpen[0]!.episodeKey]);
+    // The stored episode of that run, found open on the next evaluation: nothing new.
+    const next = evaluateMissedDoseRules(again, rules, ctx(now, { openEpisodes: [{ rule: 'no_reply_days', drug: null, episodeKey: 'p1:no_reply_days:any:2027-01-11T08:00' }] }));
+    expect(next).toEqual({ raise: [], resolve: [] });
+  });
+
+  it('one long silence is one episode although the history the rules see slides past its first day', () => {
+    // The episode began on 01-01; the rules now see 01-07..01-13, all silent: the run seems to start on 01-07.
+    const longOpen = [{ rule: 'no_reply_days', drug: null, episodeKey: 'p1:no_reply_days:any:2027-01-01T08:00' }];
+    const silent = days(Array<DoseStatus>(7).fill('missed_no_reply'));
+    expect(evaluateMissedDoseRules(silent, rules, ctx(now, { openEpisodes: longOpen }))).toEqual({ raise: [], resolve: [] });
+  });
+
+  it('a late answer that only trims the start of the same silent run is not a new run', () => {
+    // The run that opened the episode started 01-07; a late "taken" for 01-07 makes it start 01-08: the same silence.
+    const trimmed = [...days(['taken', 'missed_no_reply', 'missed_no_reply', 'missed_no_reply', 'missed_no_reply', 'missed_no_reply', 'missed_no_reply'])];
+    expect(evaluateMissedDoseRules(trimmed, rules, ctx(now, { openEpisodes: noReplyOpen }))).toEqual({ raise: [], resolve: [] });
   });
 
   it('reported misses are not silence: a missed-dose episode still starts during a silence episode', () => {
