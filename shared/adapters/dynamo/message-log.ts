@@ -35,7 +35,7 @@ export class DynamoMessageLog implements MessageLog, DeliveryReceiptLog {
     private readonly studyTimeZone: string,
   ) {}
 
-  async storeInbound(message: InboundMessage): Promise<{ created: boolean; message: InboundMessage }> {
+  async storeInbound(message: InboundMessage, lease?: { owner: string; until: string }): Promise<{ created: boolean; message: InboundMessage }> {
     try {
       await this.doc.send(
         new PutCommand({
@@ -51,6 +51,8 @@ export class DynamoMessageLog implements MessageLog, DeliveryReceiptLog {
             ...(message.retainUntil ? { ttl: ttlOf(message.retainUntil) } : {}),
             entity: 'inbound',
             ...message,
+            // The processing lease rides on the write that stores the text (what claimInboundProcessing sets).
+            ...(lease ? { leaseOwner: lease.owner, leaseUntil: lease.until, attempts: 1 } : {}),
           },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
