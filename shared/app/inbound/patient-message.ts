@@ -50,7 +50,7 @@ export async function fromPatient(run: Run, patient: Patient): Promise<Interpret
     interpretation = doseCheckIn ? { ...rest, answers: doseCheckIn.id } : rest;
   }
   if (doseCheckIn && interpretation.doseAnswer && interpretation.answers === doseCheckIn.id) {
-    await recordDoseAnswer(run, doseCheckIn, interpretation);
+    await recordDoseAnswer(run, doseCheckIn, interpretation, patient);
     doseRecorded = true;
     run.result.doseCheckInId = doseCheckIn.id;
     if (interpretation.doseAnswer === 'missed' && mayReply) reply = { purpose: 'dose_missed', ...renderReply(deps.protocol, patient.language, 'reply.dose_missed') };
