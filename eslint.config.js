@@ -23,7 +23,7 @@ const clockReads = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'cdk.out/**', '.local-data/**', 'bench/results/**', 'test-results/**', 'coverage/**', 'infra/local/console/vendor/**', '.stryker-tmp/**', 'reports/**'] },
+  { ignores: ['node_modules/**', 'cdk.out/**', '.local-data/**', 'bench/results/**', 'test-results/**', 'coverage/**', 'infra/local/console/vendor/**', '.stryker-tmp/**', 'reports/**', '.bundles/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -34,8 +34,13 @@ export interface BenchRow {
   value: number;
   unit: string;
   floor?: number;
+  goal?: string;
+  met?: boolean;
   note?: string;
 }
+
+/** Goal of issue 15 part 3: DynamoDB requests per inbound reply at most this multiple of the floor. */
+export const INBOUND_RATIO_GOAL = 1.3;
 
 // Monday 2027-02-01 (study day 28 of patients enrolled 2027-01-04): the 08:00 dose check-in went
 // out at 00:00Z; its answer window is open for 6 h. Replies arrive between 00:05Z and 05:00Z.
@@ -307,7 +312,15 @@ export async function run(): Promise<BenchRow[]> {
   const worst = kinds[0]!;
   return [
     { name: `inbound ${n} replies: wall time`, value: round(m.seconds, 1), unit: 's', note: `${m.patients} patients, ${concurrency} invocations at a time, one SNS record each; ${round(n / m.seconds, 0)} replies/s` },
-    { name: 'inbound: DynamoDB requests per reply', value: round(m.requests / n, 2), unit: 'requests', floor: round(m.floor / n, 2), note: `ratio ${round(m.requests / m.floor, 2)}; ${perCommand}` },
+    {
+      name: 'inbound: DynamoDB requests per reply',
+      value: round(m.requests / n, 2),
+      unit: 'requests',
+      floor: round(m.floor / n, 2),
+      goal: `≤ ${INBOUND_RATIO_GOAL}× floor`,
+      met: m.requests / m.floor <= INBOUND_RATIO_GOAL,
+      note: `ratio ${round(m.requests / m.floor, 2)}; ${perCommand}`,
+    },
     { name: 'inbound: consumed capacity per reply', value: round(m.capacityUnits / n, 2), unit: 'CU', note: 'ReturnConsumedCapacity TOTAL as dynalite reports it (base table only)' },
     { name: 'inbound: handler time p50', value: round(percentile(m.latencies, 50), 1), unit: 'ms', note: `per invocation, ${concurrency} in flight against dynalite` },
     { name: 'inbound: handler time p99', value: round(percentile(m.latencies, 99), 1), unit: 'ms' },
@@ -316,7 +329,9 @@ export async function run(): Promise<BenchRow[]> {
       value: round(worst.perReply, 2),
       unit: 'requests',
       floor: round(worst.floor, 2),
-      note: kinds.map((k) => `${k.kind} ${round(k.perReply, 1)}/${round(k.floor, 1)}`).join('; '),
+      goal: `≤ ${INBOUND_RATIO_GOAL}× floor`,
+      met: worst.ratio <= INBOUND_RATIO_GOAL,
+      note: `ratio ${round(worst.ratio, 2)}; requests/floor per reply: ${kinds.map((k) => `${k.kind} ${round(k.perReply, 1)}/${round(k.floor, 1)}`).join('; ')}`,
     },
   ];
 }

@@ -12,6 +12,9 @@ interface BenchRow {
   value: number;
   unit: string;
   floor?: number;
+  /** A goal this figure is held to, printed beside it with whether this run met it. */
+  goal?: string;
+  met?: boolean;
   note?: string;
 }
 
@@ -38,7 +41,9 @@ for (const name of modules) {
   }
 }
 
-console.table(rows.map((r) => ({ bench: r.bench, name: r.name, value: r.value, unit: r.unit, floor: r.floor ?? '', note: r.note ?? '' })));
+console.table(rows.map((r) => ({ bench: r.bench, name: r.name, value: r.value, unit: r.unit, floor: r.floor ?? '', goal: r.goal ?? '', met: r.met === undefined ? '' : r.met ? 'met' : 'NOT MET', note: r.note ?? '' })));
+const goals = rows.filter((r) => r.met !== undefined);
+if (goals.length > 0) console.log(`goals: ${goals.filter((r) => r.met).length} of ${goals.length} met${goals.some((r) => !r.met) ? `; not met: ${goals.filter((r) => !r.met).map((r) => r.name).join('; ')}` : ''}`);
 const results = join(here, 'results');
 mkdirSync(results, { recursive: true });
 const report = { at: new Date().toISOString(), node: process.version, cpus: (await import('node:os')).cpus().length, rows };

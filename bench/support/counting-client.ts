@@ -37,6 +37,11 @@ export function countRequests(client: DynamoDBClient): { doc: DynamoDBDocumentCl
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const command = context.commandName ?? 'unknown';
+      if (process.env.BENCH_TRACE_REQUESTS === '1') {
+        const input = args.input as { Key?: { pk?: unknown; sk?: unknown }; Item?: { pk?: unknown; sk?: unknown }; IndexName?: string; ExpressionAttributeValues?: Record<string, unknown> };
+        const key = input.Key ?? input.Item;
+        process.stderr.write(`trace ${command} ${input.IndexName ?? ''} ${String(key?.pk ?? input.ExpressionAttributeValues?.[':pk'] ?? '')} ${String(key?.sk ?? '')}\n`);
+      }
       if (WITH_CAPACITY.has(command)) (args.input as Record<string, unknown>).ReturnConsumedCapacity = 'TOTAL';
       const entry = (counter.byCommand[command] ??= { requests: 0, capacityUnits: 0 });
       counter.requests++;

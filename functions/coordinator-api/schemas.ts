@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import 'zod-openapi';
 import { decodeCursor } from '#adapters/dynamo/keys.ts';
 import { EXPORT_DATASETS } from '#app/coordinator/exports.ts';

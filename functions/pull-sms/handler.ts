@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -79,7 +79,7 @@ export const handler = createPullHandler({
   receipts: messages,
   upstream: async () => {
     const credentials = await loadAliyunCredentials(new SecretsManagerClient({}), env.ALIYUN_CREDENTIALS_SECRET_ARN as string);
-    return new MnsUpstream(createDybaseapiClient(credentials), {
+    return new MnsUpstream(await createDybaseapiClient(credentials), {
       queues: { reply: env.ALIYUN_QUEUE_SMSUP, receipt: env.ALIYUN_QUEUE_SMSREPORT },
       ...(env.ALIYUN_MNS_ENDPOINT ? { mnsEndpoint: env.ALIYUN_MNS_ENDPOINT } : {}),
     });

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, SNSEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { consoleConfigResponse, consoleResponse, type ConsoleConfig } from '#functions/coordinator-api/console/serve.ts';
 import { constantTimeEquals } from '#functions/coordinator-api/auth.ts';
 import type { LocalExportStore } from '#adapters/exports/local-export-store.ts';

@@ -229,8 +229,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     fake = AliyunFake.fromProtocol(protocol, { now: () => Date.parse(clock.now()), visibilityTimeoutMs: 30_000 });
     const host = await fake.start();
     const credentials = { accessKeyId: 'LTAI-local-fake', accessKeySecret: 'local-fake-secret' };
-    sms = new MirroredSmsSender(new AliyunSmsSender(createDysmsapiClient(credentials, { endpoint: host, protocol: 'http' }), section), gateway, fake);
-    upstream = new MnsUpstream(createDybaseapiClient(credentials, { endpoint: host, protocol: 'http' }), {
+    sms = new MirroredSmsSender(new AliyunSmsSender(await createDysmsapiClient(credentials, { endpoint: host, protocol: 'http' }), section), gateway, fake);
+    upstream = new MnsUpstream(await createDybaseapiClient(credentials, { endpoint: host, protocol: 'http' }), {
       queues: { reply: fake.queueNames.SmsUp, receipt: fake.queueNames.SmsReport },
       mnsEndpoint: `http://${host}`,
       waitSeconds: 0,

@@ -58,7 +58,7 @@ export function smsSenderFromEnv(env: SmsEnv, protocol: Protocol): SmsSender {
   if (!secretArn) throw new Error('SMS_PROVIDER=aliyun needs ALIYUN_CREDENTIALS_SECRET_ARN');
   return new LazySmsSender(async () => {
     const credentials = await loadAliyunCredentials(new SecretsManagerClient({}), secretArn);
-    return new AliyunSmsSender(createDysmsapiClient(credentials, env.ALIYUN_SMS_ENDPOINT ? { endpoint: env.ALIYUN_SMS_ENDPOINT } : {}), section);
+    return new AliyunSmsSender(await createDysmsapiClient(credentials, env.ALIYUN_SMS_ENDPOINT ? { endpoint: env.ALIYUN_SMS_ENDPOINT } : {}), section);
   });
 }
 

@@ -1,6 +1,6 @@
 import { canReceiveSms, isInQuietHours, type Patient } from '#domain/patient.ts';
 import type { Protocol } from '#domain/protocol.ts';
-import { addDays, localToUtc, utcToLocal } from '#domain/schedule.ts';
+import { utcToLocal } from '#domain/schedule.ts';
 import { countSmsParts, withSignature } from '#domain/sms-parts.ts';
 import { renderReminderMessage, TemplateError, type RenderedSms } from '#domain/templates.ts';
 import type { AlertKind } from '#ports/alerts.ts';
@@ -14,7 +14,7 @@ import { forEachLimited } from './plan-schedule.ts';
 
 export interface DispatchDeps {
   reminders: ReminderRepository;
-  patients: Pick<PatientRepository, 'get'>;
+  patients: Pick<PatientRepository, 'get' | 'reserveDailySms' | 'releaseDailySms'>;
   messages: Pick<MessageLog, 'recordOutbound' | 'getOutbound'>;
   sms: SmsSender;
   protocol: Protocol;
@@ -129,9 +129,11 @@ function emptyResult(): DispatchResult {
  * Steps per run: read the due queue up to now (every shard) → group by patient → per patient,
  * oldest first: expired lease → recover (sent per the outbound log) or fail + alert, never
  * re-send; past validity or catch-up bound → expired; patient may not get SMS → cancelled; quiet
- * hours → left due; daily cap reached → cancelled; provider opt-out (checked before the first
- * send of the patient's local day) → cancelled + alert; render; claim (due → sending + lease);
- * send; record the outbound message (deterministic id); mark sent. See docs/reminders.md.
+ * hours → left due; read the patient and take one of its SMS of the local day in one request
+ * (the daily cap, kept on the patient item; cap reached → cancelled); provider opt-out (checked
+ * before the first send of the patient's local day) → cancelled + alert; render; claim (due →
+ * sending + lease); send; record the outbound message (deterministic id, findable by provider id);
+ * mark sent — 4 requests per reminder sent. A slot of an SMS not sent is given back. See docs/reminders.md.
  */
 export async function dispatchReminders(deps: DispatchDeps, options: DispatchOptions): Promise<DispatchResult> {
   const result = emptyResult();
@@ -158,7 +160,6 @@ export async function dispatchReminders(deps: DispatchDeps, options: DispatchOpt
 /** One patient's due items in one run, one after another (so the cap and the opt-out check hold). */
 class PatientRun {
   private patient: Patient | null | undefined;
-  private sentToday: { localDate: string; count: number } | undefined;
   private optOutChecked = false;
   private providerOptedOut = false;
 
@@ -198,19 +199,30 @@ class PatientRun {
     if (verdict.action === 'expire') return this.finish(item, 'expired', verdict.reason, now, 'expired');
     if (verdict.action === 'wait') return;
 
-    const patient = await this.loadPatient();
-    if (!patient) return this.finish(item, 'cancelled', 'patient_not_found', now, 'cancelled');
-    if (!canReceiveSms(patient)) return this.finish(item, 'cancelled', patient.status !== 'active' ? `patient_${patient.status}` : 'sms_opt_out', now, 'cancelled');
     if (verdict.action === 'defer') {
+      // Nothing is sent now: no slot of the day is taken, the patient is only read (once per run).
+      const patient = await this.loadPatient();
+      if (!patient) return this.finish(item, 'cancelled', 'patient_not_found', now, 'cancelled');
+      if (!canReceiveSms(patient)) return this.finish(item, 'cancelled', patient.status !== 'active' ? `patient_${patient.status}` : 'sms_opt_out', now, 'cancelled');
       result.deferred++;
       return;
     }
 
-    const local = utcToLocal(now, patient.timeZone);
-
-    const sentToday = await this.sentOn(local.localDate, patient);
-    if (sentToday >= Math.min(deps.protocol.reminders.dailyCapPerPatient, options.dailyCap ?? Infinity)) return this.finish(item, 'cancelled', 'daily_cap', now, 'dailyCap');
-    if (sentToday === 0 && (await this.optedOutAtProvider(patient, now))) return this.finish(item, 'cancelled', 'provider_opted_out', now, 'optedOut');
+    // Reading the patient and taking one of its SMS of the day (the daily cap) is one request; every
+    // way out below that sends nothing gives the slot back.
+    const slot = await this.reserveSlot(item, now);
+    if (!slot) return this.finish(item, 'cancelled', 'patient_not_found', now, 'cancelled');
+    const { patient, localDate } = slot;
+    const unsent = () => (slot.granted ? this.releaseSlot(patient.id, localDate) : Promise.resolve());
+    if (!canReceiveSms(patient)) {
+      await unsent();
+      return this.finish(item, 'cancelled', patient.status !== 'active' ? `patient_${patient.status}` : 'sms_opt_out', now, 'cancelled');
+    }
+    if (!slot.granted) return this.finish(item, 'cancelled', 'daily_cap', now, 'dailyCap');
+    if (slot.count === 1 && (await this.optedOutAtProvider(patient, now))) {
+      await unsent();
+      return this.finish(item, 'cancelled', 'provider_opted_out', now, 'optedOut');
+    }
 
     let body: string;
     let rendered: RenderedSms;
@@ -218,6 +230,7 @@ class PatientRun {
       rendered = renderReminderMessage(item, patient, deps.protocol);
       body = withSignature(rendered.text, options.signature);
     } catch (error) {
+      await unsent();
       if (!(error instanceof TemplateError)) throw error;
       // A protocol template problem: report it once per patient and day instead of retrying every minute.
       await this.alert(item, 'sms_failure', 'template_error', now, patient);
@@ -226,10 +239,19 @@ class PatientRun {
     const parts = countSmsParts(body).parts;
 
     if ((options.remainingMs?.() ?? Infinity) < (options.reserveMs ?? 10_000)) {
+      await unsent();
       result.stoppedEarly = true;
       return;
     }
-    if (!(await this.claim(item, now))) {
+    let claimed: boolean;
+    try {
+      claimed = await this.claim(item, now);
+    } catch (error) {
+      await unsent();
+      throw error;
+    }
+    if (!claimed) {
+      await unsent();
       result.skipped++;
       return;
     }
@@ -238,6 +260,8 @@ class PatientRun {
     try {
       ({ messageId } = await deps.sms.send({ to: patient.phone, body, template: rendered.template }));
     } catch (error) {
+      // Not sent (a transient or a permanent refusal): the slot is given back; "delivery unknown" may have been sent, so it keeps it.
+      if (error instanceof SmsSendError && error.reason !== 'delivery_unknown') await unsent();
       await this.sendFailed(item, patient, error);
       return;
     }
@@ -271,7 +295,6 @@ class PatientRun {
     result.sent++;
     result.parts += parts;
     result.maxLagSeconds = Math.max(result.maxLagSeconds, Math.max(0, Math.round((Date.parse(sentAt) - Date.parse(item.dueAt)) / 1000)));
-    if (this.sentToday) this.sentToday.count++;
   }
 
   /**
@@ -340,15 +363,34 @@ class PatientRun {
     return this.patient;
   }
 
-  /** SMS already sent (or being sent) to this patient on a local day: the daily cap counts them. One query per patient per run. */
-  private async sentOn(localDate: string, patient: Patient): Promise<number> {
-    if (this.sentToday?.localDate !== localDate) {
-      const from = localToUtc(localDate, '00:00', patient.timeZone);
-      const to = localToUtc(addDays(localDate, 1), '00:00', patient.timeZone);
-      const items = await this.deps.reminders.listForPatient(patient.id, from, to);
-      this.sentToday = { localDate, count: items.filter((i) => i.state === 'sent' || i.state === 'sending').length };
+  /**
+   * One of the patient's reminder SMS of its local day, taken atomically on the patient item
+   * (PatientRepository.reserveDailySms), which also reads the patient. The day is the item's time
+   * zone's; should the patient's zone say another day, the slot moves to that day.
+   */
+  private async reserveSlot(item: StoredReminder, now: string): Promise<{ patient: Patient; granted: boolean; count: number; localDate: string } | null> {
+    const cap = Math.min(this.deps.protocol.reminders.dailyCapPerPatient, this.options.dailyCap ?? Infinity);
+    let localDate = utcToLocal(now, item.timeZone).localDate;
+    let taken = await this.deps.patients.reserveDailySms(item.patientId, localDate, cap);
+    if (!taken.patient) return null;
+    const patientDate = utcToLocal(now, taken.patient.timeZone).localDate;
+    if (patientDate !== localDate) {
+      if (taken.granted) await this.releaseSlot(item.patientId, localDate);
+      localDate = patientDate;
+      taken = await this.deps.patients.reserveDailySms(item.patientId, localDate, cap);
+      if (!taken.patient) return null;
     }
-    return this.sentToday.count;
+    this.patient = taken.patient;
+    return { patient: taken.patient, granted: taken.granted, count: taken.count, localDate };
+  }
+
+  /** A slot of an SMS that was not sent goes back. A failed release only leaves the day counted one too high: fewer SMS, never more. */
+  private async releaseSlot(patientId: string, localDate: string): Promise<void> {
+    try {
+      await this.deps.patients.releaseDailySms(patientId, localDate);
+    } catch {
+      // over-counted by one for the rest of the day (the safe side of a cap)
+    }
   }
 
   /**

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * One zod schema per function's environment, parsed at cold start: a missing or malformed

@@ -13,9 +13,11 @@ export const TABLE_INDEXES = [
   /** Everything that happened in one ISO week (study time zone), for the weekly digest. */
   { indexName: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
   /**
-   * Sparse, two disjoint queues: the audit outbox (OUTBOX: records whose write still carries its
-   * audit entry, oldest first) and the inbound retry queue (INBOX#n: texts not yet processed, by
-   * retry time). Message items never join the outbox, so no item needs both.
+   * Sparse, three disjoint uses: the audit outbox (OUTBOX: records whose write still carries its
+   * audit entry, oldest first), the inbound retry queue (INBOX#n: texts not yet processed, by
+   * retry time) and the outbound records by provider message id (PROVIDERMSG#<id>: a reply or a
+   * delivery receipt finds the SMS it refers to). Message items never join the outbox, and an
+   * outbound record is never in the inbox, so no item needs two.
    */
   { indexName: 'gsi4', partitionKey: 'gsi4pk', sortKey: 'gsi4sk' },
 ] as const;

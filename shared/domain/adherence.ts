@@ -7,7 +7,7 @@
  * silence is itself a signal, and counting it as "unknown" would reward not replying.
  */
 import { DateTime } from 'luxon';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const DOSE_STATUSES = ['pending', 'taken', 'missed_reported', 'missed_no_reply'] as const;
 export type DoseStatus = (typeof DOSE_STATUSES)[number];

@@ -13,7 +13,7 @@
 import { DateTime } from 'luxon';
 import { ALERT_KINDS, ALERT_KIND_LABELS } from './alert-kinds.ts';
 import { isoWeekBounds } from './week.ts';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ARM_KEYS, adherenceByArm, doseOutcomeSchema, type AdherenceCounts, type AdherenceSummary, type ArmKey } from './adherence.ts';
 
 const isoInstant = z.iso.datetime({ offset: true });

@@ -15,7 +15,7 @@
  * scheduled for, even when its reply window runs past midnight), so DST changes nothing.
  */
 import { DateTime } from 'luxon';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AlertKind } from './alert-kinds.ts';
 import { computeAdherence, drugStatus, type AdherenceSummary, type DoseOutcome, type DoseStatus, type DrugId } from './adherence.ts';
 

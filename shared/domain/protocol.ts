@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { IANAZone } from 'luxon';
 import { ALERT_KINDS } from './alert-kinds.ts';
 

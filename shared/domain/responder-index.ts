@@ -10,7 +10,7 @@
  * least `minRise` against the protocol's reference, or a new organ, or an old one recurring.
  * Pure: no clock, no I/O.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Protocol } from './protocol.ts';
 
 export const RI_SCORES = [0, 1, 2, 3] as const;

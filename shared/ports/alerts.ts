@@ -96,6 +96,8 @@ export interface AlertRepository {
   listForPatient(patientId: string): Promise<Alert[]>;
   /** Alerts of a kind whose episode has no recorded resolution (open or acknowledged), optionally of one patient, via a sparse index. */
   listUnresolved(kind: AlertKind, patientId?: string): Promise<UnresolvedAlertRef[]>;
+  /** listUnresolved of one patient for several kinds at once (one read of the patient's alert pointers, strongly consistent), in the same order. */
+  listUnresolvedForPatient(patientId: string, kinds: readonly AlertKind[]): Promise<UnresolvedAlertRef[]>;
   /** Takes an open alert out of the escalation queue without escalating it (its episode resolved). false when not open. */
   cancelEscalation(id: string, now: string): Promise<boolean>;
 }

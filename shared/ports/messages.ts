@@ -72,8 +72,12 @@ export interface OutboundMessage {
 }
 
 export interface MessageLog {
-  /** Idempotent on inboundMessageId: `created: false` for a redelivery (the stored one is returned). */
-  storeInbound(message: InboundMessage): Promise<{ created: boolean; message: InboundMessage }>;
+  /**
+   * Idempotent on inboundMessageId: `created: false` for a redelivery (the stored one is returned).
+   * With `lease`, a message this call creates is stored under that processing lease (one attempt
+   * counted), as claimInboundProcessing would leave it: the same conditional write, no second request.
+   */
+  storeInbound(message: InboundMessage, lease?: { owner: string; until: string }): Promise<{ created: boolean; message: InboundMessage }>;
   /** Marks it processed and takes it out of the retry queue. */
   markInboundProcessed(
     inboundMessageId: string,

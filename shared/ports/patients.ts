@@ -43,4 +43,20 @@ export interface PatientRepository {
   listAll(): Promise<Patient[]>;
   /** Optimistic update: succeeds only if the stored version equals `expectedVersion`; moves the phone claim if the phone changed. */
   update(next: Patient, expectedVersion: number, audit?: PendingAudit): Promise<Patient>;
+  /**
+   * The daily cap, kept on the patient: takes one of the patient's reminder SMS of a local day,
+   * atomically (two dispatchers never both take the last one), and returns the patient as stored
+   * in the same request. `granted: false` when `cap` were already taken that day (`count` = taken),
+   * `patient: null` when there is no such patient (nothing taken).
+   */
+  reserveDailySms(patientId: string, localDate: string, cap: number): Promise<DailySmsReservation>;
+  /** Gives back a slot taken by reserveDailySms for an SMS that was not sent (never below zero). */
+  releaseDailySms(patientId: string, localDate: string): Promise<void>;
+}
+
+export interface DailySmsReservation {
+  patient: Patient | null;
+  granted: boolean;
+  /** Slots taken that local day, this one included when granted. */
+  count: number;
 }

@@ -73,7 +73,13 @@ export function alertContract(store: Store): void {
       const revised = await alerts.revise('alert-1', { title: 'IGG4-001: resolved', details: { resolved: true }, resolvedReason: 'answered late' }, '2027-02-06T00:00:00.000Z');
       expect(revised).toMatchObject({ title: 'IGG4-001: resolved', details: { resolved: true }, resolvedReason: 'answered late', version: 2 });
       expect((await alerts.listUnresolved('missed_dose')).map((r) => r.alertId)).toEqual(['alert-2']);
-      expect((await alerts.listForPatient('pat-1')).map((a) => a.id)).toEqual(['alert-1', 'alert-3']);
+      // Several kinds of one patient at once: the same refs as one listUnresolved per kind, in the order of the kinds.
+      await alerts.createIfAbsent(alert(4, { episodeKey: 'missed_dose:pat-1:4' }));
+      const perKind = [...(await alerts.listUnresolved('red_flag', 'pat-1')), ...(await alerts.listUnresolved('missed_dose', 'pat-1'))];
+      expect(perKind.map((r) => r.alertId)).toEqual(['alert-3', 'alert-4']);
+      expect(await alerts.listUnresolvedForPatient('pat-1', ['red_flag', 'missed_dose'])).toEqual(perKind);
+      expect(await alerts.listUnresolvedForPatient('pat-2', ['red_flag'])).toEqual([]);
+      expect((await alerts.listForPatient('pat-1')).map((a) => a.id)).toEqual(['alert-1', 'alert-3', 'alert-4']);
       expect(await alerts.revise('alert-none', { title: 'x', details: {} }, '2027-02-06T00:00:00.000Z')).toBeNull();
       await alerts.markNotified('alert-3', '2027-02-03T01:00:01.000Z');
       expect((await alerts.get('alert-3'))!.notifiedAt).toBe('2027-02-03T01:00:01.000Z');

@@ -50,6 +50,20 @@ export function messageContract(store: Store): void {
       await expect(messages.markInboundProcessed('in-none', { processedAt: '2027-02-01T02:02:01.000Z' })).rejects.toThrow();
     });
 
+    it('a text stored with a lease is leased to its storer in that write: busy for others, one attempt, a redelivery stores nothing and takes no lease', async () => {
+      const { messages } = await store.fresh();
+      const lease = { owner: 'a', until: '2027-02-01T02:01:00.000Z' };
+      expect((await messages.storeInbound(inbound(1), lease)).created).toBe(true);
+      expect(await messages.claimInboundProcessing('in-1', 'b', '2027-02-01T02:00:30.000Z', 60)).toBe('busy');
+      expect((await messages.storeInbound(inbound(1), { owner: 'b', until: '2027-02-01T02:05:00.000Z' })).created).toBe(false);
+      expect(await messages.claimInboundProcessing('in-1', 'b', '2027-02-01T02:00:40.000Z', 60)).toBe('busy');
+      expect((await messages.getInbound('in-1'))?.attempts).toBe(1);
+      const released = await messages.releaseInboundProcessing('in-1', 'a', { at: '2027-02-01T02:00:45.000Z', reason: 'Error', retryAt: '2027-02-01T02:10:00.000Z' });
+      expect(released.attempts).toBe(1);
+      expect(await messages.claimInboundProcessing('in-1', 'b', '2027-02-01T02:00:50.000Z', 60)).toBe('claimed');
+      expect((await messages.getInbound('in-1'))?.attempts).toBe(2);
+    });
+
     it('outbound records are idempotent and found by the provider message id', async () => {
       const { messages } = await store.fresh();
       await messages.recordOutbound(outbound(1, { reminderId: 'r-1', reminderDueAt: '2027-02-01T01:00:00Z' }));

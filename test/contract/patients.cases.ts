@@ -67,5 +67,32 @@ export function patientContract(store: Store): void {
       read.doseTimes.morning = '11:11';
       expect((await patients.get('pat-1'))!.doseTimes.morning).toBe(patient(1).doseTimes.morning);
     });
+
+    it('daily SMS slots: taken atomically up to the cap per local day, returned with the patient; a new day starts at zero', async () => {
+      const { patients } = await store.fresh();
+      await patients.create(patient(1));
+      const first = await patients.reserveDailySms('pat-1', '2027-02-01', 2);
+      expect(first).toEqual({ patient: patient(1), granted: true, count: 1 });
+      // Concurrent takers never pass the cap.
+      const racing = await Promise.all([1, 2, 3].map(() => patients.reserveDailySms('pat-1', '2027-02-01', 2)));
+      expect(racing.filter((r) => r.granted)).toHaveLength(1);
+      expect(racing.find((r) => !r.granted)).toEqual({ patient: patient(1), granted: false, count: 2 });
+      expect(await patients.reserveDailySms('pat-1', '2027-02-02', 2)).toMatchObject({ granted: true, count: 1 });
+      expect(await patients.reserveDailySms('pat-none', '2027-02-01', 2)).toEqual({ patient: null, granted: false, count: 0 });
+    });
+
+    it('a released slot can be taken again, never below zero; a profile update keeps the day\'s count', async () => {
+      const { patients } = await store.fresh();
+      await patients.create(patient(1));
+      await patients.reserveDailySms('pat-1', '2027-02-01', 1);
+      expect((await patients.reserveDailySms('pat-1', '2027-02-01', 1)).granted).toBe(false);
+      await patients.releaseDailySms('pat-1', '2027-02-01');
+      await patients.releaseDailySms('pat-1', '2027-02-01');
+      await patients.releaseDailySms('pat-1', '2027-01-31');
+      expect(await patients.reserveDailySms('pat-1', '2027-02-01', 1)).toMatchObject({ granted: true, count: 1 });
+      const updated = await patients.update({ ...patient(1), doseTimes: { ...patient(1).doseTimes, morning: '09:00' } }, 1);
+      expect(await patients.get('pat-1')).toEqual(updated);
+      expect(await patients.reserveDailySms('pat-1', '2027-02-01', 1)).toMatchObject({ patient: updated, granted: false, count: 1 });
+    });
   });
 }

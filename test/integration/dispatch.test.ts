@@ -212,6 +212,18 @@ describe('dispatch: who may get SMS', () => {
     expect(await dispatchReminders(w.deps, OPTIONS)).toMatchObject({ sent: 0, dailyCap: 1 });
     expect(await w.item(EVENING)).toMatchObject({ state: 'cancelled', reason: 'daily_cap' });
   });
+
+  it('a send that did not happen gives its slot of the day back: with a cap of 1, a throttled morning is still sent later', async () => {
+    const capped: Protocol = { ...protocol, reminders: { ...protocol.reminders, dailyCapPerPatient: 1 } };
+    const w = await setup({ protocol: capped });
+    w.sms.failures.push(new SmsSendError('transient', 'throttled'));
+    w.clock.set(MORNING);
+    expect(await dispatchReminders(w.deps, OPTIONS)).toMatchObject({ sent: 0, released: 1 });
+    w.clock.set('2027-02-01T00:01:00Z');
+    expect(await dispatchReminders(w.deps, OPTIONS)).toMatchObject({ sent: 1, dailyCap: 0 });
+    w.clock.set(EVENING);
+    expect(await dispatchReminders(w.deps, OPTIONS)).toMatchObject({ sent: 0, dailyCap: 1 });
+  });
 });
 
 describe('dispatch: send failures and the time budget', () => {

@@ -41,7 +41,7 @@ async function setup(options: { visibilityTimeoutMs?: number } = {}) {
   const doc = local.db.doc;
   const tz = protocol.studyTimeZone;
   const messages = new DynamoMessageLog(doc, table, tz);
-  const sms = new AliyunSmsSender(createDysmsapiClient(credentials, { endpoint: host, protocol: 'http' }), section, { sleep: async () => {} });
+  const sms = new AliyunSmsSender(await createDysmsapiClient(credentials, { endpoint: host, protocol: 'http' }), section, { sleep: async () => {} });
   const inbound: InboundSmsDeps = {
     patients: new DynamoPatientRepository(doc, table),
     reminders: new DynamoReminderRepository(doc, table, tz),
@@ -56,7 +56,7 @@ async function setup(options: { visibilityTimeoutMs?: number } = {}) {
     protocol,
     smsSignature: section.signName,
   };
-  const upstream = new MnsUpstream(createDybaseapiClient(credentials, { endpoint: host, protocol: 'http' }), {
+  const upstream = new MnsUpstream(await createDybaseapiClient(credentials, { endpoint: host, protocol: 'http' }), {
     queues: { reply: fake.queueNames.SmsUp, receipt: fake.queueNames.SmsReport },
     mnsEndpoint: `http://${host}`,
     waitSeconds: 0,

@@ -31,6 +31,28 @@ describe('table', () => {
 });
 
 describe('patient repository (dynalite)', () => {
+  it('a profile update that read the patient before a daily SMS slot was taken is refused, so the count is never written back stale', async () => {
+    const { table, patients } = await setup();
+    const patient = makePatient(protocol);
+    await patients.create(patient);
+    await patients.reserveDailySms(patient.id, '2027-02-01', 6);
+    // A dispatcher takes a slot between the update's read and its write.
+    const racing = new DynamoPatientRepository(
+      {
+        send: async (command: { constructor: { name: string } }) => {
+          if (command.constructor.name === 'PutCommand') await patients.reserveDailySms(patient.id, '2027-02-01', 6);
+          return local.db.doc.send(command as never);
+        },
+      } as never,
+      table,
+    );
+    await expect(racing.update({ ...patient, language: 'en' }, 1)).rejects.toBeInstanceOf(StaleWriteError);
+    expect(await patients.reserveDailySms(patient.id, '2027-02-01', 6)).toMatchObject({ granted: true, count: 3 });
+    // Read again and retried, the update keeps the day's count.
+    await patients.update({ ...patient, language: 'en' }, 1);
+    expect(await patients.reserveDailySms(patient.id, '2027-02-01', 3)).toMatchObject({ granted: false, count: 3 });
+  });
+
   it('enrolls, reads back by id, phone and study ID', async () => {
     const { patients } = await setup();
     const patient = makePatient(protocol);

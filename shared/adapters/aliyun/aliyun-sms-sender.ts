@@ -1,7 +1,7 @@
 import { MainlandTemplateError, providerRequest } from '#domain/mainland-sms.ts';
 import type { MainlandSms } from '#domain/protocol.ts';
 import { SmsSendError, type OutboundSms, type SmsSender } from '#ports/sms.ts';
-import { $Dysmsapi, runtimeOptions, type DysmsapiClient } from './client.ts';
+import { aliyunSdk, runtimeOptions, type DysmsapiClient } from './client.ts';
 
 export interface AliyunSmsSenderOptions {
   retry?: Partial<{ maxAttempts: number; baseDelayMs: number; maxDelayMs: number; budgetMs: number }>;
@@ -105,7 +105,7 @@ export class AliyunSmsSender implements SmsSender {
       if (error instanceof MainlandTemplateError) throw new SmsSendError('permanent', error.reason, error.message);
       throw error;
     }
-    const sendRequest = new $Dysmsapi.SendSmsRequest({
+    const sendRequest = new (aliyunSdk().$Dysmsapi.SendSmsRequest)({
       phoneNumbers: phone,
       signName: this.section.signName,
       templateCode: request.templateCode,

@@ -1,5 +1,5 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AliyunCredentials } from './client.ts';
 
 const secretSchema = z.object({ accessKeyId: z.string().min(8), accessKeySecret: z.string().min(8) });

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SmsUpstream, UpstreamKind, UpstreamMessage } from '#ports/sms-upstream.ts';
-import { $OpenApi, runtimeOptions, type OpenApiClient } from './client.ts';
+import { aliyunSdk, runtimeOptions, type OpenApiClient } from './client.ts';
 import { parseUpstreamBody } from './upstream-payload.ts';
 
 /**
@@ -134,7 +134,7 @@ export class MnsUpstream implements SmsUpstream {
   private async token(kind: UpstreamKind): Promise<Token> {
     const cached = this.tokens.get(kind);
     if (cached && cached.expiresAt - 120_000 > this.now()) return cached;
-    const params = new $OpenApi.Params({
+    const params = new (aliyunSdk().$OpenApi.Params)({
       action: 'QueryTokenForMnsQueue',
       version: '2017-05-25',
       protocol: this.dybaseapiProtocol(),
@@ -145,7 +145,7 @@ export class MnsUpstream implements SmsUpstream {
       reqBodyType: 'formData',
       bodyType: 'json',
     });
-    const request = new $OpenApi.OpenApiRequest({ query: { MessageType: MESSAGE_TYPE[kind], QueueName: this.options.queues[kind] } });
+    const request = new (aliyunSdk().$OpenApi.OpenApiRequest)({ query: { MessageType: MESSAGE_TYPE[kind], QueueName: this.options.queues[kind] } });
     let body: unknown;
     try {
       ({ body } = (await this.dybaseapi.callApi(params, request, runtimeOptions({ connectTimeoutMs: 3_000, readTimeoutMs: this.options.timeoutMs ?? 5_000 }))) as { body: unknown });

@@ -216,6 +216,25 @@ export class DynamoAlertRepository implements AlertRepository {
     return items.map((i) => ({ alertId: String(i.alertId), patientId: String(i.patientId), episodeKey: String(i.episodeKey), createdAt: String(i.createdAt) }));
   }
 
+  async listUnresolvedForPatient(patientId: string, kinds: readonly AlertKind[]): Promise<UnresolvedAlertRef[]> {
+    if (kinds.length === 0) return [];
+    // One Query of the patient's pointers (the unresolved ones still carry their gsi1 key) instead of one gsi1 Query per kind.
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      FilterExpression: `gsi1pk IN (${kinds.map((_, i) => `:k${i}`).join(', ')})`,
+      ExpressionAttributeValues: { ':pk': `PATIENT#${patientId}`, ':prefix': 'ALERTREF#', ...Object.fromEntries(kinds.map((kind, i) => [`:k${i}`, `${UNRESOLVED}${kind}`])) },
+      ConsistentRead: true,
+    });
+    const refs = items.map((i) => ({ kind: String(i.kind), order: String(i.gsi1sk), ref: { alertId: String(i.alertId), patientId: String(i.patientId), episodeKey: String(i.episodeKey), createdAt: String(i.createdAt) } }));
+    return kinds.flatMap((kind) =>
+      refs
+        .filter((r) => r.kind === kind)
+        .sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0))
+        .map((r) => r.ref),
+    );
+  }
+
   async cancelEscalation(id: string, now: string): Promise<boolean> {
     const updated = await this.conditionalUpdate(id, {
       UpdateExpression: 'SET updatedAt = :now, version = version + :one REMOVE escalateAt, gsi2pk, gsi2sk',

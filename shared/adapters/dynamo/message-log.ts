@@ -18,6 +18,11 @@ function messagesPk(message: { patientId: string | null; from?: string; to?: str
   return number ? `MSGS#${UNKNOWN}${senderRef(number)}` : `MSGS#${UNKNOWN}`;
 }
 
+/** An outbound record in gsi4 `PROVIDERMSG#<provider message id>` (outbound records never join the audit outbox or the inbox). */
+function providerIdKeys(providerMessageId: string, outboundId: string) {
+  return { gsi4pk: `PROVIDERMSG#${providerMessageId}`, gsi4sk: `OUTBOUND#${outboundId}` };
+}
+
 /** While a stored text is unprocessed it sits in gsi4 `INBOX#<shard>` / `<retryAt>#<id>`. */
 function inboxKeys(inboundMessageId: string, retryAt: string) {
   return { gsi4pk: keys.inbox(queueShard(inboundMessageId)), gsi4sk: `${retryAt}#${inboundMessageId}` };
@@ -30,7 +35,7 @@ export class DynamoMessageLog implements MessageLog, DeliveryReceiptLog {
     private readonly studyTimeZone: string,
   ) {}
 
-  async storeInbound(message: InboundMessage): Promise<{ created: boolean; message: InboundMessage }> {
+  async storeInbound(message: InboundMessage, lease?: { owner: string; until: string }): Promise<{ created: boolean; message: InboundMessage }> {
     try {
       await this.doc.send(
         new PutCommand({
@@ -46,6 +51,8 @@ export class DynamoMessageLog implements MessageLog, DeliveryReceiptLog {
             ...(message.retainUntil ? { ttl: ttlOf(message.retainUntil) } : {}),
             entity: 'inbound',
             ...message,
+            // The processing lease rides on the write that stores the text (what claimInboundProcessing sets).
+            ...(lease ? { leaseOwner: lease.owner, leaseUntil: lease.until, attempts: 1 } : {}),
           },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
@@ -217,6 +224,8 @@ export class DynamoMessageLog implements MessageLog, DeliveryReceiptLog {
             gsi1sk: `${message.sentAt}#OUT#${message.id}`,
             gsi3pk: keys.week(isoWeekOfInstant(message.sentAt, this.studyTimeZone)),
             gsi3sk: `OUTBOUND#${message.sentAt}#${message.id}`,
+            // The record is its own provider-id pointer (sparse gsi4): one write per SMS, not two.
+            ...providerIdKeys(message.providerMessageId, message.id),
             entity: 'outbound',
             ...message,
           },
@@ -224,22 +233,39 @@ export class DynamoMessageLog implements MessageLog, DeliveryReceiptLog {
         }),
       );
     } catch (error) {
-      // Already recorded (a retry after a lost answer): still make sure the pointer exists below.
+      // Already recorded (a retry after a lost answer): the same item, index keys included.
       if (!isConditionalFailure(error)) throw error;
     }
-    await this.doc.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { pk: `PROVIDERMSG#${message.providerMessageId}`, sk: 'PTR', entity: 'providerMessage', outboundId: message.id },
-      }),
-    );
   }
 
   async findOutboundByProviderId(providerMessageId: string): Promise<OutboundMessage | null> {
-    const { Item: ptr } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: `PROVIDERMSG#${providerMessageId}`, sk: 'PTR' } }));
-    if (!ptr?.outboundId) return null;
-    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: `OUTBOUND#${String(ptr.outboundId)}`, sk: 'MSG' } }));
+    const key = await this.outboundKeyByProviderId(providerMessageId);
+    if (!key) return null;
+    if (key.item) return clean(key.item) as unknown as OutboundMessage;
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: `OUTBOUND#${key.outboundId}`, sk: 'MSG' } }));
     return Item ? (clean(Item) as unknown as OutboundMessage) : null;
+  }
+
+  /**
+   * The outbound record of a provider message id: one Query of gsi4 (the index is eventually
+   * consistent; a reply or a receipt comes seconds to hours after the send). Records written before
+   * the index keys existed are found through their old pointer item (PROVIDERMSG#<id>/PTR), read only
+   * when the index has nothing.
+   */
+  private async outboundKeyByProviderId(providerMessageId: string): Promise<{ outboundId: string; item?: Record<string, unknown> } | null> {
+    const { Items } = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'gsi4',
+        KeyConditionExpression: 'gsi4pk = :pk',
+        ExpressionAttributeValues: { ':pk': providerIdKeys(providerMessageId, '').gsi4pk },
+        Limit: 1,
+      }),
+    );
+    const item = Items?.[0];
+    if (item) return { outboundId: String(item.id), item };
+    const { Item: ptr } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: `PROVIDERMSG#${providerMessageId}`, sk: 'PTR' }, ConsistentRead: true }));
+    return ptr?.outboundId ? { outboundId: String(ptr.outboundId) } : null;
   }
 
   /** Newest first, at most `limit` items: pages through the index only until `limit` are read. */
@@ -307,8 +333,8 @@ export class DynamoMessageLog implements MessageLog, DeliveryReceiptLog {
 
   /** The latest report wins (receipts arrive in any order and more than once). */
   async recordDelivery(receipt: DeliveryReceipt): Promise<'recorded' | 'unchanged' | 'unknown_message'> {
-    const { Item: ptr } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: `PROVIDERMSG#${receipt.providerMessageId}`, sk: 'PTR' }, ConsistentRead: true }));
-    if (!ptr?.outboundId) return 'unknown_message';
+    const ptr = await this.outboundKeyByProviderId(receipt.providerMessageId);
+    if (!ptr) return 'unknown_message';
     const delivery = { status: receipt.status, reportedAt: receipt.reportedAt, ...(receipt.reason ? { reason: receipt.reason } : {}) };
     try {
       await this.doc.send(

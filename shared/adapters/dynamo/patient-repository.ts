@@ -1,11 +1,26 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { patientSchema, PATIENT_STATUSES, type Patient, type PatientStatus } from '#domain/patient.ts';
-import { ConflictError, StaleWriteError, type Page, type PatientRepository } from '#ports/patients.ts';
+import { addDays } from '#domain/schedule.ts';
+import { ConflictError, StaleWriteError, type DailySmsReservation, type Page, type PatientRepository } from '#ports/patients.ts';
 import type { PendingAudit } from '#ports/audit.ts';
 import { pendingItemAttributes } from './audit/outbox.ts';
 import { decodeCursor, encodeCursor, isConditionalFailure, keys, stripKeys } from './keys.ts';
 
 const ORPHAN_CLAIM_MS = 5 * 60_000;
+
+/**
+ * The daily cap lives on the patient item: `smsDay#<localDate>` counts the reminder SMS taken that
+ * day (one attribute per day, so one UpdateItem can start a day or add to it with if_not_exists;
+ * each reservation removes the week before it), and `smsSeq` changes with every reservation, so a
+ * profile update that read the item before a reservation cannot write back a stale count.
+ */
+const SMS_DAY_PREFIX = 'smsDay#';
+const SMS_SEQ = 'smsSeq';
+const SMS_DAYS_PRUNED = 7;
+
+function smsCounterAttributes(item: Record<string, unknown> | undefined): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(item ?? {}).filter(([name]) => name.startsWith(SMS_DAY_PREFIX) || name === SMS_SEQ));
+}
 
 export class DynamoPatientRepository implements PatientRepository {
   constructor(
@@ -79,13 +94,16 @@ export class DynamoPatientRepository implements PatientRepository {
     const phoneChanged = current.phone !== next.phone;
     if (phoneChanged) await this.claim(keys.phoneClaim(next.phone), next.id, next.updatedAt, 'phone', 'a patient with this phone number is already enrolled');
     const stored: Patient = { ...next, version: expectedVersion + 1 };
+    // The whole item is replaced: the daily SMS counts are carried over, on condition that no reservation came in between.
+    const counters = smsCounterAttributes(raw);
     try {
       await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...this.toItem(stored), ...pendingItemAttributes(carried) },
-          ConditionExpression: 'version = :v',
-          ExpressionAttributeValues: { ':v': expectedVersion },
+          Item: { ...this.toItem(stored), ...pendingItemAttributes(carried), ...counters },
+          ConditionExpression: counters[SMS_SEQ] === undefined ? 'version = :v AND attribute_not_exists(#seq)' : 'version = :v AND #seq = :seq',
+          ExpressionAttributeNames: { '#seq': SMS_SEQ },
+          ExpressionAttributeValues: { ':v': expectedVersion, ...(counters[SMS_SEQ] === undefined ? {} : { ':seq': counters[SMS_SEQ] }) },
         }),
       );
     } catch (error) {
@@ -95,6 +113,47 @@ export class DynamoPatientRepository implements PatientRepository {
     }
     if (phoneChanged) await this.unclaim(keys.phoneClaim(current.phone), next.id);
     return stored;
+  }
+
+  async reserveDailySms(patientId: string, localDate: string, cap: number): Promise<DailySmsReservation> {
+    const pruned = Array.from({ length: SMS_DAYS_PRUNED }, (_, i) => `${SMS_DAY_PREFIX}${addDays(localDate, -(i + 1))}`);
+    try {
+      const { Attributes } = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.patient(patientId),
+          UpdateExpression: `SET #day = if_not_exists(#day, :zero) + :one ADD #seq :one REMOVE ${pruned.map((_, i) => `#old${i}`).join(', ')}`,
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#day) OR #day < :cap)',
+          ExpressionAttributeNames: { '#day': `${SMS_DAY_PREFIX}${localDate}`, '#seq': SMS_SEQ, ...Object.fromEntries(pruned.map((name, i) => [`#old${i}`, name])) },
+          ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':cap': cap },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return { patient: this.fromItem(Attributes!), granted: true, count: Number(Attributes![`${SMS_DAY_PREFIX}${localDate}`]) };
+    } catch (error) {
+      if (!isConditionalFailure(error)) throw error;
+    }
+    // No patient, or the day's slots are taken: one read tells which (rare: the cap is a safety net).
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.patient(patientId), ConsistentRead: true }));
+    if (!Item) return { patient: null, granted: false, count: 0 };
+    return { patient: this.fromItem(Item), granted: false, count: Number(Item[`${SMS_DAY_PREFIX}${localDate}`] ?? 0) };
+  }
+
+  async releaseDailySms(patientId: string, localDate: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.patient(patientId),
+          UpdateExpression: 'SET #day = #day - :one ADD #seq :one',
+          ConditionExpression: 'attribute_exists(pk) AND #day > :zero',
+          ExpressionAttributeNames: { '#day': `${SMS_DAY_PREFIX}${localDate}`, '#seq': SMS_SEQ },
+          ExpressionAttributeValues: { ':zero': 0, ':one': 1 },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalFailure(error)) throw error;
+    }
   }
 
   /**
@@ -162,6 +221,7 @@ export class DynamoPatientRepository implements PatientRepository {
 
   private fromItem(item: Record<string, unknown>): Patient {
     const { entity: _e, ...rest } = stripKeys(item);
+    for (const name of Object.keys(smsCounterAttributes(rest))) delete (rest as Record<string, unknown>)[name];
     return patientSchema.parse(rest);
   }
 }

@@ -144,6 +144,10 @@ export class MemoryAlertRepository implements AlertRepository {
     return sortedBy(refs, (r) => `${r.patientId}#${r.createdAt}#${r.alertId}`).map(({ value: r }) => ({ alertId: r.alertId, patientId: r.patientId, episodeKey: r.episodeKey, createdAt: r.createdAt }));
   }
 
+  async listUnresolvedForPatient(patientId: string, kinds: readonly AlertKind[]): Promise<UnresolvedAlertRef[]> {
+    return (await Promise.all(kinds.map((kind) => this.listUnresolved(kind, patientId)))).flat();
+  }
+
   async cancelEscalation(id: string, now: string): Promise<boolean> {
     const updated = this.update(undefined, id, (a) => a.status === 'open', (a) => {
       const { escalateAt: _e, ...rest } = a;

@@ -28,10 +28,10 @@ export class MemoryMessageLog implements MessageLog, DeliveryReceiptLog {
     this.weekOf = new WeekOf(studyTimeZone);
   }
 
-  async storeInbound(message: InboundMessage): Promise<{ created: boolean; message: InboundMessage }> {
+  async storeInbound(message: InboundMessage, lease?: { owner: string; until: string }): Promise<{ created: boolean; message: InboundMessage }> {
     const stored = this.inbound.get(message.inboundMessageId);
     if (stored) return { created: false, message: copy(stored) };
-    this.inbound.set(message.inboundMessageId, copy(message));
+    this.inbound.set(message.inboundMessageId, lease ? { ...copy(message), leaseOwner: lease.owner, leaseUntil: lease.until, attempts: 1 } : copy(message));
     this.index(partitionOf(message, 'in'), `${message.receivedAt}#IN#${message.inboundMessageId}`, 'in', message.inboundMessageId);
     if (!message.processedAt) this.unprocessed.set(message.inboundMessageId, message.retryAt ?? message.receivedAt);
     this.week(message.receivedAt).inbound.push(message.inboundMessageId);

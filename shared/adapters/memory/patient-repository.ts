@@ -1,6 +1,6 @@
 import { patientSchema, PATIENT_STATUSES, type Patient, type PatientStatus } from '#domain/patient.ts';
 import type { PendingAudit } from '#ports/audit.ts';
-import { ConflictError, StaleWriteError, type Page, type PatientRepository } from '#ports/patients.ts';
+import { ConflictError, StaleWriteError, type DailySmsReservation, type Page, type PatientRepository } from '#ports/patients.ts';
 import type { MemoryAuditCarriers } from './audit-log.ts';
 import { conditionalFailure, copy, page, sortedBy } from './support.ts';
 
@@ -9,6 +9,8 @@ export class MemoryPatientRepository implements PatientRepository {
   private readonly patients = new Map<string, Patient>();
   private readonly phones = new Map<string, string>();
   private readonly studyIds = new Map<string, string>();
+  /** `<patientId>#<localDate>` → reminder SMS taken that day (the daily cap). */
+  private readonly smsTaken = new Map<string, number>();
 
   constructor(private readonly carriers: MemoryAuditCarriers) {}
 
@@ -69,5 +71,21 @@ export class MemoryPatientRepository implements PatientRepository {
     this.patients.set(stored.id, stored);
     this.carriers.carry(audit);
     return copy(stored);
+  }
+
+  async reserveDailySms(patientId: string, localDate: string, cap: number): Promise<DailySmsReservation> {
+    const patient = this.patients.get(patientId);
+    if (!patient) return { patient: null, granted: false, count: 0 };
+    const key = `${patientId}#${localDate}`;
+    const taken = this.smsTaken.get(key) ?? 0;
+    if (taken >= cap) return { patient: copy(patient), granted: false, count: taken };
+    this.smsTaken.set(key, taken + 1);
+    return { patient: copy(patient), granted: true, count: taken + 1 };
+  }
+
+  async releaseDailySms(patientId: string, localDate: string): Promise<void> {
+    const key = `${patientId}#${localDate}`;
+    const taken = this.smsTaken.get(key) ?? 0;
+    if (taken > 0) this.smsTaken.set(key, taken - 1);
   }
 }

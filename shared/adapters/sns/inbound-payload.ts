@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { InboundSmsRecord } from '#ports/inbound-sms.ts';
 
 export type { InboundSmsRecord } from '#ports/inbound-sms.ts';

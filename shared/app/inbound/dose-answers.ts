@@ -1,3 +1,4 @@
+import type { Patient } from '#domain/patient.ts';
 import type { Interpretation } from '#domain/replies/interpretation.ts';
 import { plusMinutes } from '#domain/schedule.ts';
 import type { StoredReminder } from '#ports/schedule.ts';
@@ -17,7 +18,7 @@ export async function sameDayDoseAt(run: Run, answered: StoredReminder, slot: 'm
   return candidates.sort((a, b) => (a.dueAt < b.dueAt ? 1 : -1))[0] ?? null;
 }
 
-export async function recordDoseAnswer(run: Run, checkIn: StoredReminder, interpretation: Interpretation): Promise<void> {
+export async function recordDoseAnswer(run: Run, checkIn: StoredReminder, interpretation: Interpretation, patient?: Patient): Promise<void> {
   const { deps, message } = run;
   const drugs = (checkIn.doses ?? []).map((d) => d.drug as string);
   const named = (interpretation.missedDrugs ?? []).filter((d) => drugs.includes(d));
@@ -57,5 +58,5 @@ export async function recordDoseAnswer(run: Run, checkIn: StoredReminder, interp
   if (applied && pending) await deps.audit.complete(pending);
   // A reported miss (e.g. prednisone during the taper) alerts now, not at the next sweep; a late
   // "taken" revises an open episode. Episode keys make this idempotent with the sweep.
-  if (applied) await evaluatePatientMissedDoses(deps, checkIn.patientId, run.now);
+  if (applied) await evaluatePatientMissedDoses(deps, checkIn.patientId, run.now, patient);
 }

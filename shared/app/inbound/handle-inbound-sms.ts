@@ -13,8 +13,9 @@ import { fromUnknownNumber } from './unknown-sender.ts';
  * 1. who: the patient by phone (a read only, so the stored message is filed under the patient);
  * 2. store first: the raw message, keyed by inboundMessageId (a redelivery of a processed
  *    message stops here: no second reply, report or alert);
- * 3. lease: one invocation at a time processes a message (concurrent deliveries: 'busy'); a
- *    failure releases it and counts the attempt; the sweep retries what stays unprocessed;
+ * 3. lease: one invocation at a time processes a message (concurrent deliveries: 'busy'); the
+ *    delivery that stores it gets the lease in the same write; a failure releases it and counts
+ *    the attempt; the sweep retries what stays unprocessed;
  * 4. context: the open question — the weekly check-in conversation (timed-out steps are closed
  *    and their partial answers filed first) or the dose check-in being answered
  *    (previousPublishedMessageId → outbound → reminder, else the latest sent one);
@@ -30,6 +31,9 @@ import { fromUnknownNumber } from './unknown-sender.ts';
 export async function handleInboundSms(deps: InboundSmsDeps, record: InboundSmsRecord, options: { workerId?: string; leaseSeconds?: number } = {}): Promise<InboundResult> {
   const { payload } = record;
   const patient = e164Schema.safeParse(payload.originationNumber).success ? await deps.patients.findByPhone(payload.originationNumber) : null;
+  const owner = options.workerId ?? randomUUID();
+  const leaseSeconds = options.leaseSeconds ?? deps.leaseSeconds ?? DEFAULT_LEASE_SECONDS;
+  const lease = { owner, until: new Date(Date.parse(deps.clock.now()) + leaseSeconds * 1000).toISOString() };
   const { created, message } = await deps.messages.storeInbound({
     inboundMessageId: payload.inboundMessageId,
     from: payload.originationNumber,
@@ -44,9 +48,10 @@ export async function handleInboundSms(deps: InboundSmsDeps, record: InboundSmsR
     // Until processed it waits in the retry queue: the sweep takes it if no delivery finishes it.
     retryAt: plusMinutes(record.receivedAt, deps.protocol.inbound.retryAfterMinutes),
     ...(patient ? {} : { retainUntil: retainUntil(record.receivedAt, deps.protocol.inbound.unknownSenders.retentionDays) }),
-  });
+  }, lease);
   if (!created && message.processedAt) return { ...emptyResult(message.inboundMessageId, message.studyId), status: 'duplicate' };
-  return processStoredInbound(deps, message, { ...options, resumed: !created, patient });
+  // A message this delivery stored is already leased to it (step 3 rode on step 2's write).
+  return processStoredInbound(deps, message, { ...options, workerId: owner, leaseSeconds, resumed: !created, patient, leased: created });
 }
 
 /**
@@ -57,11 +62,11 @@ export async function handleInboundSms(deps: InboundSmsDeps, record: InboundSmsR
 export async function processStoredInbound(
   deps: InboundSmsDeps,
   message: InboundMessage,
-  options: { workerId?: string; leaseSeconds?: number; resumed?: boolean; patient?: Patient | null } = {},
+  options: { workerId?: string; leaseSeconds?: number; resumed?: boolean; patient?: Patient | null; leased?: boolean } = {},
 ): Promise<InboundResult> {
   const result = emptyResult(message.inboundMessageId, message.studyId);
   const owner = options.workerId ?? randomUUID();
-  const claim = await deps.messages.claimInboundProcessing(message.inboundMessageId, owner, deps.clock.now(), options.leaseSeconds ?? deps.leaseSeconds ?? DEFAULT_LEASE_SECONDS);
+  const claim = options.leased ? 'claimed' : await deps.messages.claimInboundProcessing(message.inboundMessageId, owner, deps.clock.now(), options.leaseSeconds ?? deps.leaseSeconds ?? DEFAULT_LEASE_SECONDS);
   if (claim === 'processed') return { ...result, status: 'duplicate' };
   if (claim === 'busy') return { ...result, status: 'busy' };
   if (claim === 'missing') throw new Error(`inbound message ${message.inboundMessageId} vanished after it was stored`);

@@ -1,7 +1,8 @@
 import type { Patient } from '#domain/patient.ts';
 import type { Interpretation } from '#domain/replies/interpretation.ts';
 import { optIn, optOut } from './commands.ts';
-import { interpret, resolveContext } from './context.ts';
+import { interpretReply } from '#domain/replies/interpret.ts';
+import { interpret, resolveContext, type OpenContext } from './context.ts';
 import { advance } from './conversations.ts';
 import { recordDoseAnswer, sameDayDoseAt } from './dose-answers.ts';
 import { renderReply, renderConversationReply, sendReply, type ReplyRequest } from './replies.ts';
@@ -11,8 +12,12 @@ import { fileReport, raiseRedFlag, raiseRelapseSignal, raiseSupply } from './tri
 /** A text from an enrolled patient: command, dose answer, conversation step, report and alerts, one reply at most. */
 export async function fromPatient(run: Run, patient: Patient): Promise<Interpretation> {
   const { deps, message } = run;
-  const context = await resolveContext(run, patient);
-  let interpretation = interpret(message.body, context, deps.protocol);
+  // HELP and START are commands whatever was asked (they take precedence in interpretReply): no
+  // open question is read for them. STOP still reads it, to close an open weekly check-in.
+  const command = interpretReply(message.body, { openQuestion: null });
+  const contextFree = command.intent === 'help' || command.intent === 'opt_in';
+  const context: OpenContext = contextFree ? { conversation: null, dose: null, named: null, resumeQuestion: null, openQuestion: null } : await resolveContext(run, patient);
+  let interpretation = contextFree ? command : interpret(message.body, context, deps.protocol);
   const inTrial = patient.status === 'active' || patient.status === 'paused';
 
   switch (interpretation.intent) {
@@ -45,7 +50,7 @@ export async function fromPatient(run: Run, patient: Patient): Promise<Interpret
     interpretation = doseCheckIn ? { ...rest, answers: doseCheckIn.id } : rest;
   }
   if (doseCheckIn && interpretation.doseAnswer && interpretation.answers === doseCheckIn.id) {
-    await recordDoseAnswer(run, doseCheckIn, interpretation);
+    await recordDoseAnswer(run, doseCheckIn, interpretation, patient);
     doseRecorded = true;
     run.result.doseCheckInId = doseCheckIn.id;
     if (interpretation.doseAnswer === 'missed' && mayReply) reply = { purpose: 'dose_missed', ...renderReply(deps.protocol, patient.language, 'reply.dose_missed') };

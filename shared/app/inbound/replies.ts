@@ -25,7 +25,7 @@ export interface ReplyRequest {
 
 /**
  * Check-then-send with a deterministic id (inboundMessageId + purpose): a retry finds the
- * recorded reply and sends nothing. The window: a crash after the provider accepted the SMS and
+ * recorded reply and sends nothing (the first delivery has nothing to find and reads nothing). The window: a crash after the provider accepted the SMS and
  * before it was recorded sends it once more on the retry (at least once, never silently none —
  * the urgent-contact text must not be lost). Concurrent deliveries cannot both get here: the
  * processing lease lets one through. Before sending, the reply budget may withhold it
@@ -34,7 +34,9 @@ export interface ReplyRequest {
 export async function sendReply(run: Run, patient: Patient | null, reply: ReplyRequest, options: { gated?: boolean } = {}): Promise<void> {
   const { deps, message } = run;
   const id = replyIdFor(message.inboundMessageId, reply.purpose);
-  if (await deps.messages.getOutbound(id)) {
+  // Only a resumed run can find its reply sent: the delivery that stored the message holds the
+  // first lease, so nothing before it can have sent a reply with this id.
+  if (run.resumed && (await deps.messages.getOutbound(id))) {
     run.result.replyIds.push(id);
     return;
   }

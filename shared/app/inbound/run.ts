@@ -96,9 +96,10 @@ export function alerting(deps: InboundSmsDeps) {
   return { alerts: deps.alerts, publisher: deps.publisher, audit: deps.audit, protocol: deps.protocol };
 }
 
-/** Audit entries with a deterministic id are written once, also when a crashed run is resumed. */
+/**
+ * Audit entries with a deterministic id are written once, also when a crashed run is resumed:
+ * AuditTrail.append with an id is idempotent itself (its receipt), so nothing is read first.
+ */
 export async function appendAuditOnce(audit: AuditTrail, entry: AuditEntry): Promise<void> {
-  const existing = await audit.listForEntity(entry.entityType, entry.entityId);
-  if (existing.some((e) => e.id === entry.id)) return;
   await audit.append(entry);
 }

@@ -43,7 +43,8 @@ export async function fromUnknownNumber(run: Run): Promise<Interpretation> {
 async function mayAnswer(run: Run, localDate: string, retain: string): Promise<WithheldReason | 'short_code' | null> {
   const { deps, message } = run;
   if (!e164Schema.safeParse(message.from).success) return 'short_code'; // a short code cannot be answered
-  if (await deps.messages.getOutbound(replyIdFor(message.inboundMessageId, 'unknown_number'))) return null; // sent by an earlier attempt
+  // Sent by an earlier attempt? Only a resumed run can find that (the storing delivery holds the first lease).
+  if (run.resumed && (await deps.messages.getOutbound(replyIdFor(message.inboundMessageId, 'unknown_number')))) return null;
   if (!(await allowedCallingCodes(run)).has(callingCodeOf(message.from) ?? '')) return 'country_not_allowed';
   if (run.sender.repeat) return 'repeat';
   if (run.sender.autoReply) return 'auto_reply';
@@ -53,12 +54,26 @@ async function mayAnswer(run: Run, localDate: string, retain: string): Promise<W
   return null;
 }
 
-/** The protocol's list, else the calling codes of the enrolled patients' phones (read once per message, only when a reply is considered). */
+/** How long a process reuses the enrolled patients' calling codes before reading them again. */
+export const CALLING_CODES_TTL_MINUTES = 15;
+const callingCodesRead = new WeakMap<object, { until: string; codes: Set<string> }>();
+
+/**
+ * The protocol's list, else the calling codes of the enrolled patients' phones. Those are read
+ * through every patient (cost follows the table), so a process keeps them CALLING_CODES_TTL_MINUTES
+ * instead of reading them for every text of an unknown number; a patient of a new country is
+ * answered that much later at worst (the neutral reply only).
+ */
 async function allowedCallingCodes(run: Run): Promise<Set<string>> {
   const configured = run.deps.protocol.inbound.unknownSenders.allowedCallingCodes;
   if (configured) return new Set(configured);
+  const now = run.deps.clock.now();
+  const cached = callingCodesRead.get(run.deps.patients);
+  if (cached && cached.until > now) return cached.codes;
   const patients = await run.deps.patients.listAll();
-  return new Set(patients.map((p) => callingCodeOf(p.phone)).filter((code): code is string => code !== null));
+  const codes = new Set(patients.map((p) => callingCodeOf(p.phone)).filter((code): code is string => code !== null));
+  callingCodesRead.set(run.deps.patients, { until: new Date(Date.parse(now) + CALLING_CODES_TTL_MINUTES * 60_000).toISOString(), codes });
+  return codes;
 }
 
 /** One routine item per number and local day; each further text revises its count and times (no new push). */

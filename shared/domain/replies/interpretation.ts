@@ -3,7 +3,7 @@
  * the API and flattened into the CSV export. `interpretationSchema` is the single source of
  * truth; the TypeScript types below are checked against it at compile time.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const INTENTS = [
   'dose_taken',

@@ -71,12 +71,22 @@ export class DynamoAuditLog implements AuditTrail {
   async prepare(entry: Omit<NewAuditEntry, 'ref'>, ref: { carrier: AuditCarrier; version: number }): Promise<PendingAudit> {
     const head = await this.chains.head(entry.entityType, entry.entityId);
     const id = entry.id ?? writeEntryId(ref.carrier, ref.version, entry.action);
-    return { ...chainContentFrom({ ...entry, ref }, id), ref, fromSeq: head?.seq ?? 0 } as PendingAudit;
+    const pending = { ...chainContentFrom({ ...entry, ref }, id), ref, fromSeq: head?.seq ?? 0 } as PendingAudit;
+    this.preparedHeads.set(pending, head);
+    return pending;
   }
+
+  /**
+   * The head each pending entry prepared by this process was prepared on: the entry cannot be in
+   * the chain up to it, so completing that same object links to it without reading the chain again
+   * (a racing writer makes the conditional put fail, and the append reads on from `fromSeq`). A
+   * pending entry read back from its record (settle, completeStale) is not in here.
+   */
+  private readonly preparedHeads = new WeakMap<PendingAudit, Awaited<ReturnType<AuditChainStore['head']>>>();
 
   async complete(pending: PendingAudit): Promise<void> {
     const { fromSeq, ...rest } = pending;
-    await this.chains.append(chainContentFrom(rest, pending.id), fromSeq);
+    await this.chains.append(chainContentFrom(rest, pending.id), fromSeq, this.preparedHeads.get(pending));
     await this.clear(carrierKey(pending.ref.carrier), pending.id);
   }
 

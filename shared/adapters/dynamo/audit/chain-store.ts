@@ -46,11 +46,14 @@ export class AuditChainStore {
    * asked for), idempotent: if an entry with this id lies after it, that one is returned and
    * nothing is written.
    */
-  async append(content: ChainContent, fromSeq: number | null): Promise<ChainedEntry> {
+  async append(content: ChainContent, fromSeq: number | null, knownHead?: (ChainLink & { id: string }) | null): Promise<ChainedEntry> {
     let from = fromSeq;
     for (let race = 0; race < MAX_RACES; race++) {
       let head: (ChainLink & { id: string }) | null;
-      if (from === null) {
+      if (race === 0 && knownHead !== undefined) {
+        // The caller read the head just now and knows the entry is not in the chain: link to it (a racing writer makes the put fail).
+        head = knownHead;
+      } else if (from === null) {
         head = await this.head(content.entityType, content.entityId);
       } else {
         const after = await queryAll(this.doc, {
@@ -113,7 +116,8 @@ export class AuditChainStore {
     } catch (error) {
       if (!isConditionalFailure(error)) throw error;
     }
-    if (first) return this.append(content, head?.seq ?? 0);
+    // A fresh receipt: no earlier call got as far as appending, so the head read above is where it goes.
+    if (first) return this.append(content, head?.seq ?? 0, head);
     const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: receiptKey, ConsistentRead: true }));
     if (!Item) throw new Error(`audit receipt ${content.id} vanished`);
     return this.append(Item.entry as ChainContent, Number(Item.fromSeq));
