@@ -2,7 +2,7 @@ import { resolveDoseStatus, type DoseOutcome } from '#domain/adherence.ts';
 import { ADHERENCE_ALERT_KINDS, adherenceRulesOf, evaluateMissedDoseRules, type MissedDoseEpisode, type OpenMissedDoseEpisode } from '#domain/missed-dose-rules.ts';
 import type { Patient } from '#domain/patient.ts';
 import { prednisoneDoseMg, type Protocol } from '#domain/protocol.ts';
-import { studyDayOf } from '#domain/schedule.ts';
+import { studyDayOf, utcToLocal } from '#domain/schedule.ts';
 import { escalationDeadline } from '#domain/working-time.ts';
 import type { AlertPublisher } from '#ports/alert-publisher.ts';
 import type { Alert, AlertRepository } from '#ports/alerts.ts';
@@ -41,9 +41,9 @@ export interface SweepResult {
  * 1. read the answer queue up to now (dose check-ins whose window closed — never the table);
  * 2. each still-pending one becomes missed_no_reply (conditional write; audited);
  * 3. re-evaluate the adherence rules (reported misses, steroid withdrawal, silence) for the
- *    patients touched in 2 and, once an hour, for every patient with an unresolved adherence
- *    episode (its window may have slid past the misses; a late answer already re-evaluated its
- *    patient in inbound-sms): raise one alert per new episode (raiseAlert puts it in its lane),
+ *    patients touched in 2 and, once a local day (the hour their day begins), for every patient
+ *    with an unresolved adherence episode (its window may have slid past the misses; a late answer
+ *    already re-evaluated its patient in inbound-sms): raise one alert per new episode (raiseAlert puts it in its lane),
  *    revise the alert of an episode that ended;
  * 4. re-send open urgent alerts whose acknowledgement time passed to the escalation topic.
  */
@@ -61,13 +61,22 @@ export async function sweepAdherence(deps: SweepDeps, now: string): Promise<Swee
     } else if (swept === 'answered') result.alreadyAnswered++;
   }
 
-  // Answers re-evaluate their patient at once (inbound-sms), so open episodes only need a periodic
-  // look for windows that slid past their misses: the first sweep of each hour, not every sweep.
+  // The rules' inputs change only when an outcome changes (an answer re-evaluates its patient at once
+  // in inbound-sms; a check-in closed above re-evaluates below) or when the patient's local date
+  // turns (the rules count local calendar days, so that is when a window slides past old misses).
+  // So a patient with unresolved episodes and nothing new is looked at once a local day: in the first
+  // sweep of the hour in which their day begins (one patient read each, not their history).
+  const dayTurned = new Map<string, Patient>();
   if (new Date(now).getUTCMinutes() < SWEEP_EVERY_MINUTES) {
-    for (const kind of ADHERENCE_ALERT_KINDS) for (const ref of await deps.alerts.listUnresolved(kind)) touched.add(ref.patientId);
+    const waiting = new Set<string>();
+    for (const kind of ADHERENCE_ALERT_KINDS) for (const ref of await deps.alerts.listUnresolved(kind)) if (!touched.has(ref.patientId)) waiting.add(ref.patientId);
+    for (const patientId of waiting) {
+      const patient = await deps.patients.get(patientId);
+      if (patient && utcToLocal(now, patient.timeZone).localTime < '01:00') dayTurned.set(patientId, patient);
+    }
   }
-  for (const patientId of [...touched].sort()) {
-    const evaluation = await evaluatePatientMissedDoses(deps, patientId, now);
+  for (const patientId of [...touched, ...dayTurned.keys()].sort()) {
+    const evaluation = await evaluatePatientMissedDoses(deps, patientId, now, dayTurned.get(patientId));
     result.patientsEvaluated++;
     result.alertsRaised += evaluation.raised;
     result.alertsRevised += evaluation.revised;

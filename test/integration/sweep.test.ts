@@ -173,9 +173,13 @@ describe('adherence sweep (dynalite)', () => {
     // Same episode, next sweeps: nothing new.
     expect(await sweepAdherence(deps, '2027-01-12T17:15:00.000Z')).toMatchObject({ alertsRaised: 0, alertsRevised: 0 });
 
-    // The patient revises the evening answer: "taken" after all. The hourly re-check of open episodes revises the item.
-    await answer(evening12!, 'taken', '2027-01-12T17:20:00.000Z');
-    const revised = await sweepAdherence(deps, '2027-01-12T18:00:00.000Z');
+    // The patient revises the evening answer: "taken" after all (written here without the inbound
+    // flow's own re-evaluation). At 02:00 Shanghai nothing re-reads the patient; the daily look of
+    // open episodes, in the first sweep of the hour the patient's local day begins, revises the item.
+    await answer(evening12!, 'taken', '2027-01-12T15:20:00.000Z');
+    expect(await sweepAdherence(deps, '2027-01-12T18:00:00.000Z')).toMatchObject({ patientsEvaluated: 0, alertsRevised: 0 });
+    expect(await sweepAdherence(deps, '2027-01-13T15:15:00.000Z')).toMatchObject({ patientsEvaluated: 0, alertsRevised: 0 });
+    const revised = await sweepAdherence(deps, '2027-01-13T16:00:00.000Z');
     expect(revised).toMatchObject({ alertsRaised: 0, alertsRevised: 1 });
     const alerts = await deps.alerts.listForPatient(patient.id);
     expect(alerts).toHaveLength(1);
