@@ -96,3 +96,18 @@ describe('canonicalInstant', () => {
     expect(canonicalInstant('2027-01-11T08:00+08:00')).toBe('2027-01-11T00:00:00.000Z');
   });
 });
+
+describe('item ids', () => {
+  it('are stable across releases: a changed id would make the planner cancel and re-create, and re-send, every planned reminder', () => {
+    const patient = makePatient(protocol, { arm: 'LEF', enrolledOn: '2027-01-09', randomizedOn: '2027-01-25' });
+    const ids = (from: string, to: string) => computeSchedule(patient, protocol, { from, to }).map((i) => i.id);
+    expect(ids('2027-01-16T00:00:00.000Z', '2027-01-16T12:00:00.000Z')).toEqual([
+      'pat-0001:dose:2027-01-16:0800:morning:4859d80d',
+      'pat-0001:checkin:2027-01-16:1900:weekly:96723de9',
+    ]);
+    expect(ids('2027-02-07T01:00:00.000Z', '2027-02-07T03:00:00.000Z')).toEqual([
+      'pat-0001:lab:2027-02-07:1000:lab:02b00740',
+      'pat-0001:visit:2027-02-07:1000:m1-1:c8cd7982',
+    ]);
+  });
+});
