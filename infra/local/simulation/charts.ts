@@ -18,7 +18,9 @@ export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '
 function niceMax(max: number): number {
   if (max <= 0) return 1;
   const step = 10 ** Math.floor(Math.log10(max));
-  for (const m of [1, 2, 2.5, 5, 10]) if (m * step >= max) return m * step;
+  // Shares that add up to 100 % come out as 100.00000000000001 in floating point: not a reason for a 200 % axis.
+  const target = max * (1 - 1e-9);
+  for (const m of [1, 2, 2.5, 5, 10]) if (m * step >= target) return m * step;
   return 10 * step;
 }
 
