@@ -461,6 +461,21 @@ describe('silence hysteresis: no_reply and low_response share a way out', () => 
     expect(evaluateMissedDoseRules(trimmed, rules, ctx(now, { openEpisodes: noReplyOpen }))).toEqual({ raise: [], resolve: [] });
   });
 
+  it('an answer one day into the held run (a late answer) does not make the rest of it a new run', () => {
+    // Episode from the run starting 01-07; a late answer for 01-08; silent 01-09 to 01-13: only 2 days after the episode began.
+    const late = days(['missed_no_reply', 'taken', 'missed_no_reply', 'missed_no_reply', 'missed_no_reply', 'missed_no_reply', 'missed_no_reply']);
+    expect(evaluateMissedDoseRules(late, rules, ctx(now, { openEpisodes: noReplyOpen }))).toEqual({ raise: [], resolve: [] });
+  });
+
+  it('answering is recovery with exactly minCheckIns known, and nothing silent is raised for a patient who answers some', () => {
+    // Four check-ins known, three answered (75 % ≥ 70 %): the held low-response episode ends.
+    const four = [dose('2027-01-10', '08:00', 'missed_no_reply', ['lef']), ...['11', '12', '13'].map((d) => dose(`2027-01-${d}`, '08:00', 'taken', ['lef']))];
+    expect(evaluateMissedDoseRules(four, rules, ctx(now, { openEpisodes: lowOpen })).resolve).toEqual([lowOpen[0]!.episodeKey]);
+    // No episode open, some answered, two silent days: nothing at all (not even a held no-reply).
+    const some = days(['taken', 'missed_no_reply', 'taken', 'taken', 'taken', 'missed_no_reply', 'missed_no_reply']);
+    expect(evaluateMissedDoseRules(some, rules, ctx(now))).toEqual({ raise: [], resolve: [] });
+  });
+
   it('reported misses are not silence: a missed-dose episode still starts during a silence episode', () => {
     const misses = days(['missed_no_reply', 'missed_no_reply', 'missed_no_reply', 'missed_no_reply', 'missed_reported', 'missed_reported', 'missed_reported']);
     const both = { ...rules, consecutiveSameDrug: 2 };
