@@ -2,40 +2,8 @@
 // did not pin (found by mutation testing, docs/testing.md): which check-ins a rule counts, where
 // its window starts, the exact thresholds, and how open episodes are matched.
 import { describe, it, expect } from 'vitest';
-import { DateTime } from 'luxon';
-import type { DoseOutcome, DoseStatus } from '../../shared/domain/adherence.ts';
-import { evaluateMissedDoseRules, type MissedDoseContext, type MissedDoseRules } from '../../shared/domain/missed-dose-rules.ts';
-
-const SH = 'Asia/Shanghai';
-
-function dose(localDate: string, localTime: string, status: DoseStatus, drugs: string[], extra: Partial<DoseOutcome> = {}): DoseOutcome {
-  const due = DateTime.fromISO(`${localDate}T${localTime}`, { zone: SH });
-  return {
-    checkInId: `ci-${localDate}-${localTime}`,
-    patientId: 'p1',
-    studyId: 'IGG-007',
-    arm: null,
-    phase: 'induction',
-    localDate,
-    localTime,
-    dueAt: due.toUTC().toISO()!,
-    windowEnd: due.plus({ hours: 3 }).toUTC().toISO()!,
-    drugs,
-    status,
-    ...extra,
-  };
-}
-
-const at = (local: string) => DateTime.fromISO(local, { zone: SH }).toUTC().toISO()!;
-const ctx = (now: string, over: Partial<MissedDoseContext> = {}): MissedDoseContext => ({ now, timeZone: SH, taperActive: () => false, openEpisodes: [], ...over });
-const only = (over: Partial<MissedDoseRules>): MissedDoseRules => ({
-  consecutiveSameDrug: null,
-  missedInDays: null,
-  anyPrednisoneDuringTaper: false,
-  noReplyDays: null,
-  lowResponse: null,
-  ...over,
-});
+import { evaluateMissedDoseRules } from '../../shared/domain/missed-dose-rules.ts';
+import { SH, at, ctx, dose, only } from '../support/dose-outcomes.ts';
 
 describe('consecutive misses of one drug', () => {
   const rules = only({ consecutiveSameDrug: 2 });
@@ -55,9 +23,9 @@ describe('consecutive misses of one drug', () => {
   it('orders check-ins by when they were due, not by their ids', () => {
     // Ids that sort against time: the taken dose is the latest, so there is no trailing run.
     const doses = [
-      dose('2027-01-10', '08:00', 'missed_reported', ['mmf'], { checkInId: 'c' }),
-      dose('2027-01-10', '12:00', 'missed_reported', ['mmf'], { checkInId: 'b' }),
-      dose('2027-01-10', '20:00', 'taken', ['mmf'], { checkInId: 'a' }),
+      dose('2027-01-10', '08:00', 'missed_reported', ['mmf'], SH, { checkInId: 'c' }),
+      dose('2027-01-10', '12:00', 'missed_reported', ['mmf'], SH, { checkInId: 'b' }),
+      dose('2027-01-10', '20:00', 'taken', ['mmf'], SH, { checkInId: 'a' }),
     ];
     expect(evaluateMissedDoseRules(doses, rules, ctx(at('2027-01-10T21:00'))).raise).toEqual([]);
   });

@@ -1,50 +1,14 @@
 import { describe, it, expect } from 'vitest';
-import { DateTime } from 'luxon';
-import type { DoseOutcome, DoseStatus } from '../../shared/domain/adherence.ts';
+import type { DoseStatus } from '../../shared/domain/adherence.ts';
 import { resolveDoseStatus } from '../../shared/domain/adherence.ts';
 import {
   DEFAULT_MISSED_DOSE_RULES,
   evaluateMissedDoseRules,
   missedDoseRulesSchema,
-  type MissedDoseContext,
-  type MissedDoseRules,
 } from '../../shared/domain/missed-dose-rules.ts';
+import { SH, at, ctx, dose, only } from '../support/dose-outcomes.ts';
 
-const SH = 'Asia/Shanghai';
 const NY = 'America/New_York';
-
-function dose(localDate: string, localTime: string, status: DoseStatus, drugs: string[], zone = SH, extra: Partial<DoseOutcome> = {}): DoseOutcome {
-  const due = DateTime.fromISO(`${localDate}T${localTime}`, { zone });
-  return {
-    checkInId: `ci-${localDate}-${localTime}`,
-    patientId: 'p1',
-    studyId: 'IGG-007',
-    arm: null,
-    phase: 'induction',
-    localDate,
-    localTime,
-    dueAt: due.toUTC().toISO()!,
-    windowEnd: due.plus({ hours: 3 }).toUTC().toISO()!,
-    drugs,
-    status,
-    ...extra,
-  };
-}
-
-const at = (local: string, zone = SH) => DateTime.fromISO(local, { zone }).toUTC().toISO()!;
-
-function ctx(now: string, over: Partial<MissedDoseContext> = {}): MissedDoseContext {
-  return { now, timeZone: SH, taperActive: () => false, openEpisodes: [], ...over };
-}
-
-const only = (over: Partial<MissedDoseRules>): MissedDoseRules => ({
-  consecutiveSameDrug: null,
-  missedInDays: null,
-  anyPrednisoneDuringTaper: false,
-  noReplyDays: null,
-  lowResponse: null,
-  ...over,
-});
 
 describe('missedDoseRulesSchema', () => {
   it('accepts the protocol defaults and rejects a zero threshold', () => {
