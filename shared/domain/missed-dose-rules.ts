@@ -226,9 +226,10 @@ function responseOver(sorted: readonly DoseOutcome[], days: number, today: DateT
   return { known, answered: known.filter((o) => isAnswered(o.status)).length, unanswered: known.filter((o) => o.status === 'missed_no_reply') };
 }
 
+type Response = ReturnType<typeof responseOver>;
+
 /** Back to answering: at least `resolveShare` (default `share`) of at least `minCheckIns` known check-ins answered. */
-function recovered(sorted: readonly DoseOutcome[], rule: NonNullable<MissedDoseRules['lowResponse']>, today: DateTime): boolean {
-  const { known, answered } = responseOver(sorted, rule.days, today);
+function recovered({ known, answered }: Response, rule: NonNullable<MissedDoseRules['lowResponse']>): boolean {
   return known.length >= rule.minCheckIns && answered / known.length >= (rule.resolveShare ?? rule.share);
 }
 
@@ -238,12 +239,12 @@ function recovered(sorted: readonly DoseOutcome[], rule: NonNullable<MissedDoseR
  * (with at least `minCheckIns` known), so a patient hovering around the threshold is one episode,
  * not a new one every time a good day tips the share over it.
  */
-function lowResponse(sorted: readonly DoseOutcome[], rule: NonNullable<MissedDoseRules['lowResponse']>, today: DateTime, open: boolean): Finding[] {
-  const { known, answered, unanswered } = responseOver(sorted, rule.days, today);
+function lowResponse(response: Response, rule: NonNullable<MissedDoseRules['lowResponse']>, open: boolean): Finding[] {
+  const { known, answered, unanswered } = response;
   if (open) {
     // Too few check-ins known to judge (a paused schedule, the end of follow-up) is not a recovery either, but with nothing unanswered left there is nothing to hold.
     const anchor = unanswered.at(-1);
-    return recovered(sorted, rule, today) || anchor === undefined ? [] : [{ rule: 'low_response', drug: null, missed: unanswered, anchor }];
+    return recovered(response, rule) || anchor === undefined ? [] : [{ rule: 'low_response', drug: null, missed: unanswered, anchor }];
   }
   if (known.length < rule.minCheckIns) return [];
   // No answer at all is total silence: the no-reply rule's business (after its N days), not this one's.
@@ -291,10 +292,11 @@ export function evaluateMissedDoseRules(
   const newRun = silence.length > 0 && noReplyOpen.length > 0 && noReplyOpen.every((e) => isLaterRun(e.episodeKey, silence[0]!.anchor.localDate, sorted, rules.noReplyDays!));
   findings.push(...silence);
   const lr = rules.lowResponse;
-  if (lr !== null) findings.push(...lowResponse(sorted, lr, today, silenceOpen.some((e) => e.rule === 'low_response')));
+  const response = lr !== null ? responseOver(sorted, lr.days, today) : null;
+  if (lr !== null && response !== null) findings.push(...lowResponse(response, lr, silenceOpen.some((e) => e.rule === 'low_response')));
   const held: Finding[] = [];
-  if (silence.length === 0 && lr !== null && lr.resolveShare !== undefined && noReplyOpen.length > 0 && !recovered(sorted, lr, today)) {
-    const { unanswered } = responseOver(sorted, lr.days, today);
+  if (silence.length === 0 && lr !== null && response !== null && lr.resolveShare !== undefined && noReplyOpen.length > 0 && !recovered(response, lr)) {
+    const { unanswered } = response;
     if (unanswered.length > 0) held.push({ rule: 'no_reply_days', drug: null, missed: unanswered, anchor: unanswered[0]! });
   }
   findings.push(...held);
