@@ -181,11 +181,21 @@ export async function measureInbound(n: number, patients: number, concurrency: n
     const { doc, counter } = countRequests(client);
 
     // Per-reply attribution: the invocation runs inside an async context the middleware reads.
-    const current = new AsyncLocalStorage<{ requests: number }>();
+    const current = new AsyncLocalStorage<{ requests: number; trace?: string[] }>();
     client.middlewareStack.add(
-      (next) => async (args) => {
+      (next, context) => async (args) => {
         const store = current.getStore();
-        if (store) store.requests++;
+        if (store) {
+          store.requests++;
+          // BENCH_INBOUND_TRACE=1: each request of the first reply of each kind, as command and key prefix (no values).
+          if (store.trace) {
+            const input = args.input as { Key?: Record<string, unknown>; Item?: Record<string, unknown>; IndexName?: string; ExpressionAttributeValues?: Record<string, unknown>; TransactItems?: unknown[] };
+            const text = (value: unknown) => String((value as { S?: string } | undefined)?.S ?? value ?? '').split('#')[0];
+            const key = input.Key ?? input.Item;
+            const where = key ? `${text(key.pk)}/${text(key.sk)}` : `${input.IndexName ? `index ${input.IndexName} ` : ''}${text(input.ExpressionAttributeValues?.[':pk'])}`;
+            store.trace.push(`${String(context.commandName).replace('Command', '')} ${where}${input.TransactItems ? ` (${input.TransactItems.length} items)` : ''}`);
+          }
+        }
         return next(args);
       },
       { step: 'initialize', name: 'attributeToReply' },
@@ -230,6 +240,8 @@ export async function measureInbound(n: number, patients: number, concurrency: n
     const handler = createInboundHandler(deps, { logger: logger as never, metrics: metrics as never });
 
     const replies = workload(n, patients);
+    const tracing = process.env.BENCH_INBOUND_TRACE === '1';
+    const traced = new Map<string, string[]>();
     const perReply = new Array<{ requests: number; ms: number }>(replies.length);
     counter.reset();
     let failed = 0;
@@ -252,7 +264,11 @@ export async function measureInbound(n: number, patients: number, concurrency: n
             },
           ],
         };
-        const store = { requests: 0 };
+        const store: { requests: number; trace?: string[] } = { requests: 0 };
+        if (tracing && !traced.has(reply.kind)) {
+          store.trace = [];
+          traced.set(reply.kind, store.trace);
+        }
         const t0 = performance.now();
         try {
           // A fresh context per invocation, as Lambda gives: middy races the handler against its remaining time.
@@ -265,6 +281,7 @@ export async function measureInbound(n: number, patients: number, concurrency: n
       },
     );
     const seconds = (performance.now() - started) / 1000;
+    for (const [kind, trace] of traced) console.error(`trace ${kind} (${trace.length} requests):\n  ${trace.join('\n  ')}`);
 
     const byKind: InboundMeasurement['byKind'] = {};
     const stopped = new Set<number>();
