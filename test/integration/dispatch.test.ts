@@ -193,6 +193,35 @@ describe('dispatch: who may get SMS', () => {
     expect((await raisedAlerts(w.alerts)).map((a) => [a.kind, a.studyId])).toEqual([['opt_out', 'IGG4-0001']]);
   });
 
+  it("the provider's opt-out: one alert per patient and local day, and the next day's reminders are checked again", async () => {
+    const w = await setup();
+    await planPatient({ reminders: w.reminders, protocol }, w.enrolled[0]!, PLAN_AT, 2);
+    w.sms.optedOut.add('+15555550001');
+    for (const at of [MORNING, EVENING, '2027-02-02T00:00:00.000Z']) {
+      w.clock.set(at);
+      await dispatchReminders(w.deps, { ...OPTIONS, owner: `run-${at}` });
+    }
+    expect(w.sms.sent).toHaveLength(0);
+    expect((await w.item(EVENING)).reason).toBe('provider_opted_out');
+    const alerts = await raisedAlerts(w.alerts);
+    expect(alerts.map((a) => [a.kind, a.episodeKey])).toEqual([
+      ['opt_out', 'provider_opt_out:pat-0001:2027-02-01'],
+      ['opt_out', 'provider_opt_out:pat-0001:2027-02-02'],
+    ]);
+    expect(alerts[0]).toMatchObject({ urgent: false, studyId: 'IGG4-0001', details: { reason: 'provider_opted_out' } });
+    expect(JSON.stringify(alerts)).not.toContain('+1555');
+  });
+
+  it("a failed opt-out check does not block the day's reminders", async () => {
+    const w = await setup();
+    w.sms.isOptedOut = async () => {
+      throw new Error('provider unavailable');
+    };
+    w.clock.set(MORNING);
+    expect(await dispatchReminders(w.deps, OPTIONS)).toMatchObject({ sent: 1, optedOut: 0 });
+    expect(await raisedAlerts(w.alerts)).toEqual([]);
+  });
+
   it('the opt-out list is asked once per patient per local day (before the first SMS only)', async () => {
     const w = await setup();
     w.clock.set(MORNING);
@@ -258,6 +287,55 @@ describe('dispatch: send failures and the time budget', () => {
     await dispatchReminders(w.deps, OPTIONS);
     expect(w.sms.sent).toHaveLength(0);
     expect((await raisedAlerts(w.alerts)).map((a) => a.kind)).toEqual(['delivery_unknown']);
+  });
+
+  it('a number that cannot receive SMS is one coordinator alert per patient and local day, not one per reminder', async () => {
+    // A wrong number fails every reminder: morning and evening of Feb 1 are one episode, Feb 2 morning a new one.
+    const w = await setup();
+    await planPatient({ reminders: w.reminders, protocol }, w.enrolled[0]!, PLAN_AT, 2);
+    for (let i = 0; i < 3; i++) w.sms.failures.push(new SmsSendError('permanent', 'invalid_number'));
+    for (const at of [MORNING, EVENING, '2027-02-02T00:00:00.000Z']) {
+      w.clock.set(at);
+      expect(await dispatchReminders(w.deps, { ...OPTIONS, owner: `run-${at}` })).toMatchObject({ sent: 0, failed: 1 });
+    }
+    const alerts = await raisedAlerts(w.alerts);
+    expect(alerts.map((a) => [a.kind, a.episodeKey])).toEqual([
+      ['sms_failure', 'sms_failure:pat-0001:2027-02-01'],
+      ['sms_failure', 'sms_failure:pat-0001:2027-02-02'],
+    ]);
+    expect(alerts[0]).toMatchObject({ urgent: false, title: 'IGG4-0001: SMS could not be sent (invalid_number)', details: { reason: 'invalid_number', kind: 'dose', dueAt: MORNING } });
+  });
+
+  it('each reminder whose delivery is unknown is its own alert, naming the reminder (a coordinator checks each dose with the patient)', async () => {
+    const w = await setup();
+    w.sms.failures.push(new SmsSendError('permanent', 'delivery_unknown'), new SmsSendError('permanent', 'delivery_unknown'));
+    for (const at of [MORNING, EVENING]) {
+      w.clock.set(at);
+      expect(await dispatchReminders(w.deps, { ...OPTIONS, owner: `run-${at}` })).toMatchObject({ deliveryUnknown: 1, failed: 0 });
+    }
+    const morning = await w.item(MORNING);
+    const evening = await w.item(EVENING);
+    expect(morning).toMatchObject({ state: 'failed', reason: 'delivery_unknown' });
+    const alerts = await raisedAlerts(w.alerts);
+    expect(alerts.map((a) => a.episodeKey).sort()).toEqual([`delivery_unknown:${morning.id}`, `delivery_unknown:${evening.id}`].sort());
+    expect(alerts.find((a) => a.episodeKey === `delivery_unknown:${morning.id}`)).toMatchObject({
+      kind: 'delivery_unknown',
+      urgent: false,
+      sourceId: morning.id,
+      title: 'IGG4-0001: a dose reminder may or may not have been delivered',
+      details: { reminderId: morning.id, reason: 'delivery_unknown', dueAt: MORNING },
+    });
+  });
+
+  it('an unreadable send error (not an SmsSendError) is treated as "maybe sent": failed as delivery_unknown, never re-sent', async () => {
+    const w = await setup();
+    w.sms.failures.push(new Error('socket hang up'));
+    w.clock.set(MORNING);
+    expect(await dispatchReminders(w.deps, OPTIONS)).toMatchObject({ sent: 0, deliveryUnknown: 1, failed: 0, released: 0 });
+    expect(await w.item(MORNING)).toMatchObject({ state: 'failed', reason: 'delivery_unknown' });
+    w.clock.set('2027-02-01T00:05:00Z');
+    await dispatchReminders(w.deps, { ...OPTIONS, owner: 'run-2' });
+    expect(w.sms.sent).toHaveLength(0);
   });
 
   it('a broken protocol template fails the item with template_error and alerts, instead of retrying every minute', async () => {
