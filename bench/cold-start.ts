@@ -1,14 +1,15 @@
 /**
  * Cold-start proxy: each function bundled as CDK bundles it (infra/constructs/bundling.ts: esbuild,
- * ESM, minified, node24, the AWS SDK left to the runtime, the Alibaba Cloud SDK only in mainland
- * bundles), its size against the goal, then the time to import the bundle in a fresh Node 24
- * process (median of several runs) against the goal, beside two baselines measured in the same run.
+ * ESM, minified, node24, the AWS SDK left to the runtime; one bundle per function whatever the SMS
+ * provider, chosen at run time), its size against the goal, then the time to import the bundle in
+ * a fresh Node 24 process (median of several runs) against the goal, beside two baselines measured
+ * in the same run.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
-import { BUNDLE_GOAL_KIB, BUNDLING, externalModulesFor, type SmsProviderName } from '../infra/constructs/bundling.ts';
+import { BUNDLE_GOAL_KIB, BUNDLING, RUNTIME_PROVIDED_MODULES } from '../infra/constructs/bundling.ts';
 
 export interface BenchRow {
   name: string;
@@ -60,12 +61,12 @@ export interface BundleInfo {
   byPackage: Record<string, number>;
 }
 
-/** One function bundled exactly as the CDK construct bundles it (infra/constructs/bundling.ts), for one SMS provider. */
-export async function bundleFunction(entry: string, outdir: string, smsProvider: SmsProviderName = 'sns'): Promise<string> {
-  return (await bundleWithInfo(entry, outdir, smsProvider)).file;
+/** One function bundled exactly as the CDK construct bundles it (infra/constructs/bundling.ts). */
+export async function bundleFunction(entry: string, outdir: string): Promise<string> {
+  return (await bundleWithInfo(entry, outdir)).file;
 }
 
-export async function bundleWithInfo(entry: string, outdir: string, smsProvider: SmsProviderName = 'sns'): Promise<BundleInfo> {
+export async function bundleWithInfo(entry: string, outdir: string): Promise<BundleInfo> {
   mkdirSync(outdir, { recursive: true });
   const outfile = join(outdir, 'index.mjs');
   const result = await build({
@@ -80,7 +81,7 @@ export async function bundleWithInfo(entry: string, outdir: string, smsProvider:
     charset: 'utf8',
     mainFields: [...BUNDLING.mainFields],
     banner: { js: BUNDLING.banner },
-    external: externalModulesFor(smsProvider),
+    external: [...RUNTIME_PROVIDED_MODULES],
     metafile: true,
     logLevel: 'silent',
   });
@@ -114,10 +115,8 @@ function importError(error: unknown): string {
   return (/^\w*Error: .*$/m.exec(stderr)?.[0] ?? stderr.split('\n').find((l) => l.trim()) ?? 'unknown error').slice(0, 160);
 }
 
-/** Functions deployed in both kinds of environment whose bundle differs by provider (the Alibaba Cloud SDK). */
+/** Deployed in the mainland environment only: imported with its environment (SMS_PROVIDER=aliyun and its queues). */
 const MAINLAND_ONLY = new Set(['pull-sms']);
-/** Where replies arrive by SNS only (pull-sms is the mainland path). */
-const SNS_ONLY = new Set(['inbound-sms']);
 
 export async function run(runs = 5): Promise<BenchRow[]> {
   const root = resolve(import.meta.dirname, '..', 'functions');
@@ -143,37 +142,33 @@ export async function run(runs = 5): Promise<BenchRow[]> {
   for (const name of readdirSync(root).sort()) {
     const entry = join(root, name, 'handler.ts');
     if (!existsSync(entry)) continue;
-    const providers: SmsProviderName[] = MAINLAND_ONLY.has(name) ? ['aliyun'] : SNS_ONLY.has(name) ? ['sns'] : ['sns', 'aliyun'];
-    const built = await Promise.all(providers.map(async (provider) => ({ provider, info: await bundleWithInfo(entry, join(BUNDLE_DIR, `${name}-${provider}`), provider) })));
-    // A provider variant identical to the SNS one (the function sends no SMS) is not shown twice.
-    const shown = built.filter((b, i) => i === 0 || b.info.bytes !== built[0]!.info.bytes);
-    for (const { provider, info } of shown) {
-      const kib = Math.round(info.bytes / 1024);
-      const largest = Object.entries(info.byPackage)
-        .sort((a, b) => b[1] - a[1])
-        .slice(0, 5)
-        .map(([pkg, bytes]) => `${pkg} ${Math.round(bytes / 1024)}`)
-        .join(', ');
-      rows.push({
-        name: `bundle size ${name}${shown.length > 1 || provider === 'aliyun' ? ` (${provider})` : ''}`,
-        value: kib,
-        unit: 'KiB (minified, AWS SDK not bundled)',
-        goal: `≤ ${BUNDLE_GOAL_KIB}`,
-        met: kib <= BUNDLE_GOAL_KIB,
-        note: `largest: ${largest}`,
-      });
-    }
-    const first = built[0]!;
-    const env = { ...FAKE_ENV, ...(first.provider === 'aliyun' ? MAINLAND_FAKE_ENV : {}), AWS_LAMBDA_FUNCTION_NAME: name };
+    // One bundle per function: the SMS provider is an environment variable read at run time.
+    const info = await bundleWithInfo(entry, join(BUNDLE_DIR, name));
+    const kib = Math.round(info.bytes / 1024);
+    const largest = Object.entries(info.byPackage)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 5)
+      .map(([pkg, bytes]) => `${pkg} ${Math.round(bytes / 1024)}`)
+      .join(', ');
+    rows.push({
+      name: `bundle size ${name}`,
+      value: kib,
+      unit: 'KiB (minified, AWS SDK not bundled)',
+      goal: `≤ ${BUNDLE_GOAL_KIB}`,
+      met: kib <= BUNDLE_GOAL_KIB,
+      note: `largest: ${largest}`,
+    });
+    const mainland = MAINLAND_ONLY.has(name);
+    const env = { ...FAKE_ENV, ...(mainland ? MAINLAND_FAKE_ENV : {}), AWS_LAMBDA_FUNCTION_NAME: name };
     try {
-      const rounds = Array.from({ length: runs }, () => ({ start: nodeStart(), sdk: sdkImport(), ms: importMillis(first.info.file, env) }));
+      const rounds = Array.from({ length: runs }, () => ({ start: nodeStart(), sdk: sdkImport(), ms: importMillis(info.file, env) }));
       const ms = tenth(median(rounds.map((r) => r.ms)));
       const start = median(rounds.map((r) => r.start));
       const sdk = median(rounds.map((r) => r.sdk));
       allStarts.push(...rounds.map((r) => r.start));
       allSdk.push(...rounds.map((r) => r.sdk));
       rows.push({
-        name: `cold import ${name}${first.provider === 'aliyun' ? ' (aliyun)' : ''}`,
+        name: `cold import ${name}${mainland ? ' (aliyun)' : ''}`,
         value: ms,
         unit: `ms (median of ${runs})`,
         goal: `≤ ${COLD_IMPORT_GOAL_MS}`,

@@ -6,7 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { createDybaseapiClient } from '#adapters/aliyun/client.ts';
+import { dybaseapiClient } from '#adapters/aliyun/client.ts';
 import { loadAliyunCredentials } from '#adapters/aliyun/credentials.ts';
 import { MnsUpstream } from '#adapters/aliyun/mns-upstream.ts';
 import { DynamoAlertRepository } from '#adapters/dynamo/alert-repository.ts';
@@ -79,7 +79,7 @@ export const handler = createPullHandler({
   receipts: messages,
   upstream: async () => {
     const credentials = await loadAliyunCredentials(new SecretsManagerClient({}), env.ALIYUN_CREDENTIALS_SECRET_ARN as string);
-    return new MnsUpstream(await createDybaseapiClient(credentials), {
+    return new MnsUpstream(dybaseapiClient(credentials), {
       queues: { reply: env.ALIYUN_QUEUE_SMSUP, receipt: env.ALIYUN_QUEUE_SMSREPORT },
       ...(env.ALIYUN_MNS_ENDPOINT ? { mnsEndpoint: env.ALIYUN_MNS_ENDPOINT } : {}),
     });

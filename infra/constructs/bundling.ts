@@ -12,19 +12,6 @@
  */
 export const RUNTIME_PROVIDED_MODULES = ['@aws-sdk/*'] as const;
 
-/**
- * The Alibaba Cloud SDK is imported on first use only (shared/adapters/aliyun/client.ts): the
- * SNS environments never reach it, so their bundles leave it out; the mainland (aliyun) bundles
- * carry it.
- */
-export const ALIYUN_SDK_MODULES = ['@alicloud/*'] as const;
-
-export type SmsProviderName = 'sns' | 'aliyun';
-
-export function externalModulesFor(smsProvider: SmsProviderName): string[] {
-  return smsProvider === 'aliyun' ? [...RUNTIME_PROVIDED_MODULES] : [...RUNTIME_PROVIDED_MODULES, ...ALIYUN_SDK_MODULES];
-}
-
 /** The esbuild options the construct passes (bench/cold-start.ts builds with the same). */
 export const BUNDLING = {
   format: 'esm',

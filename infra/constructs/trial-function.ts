@@ -13,7 +13,7 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { TABLE_ENV_VAR, TABLE_INDEXES } from '#config/table.ts';
-import { BUNDLING, externalModulesFor, type SmsProviderName } from './bundling.ts';
+import { BUNDLING, RUNTIME_PROVIDED_MODULES } from './bundling.ts';
 
 /** A string with CDK tokens as cdk-nag prints them in finding ids (arn:<AWS::Partition>:…). */
 function nagText(value: string, stack: Stack): string {
@@ -77,8 +77,6 @@ export interface TrialFunctionProps {
    */
   readonly async?: { readonly retryAttempts: number; readonly maxEventAge: Duration };
   readonly environment?: Record<string, string>;
-  /** The environment's SMS provider: SNS bundles leave the Alibaba Cloud SDK out (see bundling.ts). Default 'sns'. */
-  readonly smsProvider?: SmsProviderName;
   readonly logRetention: RetentionDays;
   readonly logsKey: IKey;
   /** Encrypts the dead-letter queue. */
@@ -171,7 +169,7 @@ export class TrialFunction extends Construct {
         charset: Charset.UTF8,
         mainFields: [...BUNDLING.mainFields],
         banner: BUNDLING.banner,
-        externalModules: externalModulesFor(props.smsProvider ?? 'sns'),
+        externalModules: [...RUNTIME_PROVIDED_MODULES],
         forceDockerBundling: false,
       },
     });

@@ -1,13 +1,19 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { validateMainlandSms } from '#domain/mainland-sms.ts';
 import type { Protocol } from '#domain/protocol.ts';
+import { ACS3_ALGORITHM, acs3Signature, canonicalRequest, sha256Hex } from '#adapters/aliyun/acs3.ts';
+import type { AliyunCredentials } from '#adapters/aliyun/client.ts';
 
 /**
  * A fake of the Alibaba Cloud SMS HTTP API on 127.0.0.1, for tests and `npm start -- --sms=aliyun-fake`.
- * It answers what the official SDK sends, with the shapes of the provider's documentation:
- * - dysmsapi `SendSms` (RPC, parameters in the query, ACS3-HMAC-SHA256 Authorization): the
+ * It answers what the provider's API takes, with the shapes of the provider's documentation:
+ * - every RPC call signed ACS3-HMAC-SHA256 (V3) with the fake's AccessKey pair, verified from the
+ *   request as received (method, path, query, signed headers, body hash), its x-acs-date within
+ *   15 minutes of the wall clock, its nonce never seen before: a bad one answers as the provider
+ *   does (InvalidAccessKeyId.NotFound, IncompleteSignature, SignatureDoesNotMatch, …);
+ * - dysmsapi `SendSms` (RPC, parameters in the query): the
  *   registered signature, an approved template code, TemplateParam JSON with exactly the
  *   template's variables, each at most 35 characters, a mainland mobile number, the per-number
  *   daily limit (isv.BUSINESS_LIMIT_CONTROL); business errors as HTTP 200 with Code ≠ OK;
@@ -39,6 +45,8 @@ export interface RecordedRequest {
   path: string;
   query: Record<string, string>;
   authorization: string | undefined;
+  /** Why the fake refused the request's signature, if it did. */
+  rejected?: string;
 }
 
 type Fault = { status: number; code: string; message?: string } | 'hang';
@@ -63,6 +71,29 @@ export interface AliyunFakeOptions {
   /** Send a delivery receipt for every accepted SMS. Default true. */
   autoReceipt?: boolean;
   now?: () => number;
+  /** The AccessKey pair requests must be signed with. Default LTAI-local-fake / local-fake-secret. */
+  credentials?: AliyunCredentials;
+  /** Real time, for x-acs-date (the provider's clock, not a test's virtual one). Default Date.now. */
+  wallClock?: () => number;
+}
+
+/** The headers every V3 request signs (the common request headers of the V3 document). */
+const REQUIRED_SIGNED = ['host', 'x-acs-action', 'x-acs-content-sha256', 'x-acs-date', 'x-acs-signature-nonce', 'x-acs-version'];
+const AUTHORIZATION = new RegExp(`^${ACS3_ALGORITHM} Credential=([^,]+),SignedHeaders=([a-z0-9;-]+),Signature=([0-9a-f]{64})$`);
+
+/** The query as sent (application/x-www-form-urlencoded decoding), names and values decoded. */
+function decodedQuery(search: string): Record<string, string> | null {
+  const out: Record<string, string> = {};
+  for (const pair of search.replace(/^\?/, '').split('&').filter(Boolean)) {
+    const at = pair.indexOf('=');
+    const [name, value] = at < 0 ? [pair, ''] : [pair.slice(0, at), pair.slice(at + 1)];
+    try {
+      out[decodeURIComponent(name.replace(/\+/g, ' '))] = decodeURIComponent(value.replace(/\+/g, ' '));
+    } catch {
+      return null;
+    }
+  }
+  return out;
 }
 
 export class AliyunFake {
@@ -76,9 +107,14 @@ export class AliyunFake {
   private server: Server | undefined;
   private readonly hanging = new Set<ServerResponse>();
   readonly queueNames: { SmsUp: string; SmsReport: string };
+  readonly credentials: AliyunCredentials;
+  private readonly wallClock: () => number;
+  private readonly nonces = new Map<string, number>();
 
   constructor(private readonly options: AliyunFakeOptions) {
     this.now = options.now ?? Date.now;
+    this.wallClock = options.wallClock ?? Date.now;
+    this.credentials = options.credentials ?? { accessKeyId: 'LTAI-local-fake', accessKeySecret: 'local-fake-secret' };
     this.queueNames = options.queues ?? { SmsUp: 'Alicom-Queue-1000000000000000-SmsUp', SmsReport: 'Alicom-Queue-1000000000000000-SmsReport' };
     this.queues.set(this.queueNames.SmsUp, []);
     this.queues.set(this.queueNames.SmsReport, []);
@@ -165,10 +201,15 @@ export class AliyunFake {
     });
     const query = Object.fromEntries(url.searchParams);
     const action = (req.headers['x-acs-action'] as string | undefined) ?? query['Action'] ?? `MNS ${req.method} ${url.pathname}`;
-    this.requests.push({ action, method: req.method ?? 'GET', path: url.pathname, query, authorization: req.headers.authorization });
+    const recorded: RecordedRequest = { action, method: req.method ?? 'GET', path: url.pathname, query, authorization: req.headers.authorization };
+    this.requests.push(recorded);
     if (this.down) return json(res, 503, { Code: 'ServiceUnavailable', Message: 'The request has failed due to a temporary failure of the server.', RequestId: randomUUID() });
     if (url.pathname.startsWith('/queues/')) return this.mns(req, res, url, body);
-    if (!req.headers.authorization?.startsWith('ACS3-HMAC-SHA256 Credential=')) return json(res, 400, { Code: 'MissingAuthorization', Message: 'unsigned request', RequestId: randomUUID() });
+    const refused = this.verifyAcs3(req, url, body);
+    if (refused) {
+      recorded.rejected = refused.code;
+      return json(res, refused.status, { Code: refused.code, Message: refused.message, RequestId: randomUUID() });
+    }
     if (action === 'SendSms') return this.sendSms(res, query);
     if (action === 'QueryTokenForMnsQueue') {
       if (!Object.values(this.queueNames).includes(query['QueueName'] ?? '')) return json(res, 200, { Code: 'isv.QUEUE_NOT_EXIST', Message: 'queue does not exist', RequestId: randomUUID() });
@@ -180,6 +221,39 @@ export class AliyunFake {
       });
     }
     return json(res, 404, { Code: 'InvalidAction.NotFound', Message: `no action ${action}`, RequestId: randomUUID() });
+  }
+
+  /** The V3 signature of a request as received: null when it holds, else the provider's answer. */
+  verifyAcs3(req: IncomingMessage, url: URL, body: string): { status: number; code: string; message: string } | null {
+    const auth = AUTHORIZATION.exec(req.headers.authorization ?? '');
+    if (!auth) return { status: 400, code: 'MissingAuthorization', message: 'no ACS3-HMAC-SHA256 Authorization header' };
+    const [, accessKeyId, signedHeaders, signature] = auth as unknown as [string, string, string, string];
+    if (accessKeyId !== this.credentials.accessKeyId) return { status: 404, code: 'InvalidAccessKeyId.NotFound', message: 'Specified access key is not found.' };
+    const names = signedHeaders.split(';');
+    if (REQUIRED_SIGNED.some((n) => !names.includes(n)) || names.join(';') !== [...names].sort().join(';')) {
+      return { status: 400, code: 'IncompleteSignature', message: 'SignedHeaders lacks a common header or is not sorted' };
+    }
+    const headers: Record<string, string> = {};
+    for (const name of names) {
+      const value = req.headers[name];
+      if (typeof value !== 'string') return { status: 400, code: 'IncompleteSignature', message: `signed header ${name} is missing` };
+      headers[name] = value;
+    }
+    if (headers['x-acs-content-sha256'] !== sha256Hex(body)) return { status: 400, code: 'SignatureDoesNotMatch', message: 'x-acs-content-sha256 is not the hash of the body' };
+    const date = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(headers['x-acs-date'] as string) ? Date.parse(headers['x-acs-date'] as string) : NaN;
+    if (Number.isNaN(date)) return { status: 400, code: 'InvalidTimeStamp.Format', message: 'x-acs-date is not yyyy-MM-ddTHH:mm:ssZ' };
+    const wall = this.wallClock();
+    if (Math.abs(wall - date) > 15 * 60_000) return { status: 400, code: 'InvalidTimeStamp.Expired', message: 'x-acs-date is more than 15 minutes from now' };
+    const query = decodedQuery(url.search);
+    if (!query) return { status: 400, code: 'SignatureDoesNotMatch', message: 'the query string is not percent-encoded UTF-8' };
+    const { text } = canonicalRequest({ method: req.method ?? 'GET', path: decodeURIComponent(url.pathname), query, headers, hashedPayload: headers['x-acs-content-sha256'] as string });
+    const expected = Buffer.from(acs3Signature(this.credentials.accessKeySecret, text), 'hex');
+    if (!timingSafeEqual(expected, Buffer.from(signature, 'hex'))) return { status: 400, code: 'SignatureDoesNotMatch', message: 'Specified signature is not matched with our calculation.' };
+    const nonce = headers['x-acs-signature-nonce'] as string;
+    for (const [seen, at] of this.nonces) if (at < wall - 15 * 60_000) this.nonces.delete(seen);
+    if (this.nonces.has(nonce)) return { status: 400, code: 'SignatureNonceUsed', message: 'Specified signature nonce was used already.' };
+    this.nonces.set(nonce, wall);
+    return null;
   }
 
   private sendSms(res: ServerResponse, q: Record<string, string>): void {

@@ -32,7 +32,7 @@ import { createLocalServer, listen } from './server.ts';
 import { LocalSmsGateway, type OutboxEntry } from './sms-gateway.ts';
 import { AliyunFake } from './aliyun-fake.ts';
 import { AliyunSmsSender, mainlandNumber } from '#adapters/aliyun/aliyun-sms-sender.ts';
-import { createDybaseapiClient, createDysmsapiClient } from '#adapters/aliyun/client.ts';
+import { dybaseapiClient, dysmsapiClient } from '#adapters/aliyun/client.ts';
 import { MnsUpstream } from '#adapters/aliyun/mns-upstream.ts';
 import { pullSmsUpstream } from '#app/pull-sms-upstream.ts';
 import { mainlandDailyCap } from '#domain/mainland-sms.ts';
@@ -71,7 +71,7 @@ export interface LocalStackOptions {
   planAtStart?: boolean;
   onJobRun?: (run: JobRun) => void;
   /**
-   * 'aliyun-fake': SMS go through the Alibaba Cloud SMS adapter (official SDK) to the provider fake on
+   * 'aliyun-fake': SMS go through the Alibaba Cloud SMS adapter (signed calls) to the provider fake on
    * 127.0.0.1, replies from +86 numbers and delivery receipts come back through the pull (every
    * minute), as in env=cn. The outbox still shows what each handset shows. Default 'local'.
    */
@@ -228,9 +228,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     if (!section) throw new Error('--sms=aliyun-fake needs the protocol mainlandSms section');
     fake = AliyunFake.fromProtocol(protocol, { now: () => Date.parse(clock.now()), visibilityTimeoutMs: 30_000 });
     const host = await fake.start();
-    const credentials = { accessKeyId: 'LTAI-local-fake', accessKeySecret: 'local-fake-secret' };
-    sms = new MirroredSmsSender(new AliyunSmsSender(await createDysmsapiClient(credentials, { endpoint: host, protocol: 'http' }), section), gateway, fake);
-    upstream = new MnsUpstream(await createDybaseapiClient(credentials, { endpoint: host, protocol: 'http' }), {
+    // Signed with the fake's AccessKey pair: the fake verifies every ACS3-HMAC-SHA256 signature.
+    sms = new MirroredSmsSender(new AliyunSmsSender(dysmsapiClient(fake.credentials, { endpoint: host, protocol: 'http' }), section), gateway, fake);
+    upstream = new MnsUpstream(dybaseapiClient(fake.credentials, { endpoint: host, protocol: 'http' }), {
       queues: { reply: fake.queueNames.SmsUp, receipt: fake.queueNames.SmsReport },
       mnsEndpoint: `http://${host}`,
       waitSeconds: 0,

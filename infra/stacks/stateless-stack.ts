@@ -80,7 +80,7 @@ export class StatelessStack extends Stack {
     const { config, stateful: s } = props;
     const opsAction = new SnsAction(s.opsTopic);
     const logRetention = config.logRetentionDays as RetentionDays;
-    const common = { logRetention, logsKey: s.logsKey, queueKey: s.messagingKey, alarmTopic: s.opsTopic, tracing: config.tracing, smsProvider: config.smsProvider } satisfies Partial<TrialFunctionProps>;
+    const common = { logRetention, logsKey: s.logsKey, queueKey: s.messagingKey, alarmTopic: s.opsTopic, tracing: config.tracing } satisfies Partial<TrialFunctionProps>;
     const entry = (name: AnyFunctionName) => {
       const file = props.entryFor?.(name);
       return file === undefined ? {} : { entry: file };

@@ -4,7 +4,7 @@ import { mainlandDailyCap, validateMainlandSms } from '#domain/mainland-sms.ts';
 import type { Protocol } from '#domain/protocol.ts';
 import type { OutboundSms, SmsSender } from '#ports/sms.ts';
 import { AliyunSmsSender } from './aliyun/aliyun-sms-sender.ts';
-import { createDysmsapiClient } from './aliyun/client.ts';
+import { dysmsapiClient } from './aliyun/client.ts';
 import { loadAliyunCredentials } from './aliyun/credentials.ts';
 import { SnsSmsSender } from './sns/sns-sms-sender.ts';
 
@@ -58,7 +58,7 @@ export function smsSenderFromEnv(env: SmsEnv, protocol: Protocol): SmsSender {
   if (!secretArn) throw new Error('SMS_PROVIDER=aliyun needs ALIYUN_CREDENTIALS_SECRET_ARN');
   return new LazySmsSender(async () => {
     const credentials = await loadAliyunCredentials(new SecretsManagerClient({}), secretArn);
-    return new AliyunSmsSender(await createDysmsapiClient(credentials, env.ALIYUN_SMS_ENDPOINT ? { endpoint: env.ALIYUN_SMS_ENDPOINT } : {}), section);
+    return new AliyunSmsSender(dysmsapiClient(credentials, env.ALIYUN_SMS_ENDPOINT ? { endpoint: env.ALIYUN_SMS_ENDPOINT } : {}), section);
   });
 }
 

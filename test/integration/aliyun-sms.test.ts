@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AliyunSmsSender } from '#adapters/aliyun/aliyun-sms-sender.ts';
-import { createDysmsapiClient } from '#adapters/aliyun/client.ts';
+import { dysmsapiClient } from '#adapters/aliyun/client.ts';
 import { loadProtocolFile } from '#config/protocol-loader.ts';
 import type { Protocol } from '#domain/protocol.ts';
 import { renderMessage } from '#domain/templates.ts';
@@ -15,10 +15,10 @@ let fake: AliyunFake;
 let sleeps: number[];
 
 async function sender(options: ConstructorParameters<typeof AliyunSmsSender>[2] = {}) {
-  return new AliyunSmsSender(await createDysmsapiClient({ accessKeyId: 'LTAI-test', accessKeySecret: 'secret' }, { endpoint: host, protocol: 'http' }), section, {
+  return new AliyunSmsSender(dysmsapiClient(fake.credentials, { endpoint: host, protocol: 'http' }), section, {
     sleep: async (ms) => void sleeps.push(ms),
     random: () => 1,
-    timeouts: { connectTimeoutMs: 300, readTimeoutMs: 400 },
+    timeoutMs: 400,
     ...options,
   });
 }
@@ -48,13 +48,14 @@ afterEach(async () => {
   await fake.stop();
 });
 
-describe('AliyunSmsSender through the official SDK against the fake SendSms API', () => {
+describe('AliyunSmsSender (signed ACS3-HMAC-SHA256 calls) against the fake SendSms API', () => {
   it('sends the approved template code, the registered signature and the variables as TemplateParam JSON', async () => {
     const message = dose();
     const { messageId } = await (await sender()).send(message);
     expect(messageId).toMatch(/\^0$/);
     const request = fake.requests.find((r) => r.action === 'SendSms');
-    expect(request?.authorization).toMatch(/^ACS3-HMAC-SHA256 Credential=LTAI-test,/);
+    expect(request?.authorization).toMatch(/^ACS3-HMAC-SHA256 Credential=LTAI-local-fake,SignedHeaders=host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version,Signature=[0-9a-f]{64}$/);
+    expect(request?.rejected).toBeUndefined(); // the fake verified the signature
     expect(request?.query).toEqual({
       PhoneNumbers: '13912345678',
       SignName: '北京协和医院',

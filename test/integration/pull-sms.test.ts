@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { AliyunSmsSender } from '#adapters/aliyun/aliyun-sms-sender.ts';
-import { createDybaseapiClient, createDysmsapiClient } from '#adapters/aliyun/client.ts';
+import { dybaseapiClient, dysmsapiClient } from '#adapters/aliyun/client.ts';
 import { MnsUpstream } from '#adapters/aliyun/mns-upstream.ts';
 import { DynamoAlertRepository } from '#adapters/dynamo/alert-repository.ts';
 import { DynamoAuditLog } from '#adapters/dynamo/audit-log.ts';
@@ -36,12 +36,12 @@ afterEach(async () => {
 async function setup(options: { visibilityTimeoutMs?: number } = {}) {
   fake = AliyunFake.fromProtocol(protocol, { now: () => NOW, visibilityTimeoutMs: options.visibilityTimeoutMs ?? 0 });
   const host = await fake.start();
-  const credentials = { accessKeyId: 'LTAI-test', accessKeySecret: 'secret' };
+  const credentials = fake.credentials;
   const table = await local.freshTable();
   const doc = local.db.doc;
   const tz = protocol.studyTimeZone;
   const messages = new DynamoMessageLog(doc, table, tz);
-  const sms = new AliyunSmsSender(await createDysmsapiClient(credentials, { endpoint: host, protocol: 'http' }), section, { sleep: async () => {} });
+  const sms = new AliyunSmsSender(dysmsapiClient(credentials, { endpoint: host, protocol: 'http' }), section, { sleep: async () => {} });
   const inbound: InboundSmsDeps = {
     patients: new DynamoPatientRepository(doc, table),
     reminders: new DynamoReminderRepository(doc, table, tz),
@@ -56,7 +56,7 @@ async function setup(options: { visibilityTimeoutMs?: number } = {}) {
     protocol,
     smsSignature: section.signName,
   };
-  const upstream = new MnsUpstream(await createDybaseapiClient(credentials, { endpoint: host, protocol: 'http' }), {
+  const upstream = new MnsUpstream(dybaseapiClient(credentials, { endpoint: host, protocol: 'http' }), {
     queues: { reply: fake.queueNames.SmsUp, receipt: fake.queueNames.SmsReport },
     mnsEndpoint: `http://${host}`,
     waitSeconds: 0,

@@ -1,11 +1,13 @@
 import { MainlandTemplateError, providerRequest } from '#domain/mainland-sms.ts';
 import type { MainlandSms } from '#domain/protocol.ts';
+import * as z from 'zod/mini';
 import { SmsSendError, type OutboundSms, type SmsSender } from '#ports/sms.ts';
-import { aliyunSdk, runtimeOptions, type DysmsapiClient } from './client.ts';
+import { AliyunCallError, type AliyunRpcClient } from './client.ts';
 
 export interface AliyunSmsSenderOptions {
   retry?: Partial<{ maxAttempts: number; baseDelayMs: number; maxDelayMs: number; budgetMs: number }>;
-  timeouts?: Partial<{ connectTimeoutMs: number; readTimeoutMs: number }>;
+  /** Deadline of one SendSms attempt (connection, request and answer). Default 5 s. */
+  timeoutMs?: number;
   /** Injected for tests: the backoff sleep and the jitter source. */
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
@@ -49,22 +51,28 @@ const THROTTLING = /^Throttling/;
 const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
 
 /**
- * Classifies a thrown SDK error (HTTP ≥ 400, or no answer). Throttling and 5xx are retried: the
- * provider answered and took nothing. A timeout after the request left is ambiguous — the SMS may
+ * Classifies a failed call (client.ts AliyunCallError: HTTP ≥ 400, or no answer). Throttling and
+ * 5xx are retried: the provider answered and took nothing. A connection that was never made is
+ * retried. A timeout or a broken connection after the request left is ambiguous — the SMS may
  * have gone — so a send is never retried then: 'delivery_unknown' keeps "at most once".
  */
 export function classifyAliyunError(error: unknown): Verdict {
-  const e = (error ?? {}) as { name?: string; code?: string; statusCode?: number };
-  const code = e.code ?? '';
-  if (THROTTLING.test(code) || e.statusCode === 429) return { retry: true, reason: 'throttled' };
-  if (e.statusCode !== undefined && e.statusCode >= 500) return { retry: true, reason: 'provider_error' };
-  if (code.startsWith('InvalidAccessKeyId') || code.startsWith('SignatureDoesNotMatch') || code === 'Forbidden.RAM') {
-    return { retry: false, error: new SmsSendError('permanent', 'provider_account', code) };
+  if (!(error instanceof AliyunCallError)) return { retry: false, error: new SmsSendError('permanent', 'delivery_unknown', (error as { name?: string } | null)?.name ?? 'Error') };
+  const { code, statusCode } = error;
+  if (error.failure === 'http') {
+    if (THROTTLING.test(code) || statusCode === 429) return { retry: true, reason: 'throttled' };
+    if (statusCode !== undefined && statusCode >= 500) return { retry: true, reason: 'provider_error' };
+    if (code.startsWith('InvalidAccessKeyId') || code.startsWith('SignatureDoesNotMatch') || code === 'Forbidden.RAM') {
+      return { retry: false, error: new SmsSendError('permanent', 'provider_account', code) };
+    }
+    return { retry: false, error: new SmsSendError('permanent', 'provider_rejected', code || String(statusCode)) };
   }
-  if (e.statusCode !== undefined) return { retry: false, error: new SmsSendError('permanent', 'provider_rejected', code || String(e.statusCode)) };
-  if (NEVER_CONNECTED.has(code)) return { retry: true, reason: 'network' };
-  return { retry: false, error: new SmsSendError('permanent', 'delivery_unknown', e.name ?? 'Error') };
+  if (error.failure === 'network' && NEVER_CONNECTED.has(code)) return { retry: true, reason: 'network' };
+  return { retry: false, error: new SmsSendError('permanent', 'delivery_unknown', error.failure === 'network' ? code || 'connection lost' : error.failure) };
 }
+
+/** The answer of SendSms (HTTP 200): Code OK with the BizId of the accepted message, or a business error Code. */
+const sendSmsAnswer = z.looseObject({ Code: z.string(), BizId: z.optional(z.string()), RequestId: z.optional(z.string()) });
 
 /** E.164 → the 11-digit mainland number SendSms takes. Other countries need international templates: refused. */
 export function mainlandNumber(e164: string): string | null {
@@ -73,23 +81,24 @@ export function mainlandNumber(e164: string): string | null {
 }
 
 /**
- * SmsSender over Alibaba Cloud SMS `SendSms` through the official SDK: the approved template
+ * SmsSender over Alibaba Cloud SMS `SendSms` (client.ts, signed ACS3-HMAC-SHA256): the approved template
  * code and its variables (from the protocol's mainlandSms mapping) under the registered
  * signature. The text in `body` is what the provider will print, kept for the message log.
  */
 export class AliyunSmsSender implements SmsSender {
   private readonly retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number; budgetMs: number };
-  private readonly timeouts: { connectTimeoutMs: number; readTimeoutMs: number };
+  private readonly timeoutMs: number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
 
   constructor(
-    private readonly client: DysmsapiClient,
+    private readonly client: AliyunRpcClient,
     private readonly section: MainlandSms,
     options: AliyunSmsSenderOptions = {},
   ) {
     this.retry = { maxAttempts: 4, baseDelayMs: 200, maxDelayMs: 2_000, budgetMs: 5_000, ...options.retry };
-    this.timeouts = { connectTimeoutMs: 3_000, readTimeoutMs: 5_000, ...options.timeouts };
+    this.timeoutMs = options.timeoutMs ?? 5_000;
+    if (!(this.timeoutMs > 0)) throw new Error('AliyunSmsSender timeoutMs must be a positive number of milliseconds');
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.random = options.random ?? Math.random;
   }
@@ -105,16 +114,19 @@ export class AliyunSmsSender implements SmsSender {
       if (error instanceof MainlandTemplateError) throw new SmsSendError('permanent', error.reason, error.message);
       throw error;
     }
-    const sendRequest = new (aliyunSdk().$Dysmsapi.SendSmsRequest)({
-      phoneNumbers: phone,
-      signName: this.section.signName,
-      templateCode: request.templateCode,
-      ...(Object.keys(request.templateParam).length > 0 ? { templateParam: JSON.stringify(request.templateParam) } : {}),
-    });
-    const response = await this.withRetries(() => this.client.sendSmsWithOptions(sendRequest, runtimeOptions(this.timeouts)));
-    const body = response.body;
-    if (body?.code === 'OK' && body.bizId) return { messageId: body.bizId };
-    const code = body?.code ?? 'unknown';
+    const parameters = {
+      PhoneNumbers: phone,
+      SignName: this.section.signName,
+      TemplateCode: request.templateCode,
+      ...(Object.keys(request.templateParam).length > 0 ? { TemplateParam: JSON.stringify(request.templateParam) } : {}),
+    };
+    const answer = await this.withRetries(() => this.client.call('SendSms', parameters, { timeoutMs: this.timeoutMs }));
+    const parsed = sendSmsAnswer.safeParse(answer);
+    // HTTP 200 the provider does not explain: it may have sent. Never retried, never guessed.
+    if (!parsed.success) throw new SmsSendError('permanent', 'delivery_unknown', 'SendSms answered HTTP 200 without a Code');
+    const body = parsed.data;
+    if (body.Code === 'OK' && body.BizId) return { messageId: body.BizId };
+    const code = body.Code;
     if (THROTTLING.test(code)) throw new SmsSendError('transient', 'throttled', code);
     throw new SmsSendError('permanent', PERMANENT_CODES[code] ?? 'provider_rejected', code);
   }

@@ -1,14 +1,14 @@
 import { createHmac } from 'node:crypto';
 import * as z from 'zod';
 import type { SmsUpstream, UpstreamKind, UpstreamMessage } from '#ports/sms-upstream.ts';
-import { aliyunSdk, runtimeOptions, type OpenApiClient } from './client.ts';
+import { AliyunCallError, type AliyunRpcClient } from './client.ts';
 import { parseUpstreamBody } from './upstream-payload.ts';
 
 /**
  * Alibaba Cloud SMS delivers replies (SmsUp) and delivery receipts (SmsReport) to message
  * queues it creates for the account (MNS "消费模式"; help.aliyun.com 回执消息配置). This adapter
- * pulls them: a short-lived token per queue from dybaseapi `QueryTokenForMnsQueue` (official POP
- * client), then the MNS REST API — `ReceiveMessage` in batches and `BatchDeleteMessage` once
+ * pulls them: a short-lived token per queue from dybaseapi `QueryTokenForMnsQueue` (client.ts,
+ * signed ACS3-HMAC-SHA256), then the MNS REST API — `ReceiveMessage` in batches and `BatchDeleteMessage` once
  * handled. A message not deleted becomes visible again after the queue's visibility timeout.
  */
 export interface MnsUpstreamOptions {
@@ -86,7 +86,7 @@ export class MnsUpstream implements SmsUpstream {
   private readonly now: () => number;
 
   constructor(
-    private readonly dybaseapi: OpenApiClient,
+    private readonly dybaseapi: AliyunRpcClient,
     private readonly options: MnsUpstreamOptions,
   ) {
     this.endpoint = (options.mnsEndpoint ?? DEFAULT_MNS_ENDPOINT).replace(/\/$/, '');
@@ -134,23 +134,11 @@ export class MnsUpstream implements SmsUpstream {
   private async token(kind: UpstreamKind): Promise<Token> {
     const cached = this.tokens.get(kind);
     if (cached && cached.expiresAt - 120_000 > this.now()) return cached;
-    const params = new (aliyunSdk().$OpenApi.Params)({
-      action: 'QueryTokenForMnsQueue',
-      version: '2017-05-25',
-      protocol: this.dybaseapiProtocol(),
-      pathname: '/',
-      method: 'POST',
-      authType: 'AK',
-      style: 'RPC',
-      reqBodyType: 'formData',
-      bodyType: 'json',
-    });
-    const request = new (aliyunSdk().$OpenApi.OpenApiRequest)({ query: { MessageType: MESSAGE_TYPE[kind], QueueName: this.options.queues[kind] } });
     let body: unknown;
     try {
-      ({ body } = (await this.dybaseapi.callApi(params, request, runtimeOptions({ connectTimeoutMs: 3_000, readTimeoutMs: this.options.timeoutMs ?? 5_000 }))) as { body: unknown });
+      body = await this.dybaseapi.call('QueryTokenForMnsQueue', { MessageType: MESSAGE_TYPE[kind], QueueName: this.options.queues[kind] }, { timeoutMs: this.options.timeoutMs ?? 5_000 });
     } catch (error) {
-      throw new UpstreamUnavailableError(`QueryTokenForMnsQueue failed: ${(error as { code?: string }).code ?? (error as Error).name}`);
+      throw new UpstreamUnavailableError(`QueryTokenForMnsQueue failed: ${error instanceof AliyunCallError ? error.code || error.failure : (error as Error).name}`);
     }
     const parsed = tokenSchema.safeParse(body);
     if (!parsed.success || parsed.data.Code !== 'OK' || !parsed.data.MessageTokenDTO) {
@@ -160,10 +148,6 @@ export class MnsUpstream implements SmsUpstream {
     const token = { accessKeyId: dto.AccessKeyId, accessKeySecret: dto.AccessKeySecret, securityToken: dto.SecurityToken, expiresAt: beijingTime(dto.ExpireTime) };
     this.tokens.set(kind, token);
     return token;
-  }
-
-  private dybaseapiProtocol(): string {
-    return this.endpoint.startsWith('http://') ? 'HTTP' : 'HTTPS';
   }
 
   /** One signed MNS request (Authorization: MNS AccessKeyId:Base64(HMAC-SHA1(secret, string-to-sign))). */
