@@ -13,7 +13,7 @@ const functions = readdirSync(root).filter((name) => existsSync(join(root, name,
  * (KiB): what keeps them above the goal is in docs/performance.md "Lean functions". Every other
  * bundle is held to BUNDLE_GOAL_KIB. Sizes are deterministic for a given lock file.
  */
-const OVER_GOAL: Partial<Record<string, number>> = { 'coordinator-api': 725, 'dispatch-reminders': 312, 'inbound-sms': 625, 'pull-sms': 1780, 'sweep-adherence': 625 };
+const OVER_GOAL: Partial<Record<string, number>> = { 'coordinator-api': 725, 'dispatch-reminders': 306, 'inbound-sms': 500, 'pull-sms': 1660, 'sweep-adherence': 502 };
 
 /**
  * Each function bundled as the CDK construct bundles it (infra/constructs/bundling.ts: the AWS SDK
