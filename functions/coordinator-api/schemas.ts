@@ -91,10 +91,10 @@ export const enrollBody = z
   .strictObject({
     studyId: studyIdSchema,
     phone: phoneInput,
-    timeZone: timeZoneSchema.optional().meta({ description: 'IANA zone; default: the study time zone (Asia/Shanghai).' }),
-    language: languageSchema.optional().meta({ description: 'default zh-CN' }),
+    timeZone: z.optional(timeZoneSchema).meta({ description: 'IANA zone; default: the study time zone (Asia/Shanghai).' }),
+    language: z.optional(languageSchema).meta({ description: 'default zh-CN' }),
     enrolledOn: localDateSchema,
-    doseTimes: doseTimesSchema.optional().meta({ description: "default: the protocol's dose times" }),
+    doseTimes: z.optional(doseTimesSchema).meta({ description: "default: the protocol's dose times" }),
     discreet: z.boolean().optional().meta({ description: 'No drug names in SMS (default false).' }),
     ...regimen,
   })
@@ -116,9 +116,9 @@ export const enrollBody = z
 export const patchPatientBody = z
   .strictObject({
     phone: phoneInput.optional(),
-    timeZone: timeZoneSchema.optional(),
-    language: languageSchema.optional(),
-    doseTimes: doseTimesSchema.optional(),
+    timeZone: z.optional(timeZoneSchema),
+    language: z.optional(languageSchema),
+    doseTimes: z.optional(doseTimesSchema),
     discreet: z.boolean().optional(),
     ...regimen,
     reason: reason.optional(),
@@ -144,7 +144,7 @@ export const visitBody = z
       kind: z.literal('completed'),
       visitKey,
       date: localDateSchema,
-      worksheet: riWorksheetSchema.nullable().optional().meta({ description: 'IgG4-RD Responder Index worksheet: sites scored above 0 (0-3, urgent doubles) and the serum IgG4 item. The total is computed from it.' }),
+      worksheet: z.optional(z.nullable(riWorksheetSchema)).meta({ description: 'IgG4-RD Responder Index worksheet: sites scored above 0 (0-3, urgent doubles) and the serum IgG4 item. The total is computed from it.' }),
       riTotal: z.never({ error: 'the RI total is computed from the worksheet: send `worksheet`, not a total' }).optional(),
       response: z.enum(VISIT_RESPONSES).nullable().optional(),
       relapse: z
@@ -175,7 +175,7 @@ export const acknowledgeBody = z
   })
   .meta({ id: 'AcknowledgeAlert' });
 export const snoozeBody = z
-  .strictObject({ until: localDateSchema.nullable().meta({ description: 'Study-local date the item returns on (after today); null brings it back now.' }) })
+  .strictObject({ until: z.nullable(localDateSchema).meta({ description: 'Study-local date the item returns on (after today); null brings it back now.' }) })
   .meta({ id: 'SnoozeAlert' });
 export const worklistQuery = z.strictObject({ includeSnoozed: booleanText.optional() });
 
@@ -190,7 +190,8 @@ export const problemSchema = z
   })
   .meta({ id: 'Problem', description: 'application/problem+json; 400 lists each bad field in errors.' });
 
-export const patientResponse = patientSchema.meta({ id: 'Patient' });
+// The shared schema is zod/mini (the handlers' bundles); this classic wrapper over its very fields carries the OpenAPI metadata.
+export const patientResponse = z.strictObject(patientSchema.shape).meta({ id: 'Patient' });
 const interpretedItem = z.object({ term: z.string(), grade: z.number().int().nullable() });
 export const reportResponse = z
   .looseObject({
@@ -282,7 +283,7 @@ const visitRecordResponse = z
     scheduled: z.boolean(),
     date: z.string(),
     riTotal: z.number().nullable(),
-    worksheet: riWorksheetSchema.optional(),
+    worksheet: z.optional(riWorksheetSchema),
     riInstrument: z.string().optional(),
     criterion: relapseCriterionResponse.optional(),
     response: z.enum(VISIT_RESPONSES).nullable(),

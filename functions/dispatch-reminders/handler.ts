@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from '#domain/zod.ts';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -20,7 +20,7 @@ import { withSignature } from '#domain/sms-parts.ts';
 import { systemClock } from '#ports/clock.ts';
 
 /** EventBridge Scheduler sends the input we configure (`{}`), or a scheduled-event envelope locally: nothing in it is needed. */
-const dispatchEventSchema = z.looseObject({}).nullish();
+const dispatchEventSchema = z.nullish(z.looseObject({}));
 
 export interface DispatchConfig {
   leaseSeconds: number;

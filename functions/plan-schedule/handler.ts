@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from '#domain/zod.ts';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoAuditLog } from '#adapters/dynamo/audit-log.ts';
@@ -13,7 +13,7 @@ import { bundledProtocol } from '#config/protocol.ts';
 import { systemClock, type Clock } from '#ports/clock.ts';
 
 /** `{}` (the daily schedule, or a scheduled-event envelope) plans every active patient; `{ patientId }` plans one. */
-const planEventSchema = z.looseObject({ patientId: z.string().min(1).max(100).optional() }).nullish();
+const planEventSchema = z.nullish(z.looseObject({ patientId: z.optional(z.string().check(z.minLength(1), z.maxLength(100))) }));
 
 export type PlanHandlerResult = Omit<PlanAllResult, 'failedStudyIds'> & { failed: number; cancelledFuture?: number };
 

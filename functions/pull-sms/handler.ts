@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from '#domain/zod.ts';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -25,7 +25,7 @@ import { bundledProtocol } from '#config/protocol.ts';
 import { systemClock } from '#ports/clock.ts';
 import type { SmsUpstream } from '#ports/sms-upstream.ts';
 
-const eventSchema = z.looseObject({}).nullish();
+const eventSchema = z.nullish(z.looseObject({}));
 
 /**
  * pull-sms (env=cn, Scheduler every minute): replies and delivery receipts from the provider's

@@ -1,5 +1,5 @@
 import middy from '@middy/core';
-import * as z from 'zod';
+import * as z from '#domain/zod.ts';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -20,10 +20,7 @@ import { systemClock, type Clock } from '#ports/clock.ts';
 
 /** Scheduler input: `{}` (the week before the current one) or `{ "week": "2027-W02" }` to (re)build a given week. */
 export const digestEventSchema = z.looseObject({
-  week: z
-    .string()
-    .regex(/^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$/, 'week must be an ISO week such as 2027-W02')
-    .optional(),
+  week: z.optional(z.string().check(z.regex(/^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$/, 'week must be an ISO week such as 2027-W02'))),
 });
 
 export interface DigestHandlerDeps extends WeeklyDigestDeps {

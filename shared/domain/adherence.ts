@@ -7,7 +7,7 @@
  * silence is itself a signal, and counting it as "unknown" would reward not replying.
  */
 import { DateTime } from 'luxon';
-import * as z from 'zod';
+import * as z from './zod.ts';
 
 export const DOSE_STATUSES = ['pending', 'taken', 'missed_reported', 'missed_no_reply'] as const;
 export type DoseStatus = (typeof DOSE_STATUSES)[number];
@@ -21,20 +21,21 @@ export type ArmKey = Arm | 'unrandomized';
 export const ARM_KEYS: readonly ArmKey[] = ['MMF', 'LEF', 'unrandomized'];
 
 const isoUtc = z.iso.datetime({ offset: true });
+const nonEmpty = z.string().check(z.minLength(1));
 export const doseOutcomeSchema = z.object({
-  checkInId: z.string().min(1),
-  patientId: z.string().min(1),
-  studyId: z.string().min(1),
-  arm: z.enum(['MMF', 'LEF']).nullable(),
+  checkInId: nonEmpty,
+  patientId: nonEmpty,
+  studyId: nonEmpty,
+  arm: z.nullable(z.enum(['MMF', 'LEF'])),
   phase: z.enum(['induction', 'maintenance']),
   localDate: z.iso.date(),
-  localTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:mm'),
+  localTime: z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:mm')),
   dueAt: isoUtc,
   windowEnd: isoUtc,
-  drugs: z.array(z.string().min(1)).min(1),
+  drugs: z.array(nonEmpty).check(z.minLength(1)),
   status: z.enum(DOSE_STATUSES),
-  missedDrugs: z.array(z.string().min(1)).optional(),
-  answeredAt: isoUtc.optional(),
+  missedDrugs: z.optional(z.array(nonEmpty)),
+  answeredAt: z.optional(isoUtc),
 });
 
 export interface DoseOutcome {

@@ -13,25 +13,27 @@
 import { DateTime } from 'luxon';
 import { ALERT_KINDS, ALERT_KIND_LABELS } from './alert-kinds.ts';
 import { isoWeekBounds } from './week.ts';
-import * as z from 'zod';
+import * as z from './zod.ts';
 import { ARM_KEYS, adherenceByArm, doseOutcomeSchema, type AdherenceCounts, type AdherenceSummary, type ArmKey } from './adherence.ts';
 
 const isoInstant = z.iso.datetime({ offset: true });
 const localDate = z.iso.date();
-const timeZoneSchema = z.string().refine((zone) => DateTime.fromMillis(0, { zone }).isValid, 'an IANA time zone');
-const studyId = z
-  .string()
-  .min(1)
-  .max(64)
-  .refine((s) => !/^\+?[\d\s-]{7,}$/.test(s), 'a study ID, not a phone number');
-const armSchema = z.enum(['MMF', 'LEF']).nullable();
-const itemSchema = z.object({ term: z.string().min(1), grade: z.number().int().min(0).max(5).nullable() });
-const visitSchema = z.object({ studyId, visit: z.string().min(1), targetDate: localDate });
+const nonEmpty = z.string().check(z.minLength(1));
+const timeZoneSchema = z.string().check(z.refine((zone) => DateTime.fromMillis(0, { zone }).isValid, 'an IANA time zone'));
+const studyId = z.string().check(
+  z.minLength(1),
+  z.maxLength(64),
+  z.refine((s) => !/^\+?[\d\s-]{7,}$/.test(s), 'a study ID, not a phone number'),
+);
+const armSchema = z.nullable(z.enum(['MMF', 'LEF']));
+const itemSchema = z.object({ term: nonEmpty, grade: z.nullable(z.number().check(z.int(), z.minimum(0), z.maximum(5))) });
+const visitSchema = z.object({ studyId, visit: nonEmpty, targetDate: localDate });
+const count = z.number().check(z.int(), z.minimum(0));
 
 export const ISO_WEEK_PATTERN = /^(\d{4})-W(\d{2})$/;
 
 export const digestInputSchema = z.object({
-  week: z.string().regex(ISO_WEEK_PATTERN, 'an ISO week such as 2027-W02'),
+  week: z.string().check(z.regex(ISO_WEEK_PATTERN, 'an ISO week such as 2027-W02')),
   timeZone: timeZoneSchema,
   generatedAt: isoInstant,
   patients: z.array(
@@ -47,19 +49,19 @@ export const digestInputSchema = z.object({
   /** This week's alerts and every alert still open. */
   alerts: z.array(
     z.object({
-      id: z.string().min(1),
+      id: nonEmpty,
       studyId,
       kind: z.enum(ALERT_KINDS),
       urgent: z.boolean(),
       status: z.enum(['open', 'acknowledged']),
       createdAt: isoInstant,
-      acknowledgedAt: isoInstant.optional(),
+      acknowledgedAt: z.optional(isoInstant),
     }),
   ),
   /** This week's reports and every report still open. */
   reports: z.array(
     z.object({
-      id: z.string().min(1),
+      id: nonEmpty,
       studyId,
       createdAt: isoInstant,
       status: z.enum(['open', 'reviewed']),
@@ -68,20 +70,21 @@ export const digestInputSchema = z.object({
       redFlag: z.boolean(),
       relapseSignal: z.boolean(),
       /** Terms and grades as confirmed by the reviewer; they replace `items` when present. */
-      confirmedItems: z.array(itemSchema).optional(),
+      confirmedItems: z.optional(z.array(itemSchema)),
     }),
   ),
   visitsDueNextWeek: z.array(visitSchema),
   visitsMissed: z.array(visitSchema),
   /** Visits recorded this week whose relapse decision differs from the computed RI criterion (issue 17). */
-  relapseOverrules: z
-    .array(z.object({ studyId, visit: z.string().min(1), date: localDate, criterionMet: z.boolean(), decision: z.boolean(), reason: z.string().nullable(), criterion: z.string().nullable() }))
-    .default([]),
+  relapseOverrules: z._default(
+    z.array(z.object({ studyId, visit: nonEmpty, date: localDate, criterionMet: z.boolean(), decision: z.boolean(), reason: z.nullable(z.string()), criterion: z.nullable(z.string()) })),
+    [],
+  ),
   sms: z.object({
-    sent: z.number().int().min(0),
-    parts: z.number().int().min(0),
-    failed: z.number().int().min(0),
-    costPerPartUsd: z.number().min(0),
+    sent: count,
+    parts: count,
+    failed: count,
+    costPerPartUsd: z.number().check(z.minimum(0)),
   }),
 });
 export type DigestInput = z.input<typeof digestInputSchema>;

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { normalize } from './replies/normalize.ts';
 
 /**
@@ -90,10 +89,32 @@ export function senderRef(phone: string): string {
   return `#${createHash('sha256').update(`sender:${phone}`).digest('hex').slice(0, 8)}`;
 }
 
-/** The country calling code of a number in E.164 ("86" for +86…, "1" for +1…), or null (short codes, garbage). */
+/**
+ * The country calling codes libphonenumber-js's metadata knows: those of countries, then the
+ * non-geographic ones (+800, +808, +870 …). Calling codes are prefix-free: at most one of them
+ * starts a number. A list of 215 codes instead of the library and its metadata (118 KiB in every
+ * bundle that answers texts); test/unit/inbound-guards.test.ts holds it equal to the library's
+ * metadata and callingCodeOf equal to the library's answer.
+ */
+const CALLING_CODES = ' 1 7 20 27 30 31 32 33 34 36 39 40 41 43 44 45 46 47 48 49 51 52 53 54 55 56 57 58 60 61 62 63 64 65 66 81 82 84 86 90 91 92 93 94 95 98 211 212 213 216 218 220 221 222 223 224 225 226 227 228 229 230 231 232 233 234 235 236 237 238 239 240 241 242 243 244 245 246 247 248 249 250 251 252 253 254 255 256 257 258 260 261 262 263 264 265 266 267 268 269 290 291 297 298 299 350 351 352 353 354 355 356 357 358 359 370 371 372 373 374 375 376 377 378 380 381 382 383 385 386 387 389 420 421 423 500 501 502 503 504 505 506 507 508 509 590 591 592 593 594 595 596 597 598 599 670 672 673 674 675 676 677 678 679 680 681 682 683 685 686 687 688 689 690 691 692 850 852 853 855 856 880 886 960 961 962 963 964 965 966 967 968 970 971 972 973 974 975 976 977 992 993 994 995 996 998 800 808 870 878 881 882 883 888 979 ';
+
+/** The calling codes callingCodeOf knows (for the test that holds them equal to the library's). */
+export function knownCallingCodes(): string[] {
+  return CALLING_CODES.trim().split(' ');
+}
+
+/**
+ * The country calling code of a number in E.164 ("86" for +86…, "1" for +1…), or null (short
+ * codes, garbage, a code no country has). Every caller passes E.164 (patients' phones, senders
+ * checked against e164Schema); for those this is what libphonenumber-js's parse answers.
+ */
 export function callingCodeOf(phone: string): string | null {
-  if (!phone.startsWith('+')) return null;
-  return parsePhoneNumberFromString(phone)?.countryCallingCode ?? null;
+  if (!/^\+[1-9]\d{6,14}$/.test(phone)) return null;
+  for (const length of [1, 2, 3]) {
+    const code = phone.slice(1, 1 + length);
+    if (CALLING_CODES.includes(` ${code} `)) return code;
+  }
+  return null;
 }
 
 /** The instant `days` after an ISO instant (a retention deadline; the table adapter stores it as a TTL). */

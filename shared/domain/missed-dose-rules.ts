@@ -15,33 +15,36 @@
  * scheduled for, even when its reply window runs past midnight), so DST changes nothing.
  */
 import { DateTime } from 'luxon';
-import * as z from 'zod';
+import * as z from './zod.ts';
 import type { AlertKind } from './alert-kinds.ts';
 import { computeAdherence, drugStatus, type AdherenceSummary, type DoseOutcome, type DoseStatus, type DrugId } from './adherence.ts';
+
+const atLeastOne = z.number().check(z.int(), z.minimum(1));
 
 /** Protocol-configured thresholds; `null` switches a rule off. */
 export const missedDoseRulesSchema = z.object({
   /** A missed-dose episode when this many REPORTED misses of the same drug follow each other (unanswered check-ins in between are unknown: skipped). */
-  consecutiveSameDrug: z.number().int().min(1).nullable(),
+  consecutiveSameDrug: z.nullable(atLeastOne),
   /** A missed-dose episode when `count` check-ins with a REPORTED miss fall within the last `days` local days (today included). */
-  missedInDays: z.object({ count: z.number().int().min(1), days: z.number().int().min(1) }).nullable(),
+  missedInDays: z.nullable(z.object({ count: atLeastOne, days: atLeastOne })),
   /** Switches the steroid-withdrawal rule on: REPORTED missed prednisone doses in a row on days the taper is active (abrupt stops are dangerous). */
   anyPrednisoneDuringTaper: z.boolean(),
   /** How many reported missed prednisone doses in a row, during the taper, make a steroid-withdrawal episode (default 2: a stop, not one slip). */
-  taperConsecutiveMisses: z.number().int().min(1).optional(),
+  taperConsecutiveMisses: z.optional(atLeastOne),
   /** Silence: a no-reply episode when the patient has not answered any check-in on this many days with doses due. */
-  noReplyDays: z.number().int().min(1).nullable(),
+  noReplyDays: z.nullable(atLeastOne),
   /** Silence: a low-response episode when under `share` of the known check-ins of the last `days` local days were answered (at least `minCheckIns` known). */
-  lowResponse: z
-    .object({
-      share: z.number().gt(0).max(1),
-      days: z.number().int().min(1),
-      minCheckIns: z.number().int().min(1),
-      /** Hysteresis: an open low-response episode ends only once at least this share is answered again (≥ share; default share: no hysteresis). */
-      resolveShare: z.number().gt(0).max(1).optional(),
-    })
-    .refine((r) => r.resolveShare === undefined || r.resolveShare >= r.share, { message: 'lowResponse.resolveShare must be at least lowResponse.share' })
-    .nullable(),
+  lowResponse: z.nullable(
+    z
+      .object({
+        share: z.number().check(z.gt(0), z.maximum(1)),
+        days: atLeastOne,
+        minCheckIns: atLeastOne,
+        /** Hysteresis: an open low-response episode ends only once at least this share is answered again (≥ share; default share: no hysteresis). */
+        resolveShare: z.optional(z.number().check(z.gt(0), z.maximum(1))),
+      })
+      .check(z.refine((r) => r.resolveShare === undefined || r.resolveShare >= r.share, { message: 'lowResponse.resolveShare must be at least lowResponse.share' })),
+  ),
 });
 export type MissedDoseRules = z.infer<typeof missedDoseRulesSchema>;
 

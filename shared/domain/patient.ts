@@ -1,64 +1,59 @@
-import * as z from 'zod';
 import {
   armSchema,
+  intWithin,
   languageSchema,
   localDateSchema,
   localTimeSchema,
+  nonEmptyText,
+  positiveNumber,
   timeZoneSchema,
   type Protocol,
 } from './protocol.ts';
+import * as z from './zod.ts';
 
 export const PATIENT_STATUSES = ['active', 'paused', 'withdrawn', 'completed'] as const;
 export const patientStatusSchema = z.enum(PATIENT_STATUSES);
 export type PatientStatus = z.infer<typeof patientStatusSchema>;
 
-export const e164Schema = z
-  .string()
-  .regex(/^\+[1-9]\d{6,14}$/, 'must be a phone number in E.164 form, e.g. +8613800138000');
+export const e164Schema = z.string().check(z.regex(/^\+[1-9]\d{6,14}$/, 'must be a phone number in E.164 form, e.g. +8613800138000'));
 
-export const studyIdSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{1,31}$/, 'must be 2–32 letters, digits, - or _');
+export const studyIdSchema = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_-]{1,31}$/, 'must be 2–32 letters, digits, - or _'));
 
-export const doseTimesSchema = z.object({ morning: localTimeSchema, evening: localTimeSchema }).strict();
+export const doseTimesSchema = z.strictObject({ morning: localTimeSchema, evening: localTimeSchema });
 export type DoseTimes = z.infer<typeof doseTimesSchema>;
 
 /** Per-patient regimen parameters the protocol lets the investigator set. */
-export const regimenParametersSchema = z
-  .object({
-    prednisoneStartMg: z.number().positive(),
-    mmfInductionDoseG: z.number().positive(),
-    mmfMaintenanceDoseG: z.number().positive(),
-    lefDoseMg: z.number().positive(),
-  })
-  .strict();
+export const regimenParametersSchema = z.strictObject({
+  prednisoneStartMg: positiveNumber,
+  mmfInductionDoseG: positiveNumber,
+  mmfMaintenanceDoseG: positiveNumber,
+  lefDoseMg: positiveNumber,
+});
 export type RegimenParameters = z.infer<typeof regimenParametersSchema>;
 
-export const patientSchema = z
-  .object({
-    id: z.string().min(1),
-    studyId: studyIdSchema,
-    phone: e164Schema,
-    timeZone: timeZoneSchema,
-    language: languageSchema,
-    enrolledOn: localDateSchema,
-    doseTimes: doseTimesSchema,
-    parameters: regimenParametersSchema,
-    discreet: z.boolean(),
-    status: patientStatusSchema,
-    statusReason: z.string().optional(),
-    smsOptOut: z.boolean(),
-    arm: armSchema.nullable(),
-    randomizedOn: localDateSchema.optional(),
-    /** Actual appointment dates set by coordinators (visit key → date); they drive visit reminders. */
-    appointments: z.record(z.string(), localDateSchema),
-    pausedFrom: z.string().optional(),
-    withdrawnAt: z.string().optional(),
-    version: z.number().int().min(1),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .strict();
+export const patientSchema = z.strictObject({
+  id: nonEmptyText,
+  studyId: studyIdSchema,
+  phone: e164Schema,
+  timeZone: timeZoneSchema,
+  language: languageSchema,
+  enrolledOn: localDateSchema,
+  doseTimes: doseTimesSchema,
+  parameters: regimenParametersSchema,
+  discreet: z.boolean(),
+  status: patientStatusSchema,
+  statusReason: z.optional(z.string()),
+  smsOptOut: z.boolean(),
+  arm: z.nullable(armSchema),
+  randomizedOn: z.optional(localDateSchema),
+  /** Actual appointment dates set by coordinators (visit key → date); they drive visit reminders. */
+  appointments: z.record(z.string(), localDateSchema),
+  pausedFrom: z.optional(z.string()),
+  withdrawnAt: z.optional(z.string()),
+  version: intWithin(1),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
 export type Patient = z.infer<typeof patientSchema>;
 
 export interface ParameterProblem {

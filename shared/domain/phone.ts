@@ -8,6 +8,9 @@ import { parsePhoneNumberFromString, type NumberType } from 'libphonenumber-js/m
  * mobile and fixed lines share number ranges, so the library answers FIXED_LINE_OR_MOBILE there:
  * those are accepted (a landline among them fails at the first reminder and raises the usual
  * send-failure alert). Pure: no IO, no clock.
+ * Why `max` and not the smaller `mobile` metadata: `mobile` knows only mobile ranges, so a landline
+ * would be "not a valid phone number" instead of "a landline" (docs/performance.md, "Lean functions").
+ * Only the coordinator API imports this; the reply paths use no phone library (inbound-guards.ts).
  */
 export type PhoneCheck = { ok: true; e164: string; country: string | undefined; type: NumberType } | { ok: false; message: string };
 

@@ -10,8 +10,8 @@
  * least `minRise` against the protocol's reference, or a new organ, or an old one recurring.
  * Pure: no clock, no I/O.
  */
-import * as z from 'zod';
 import type { Protocol } from './protocol.ts';
+import * as z from './zod.ts';
 
 export const RI_SCORES = [0, 1, 2, 3] as const;
 export type RiScore = (typeof RI_SCORES)[number];
@@ -19,15 +19,15 @@ export type RiScore = (typeof RI_SCORES)[number];
 const riScoreSchema = z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]);
 
 export const riSiteScoreSchema = z.strictObject({
-  site: z.string().regex(/^[a-z0-9_]{1,40}$/, 'a site key of the protocol, such as submandibular_glands'),
+  site: z.string().check(z.regex(/^[a-z0-9_]{1,40}$/, 'a site key of the protocol, such as submandibular_glands')),
   score: riScoreSchema,
-  urgent: z.boolean().default(false),
+  urgent: z._default(z.boolean(), false),
 });
 
 /** One visit's RI worksheet: the sites scored above 0 (every other site is 0) and the serum IgG4 item. */
 export const riWorksheetSchema = z.strictObject({
-  sites: z.array(riSiteScoreSchema).max(60),
-  serumIgG4: riScoreSchema.nullable().default(null),
+  sites: z.array(riSiteScoreSchema).check(z.maxLength(60)),
+  serumIgG4: z._default(z.nullable(riScoreSchema), null),
 });
 export type RiSiteScore = z.output<typeof riSiteScoreSchema>;
 export type RiWorksheet = z.output<typeof riWorksheetSchema>;

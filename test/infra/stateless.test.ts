@@ -3,7 +3,7 @@ import { App, Validations, type CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NagPack } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   coordinatorApiEnvSchema,
@@ -24,7 +24,7 @@ import { PUBLIC_PATHS } from '#infra/stacks/stateless-stack.ts';
  * by every test in this file; the nag packs run on the same construct tree.
  */
 const dev = loadEnvironmentConfig('dev');
-const ENV_SCHEMAS: Record<FunctionName, z.ZodObject> = {
+const ENV_SCHEMAS: Record<FunctionName, z.ZodMiniObject<Record<string, z.ZodMiniType>>> = {
   'dispatch-reminders': dispatchRemindersEnvSchema,
   'plan-schedule': planScheduleEnvSchema,
   'inbound-sms': inboundSmsEnvSchema,

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { callingCodeOf, isAutoReply, isRepeat, replyClassOf, replyVerdict, retainUntil, sameText, senderRef } from '#domain/inbound-guards.ts';
+import fc from 'fast-check';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
+import minMetadata from 'libphonenumber-js/metadata.min.json' with { type: 'json' };
+import { callingCodeOf, isAutoReply, knownCallingCodes, isRepeat, replyClassOf, replyVerdict, retainUntil, sameText, senderRef } from '#domain/inbound-guards.ts';
 
 describe('isAutoReply: canned texts of phones and apps, zh-CN and en', () => {
   it.each([
@@ -61,5 +64,32 @@ describe('senders', () => {
     expect(callingCodeOf('+447700900123')).toBe('44');
     expect(callingCodeOf('10690000')).toBeNull();
     expect(retainUntil('2027-01-16T00:30:00.000Z', 90)).toBe('2027-04-16T00:30:00.000Z');
+  });
+});
+
+describe('callingCodeOf without libphonenumber-js (its list of codes instead of the library in every bundle that answers texts)', () => {
+  const libraryCode = (phone: string) => parsePhoneNumberFromString(phone)?.countryCallingCode ?? null;
+
+  it('knows exactly the calling codes of the library metadata', () => {
+    expect(knownCallingCodes().sort()).toEqual([...Object.keys(minMetadata.country_calling_codes), ...Object.keys(minMetadata.nonGeographic)].sort());
+  });
+
+  it('answers what the library answers for every E.164 number (random, and every code followed by national prefixes)', () => {
+    const e164 = fc.stringMatching(/^\+[1-9]\d{6,14}$/);
+    const codeThenDigits = fc
+      .tuple(fc.constantFrom(...knownCallingCodes()), fc.constantFrom('', '0', '00', '1', '8', '9', '010', '0800'), fc.stringMatching(/^\d{0,12}$/))
+      .map(([code, prefix, rest]) => `+${code}${prefix}${rest}`)
+      .filter((phone) => /^\+[1-9]\d{6,14}$/.test(phone));
+    fc.assert(
+      fc.property(fc.oneof(e164, codeThenDigits), (phone) => {
+        expect(callingCodeOf(phone)).toBe(libraryCode(phone));
+      }),
+      { numRuns: 20_000 },
+    );
+    for (const code of knownCallingCodes()) expect(callingCodeOf(`+${code}1234567`)).toBe(libraryCode(`+${code}1234567`));
+  });
+
+  it('null for what is not E.164', () => {
+    for (const text of ['', '+', '+0123456789', '8613800138000', '+86 138 0013 8000', '+2591234567', '+1234567890123456']) expect(callingCodeOf(text)).toBeNull();
   });
 });

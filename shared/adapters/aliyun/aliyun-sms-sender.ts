@@ -1,6 +1,6 @@
 import { MainlandTemplateError, providerRequest } from '#domain/mainland-sms.ts';
 import type { MainlandSms } from '#domain/protocol.ts';
-import * as z from 'zod/mini';
+import * as z from '#domain/zod.ts';
 import { SmsSendError, type OutboundSms, type SmsSender } from '#ports/sms.ts';
 import { AliyunCallError, type AliyunRpcClient } from './client.ts';
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import * as z from 'zod/mini';
+import * as z from '#domain/zod.ts';
 import { canonicalQueryString, signRpcCall } from './acs3.ts';
 
 /**

@@ -1,8 +1,8 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import * as z from 'zod';
+import * as z from '#domain/zod.ts';
 import type { AliyunCredentials } from './client.ts';
 
-const secretSchema = z.object({ accessKeyId: z.string().min(8), accessKeySecret: z.string().min(8) });
+const secretSchema = z.object({ accessKeyId: z.string().check(z.minLength(8)), accessKeySecret: z.string().check(z.minLength(8)) });
 
 /** The provider's AccessKey pair from Secrets Manager (KMS-encrypted); read once per cold start. */
 export async function loadAliyunCredentials(client: SecretsManagerClient, secretArn: string): Promise<AliyunCredentials> {

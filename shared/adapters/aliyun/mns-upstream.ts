@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '#domain/zod.ts';
 import type { SmsUpstream, UpstreamKind, UpstreamMessage } from '#ports/sms-upstream.ts';
 import { AliyunCallError, type AliyunRpcClient } from './client.ts';
 import { parseUpstreamBody } from './upstream-payload.ts';
@@ -37,9 +37,9 @@ export class UpstreamUnavailableError extends Error {
 
 const tokenSchema = z.looseObject({
   Code: z.string(),
-  MessageTokenDTO: z
-    .looseObject({ AccessKeyId: z.string().min(1), AccessKeySecret: z.string().min(1), SecurityToken: z.string().min(1), ExpireTime: z.string().min(1) })
-    .optional(),
+  MessageTokenDTO: z.optional(
+    z.looseObject({ AccessKeyId: z.string().check(z.minLength(1)), AccessKeySecret: z.string().check(z.minLength(1)), SecurityToken: z.string().check(z.minLength(1)), ExpireTime: z.string().check(z.minLength(1)) }),
+  ),
 });
 
 interface Token {

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#domain/zod.ts';
 import type { UpstreamContent } from '#ports/sms-upstream.ts';
 
 /**
@@ -6,26 +6,26 @@ import type { UpstreamContent } from '#ports/sms-upstream.ts';
  * 回执消息, domestic). Times are Beijing time "yyyy-MM-dd HH:mm:ss"; numbers are domestic
  * (11 digits) or carry 86 in front.
  */
-const beijingTime = z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/, 'yyyy-MM-dd HH:mm:ss');
-const domesticNumber = z.string().regex(/^(\+?86)?1[3-9]\d{9}$/, 'a mainland mobile number');
+const beijingTime = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/, 'yyyy-MM-dd HH:mm:ss'));
+const domesticNumber = z.string().check(z.regex(/^(\+?86)?1[3-9]\d{9}$/, 'a mainland mobile number'));
 
 export const smsUpSchema = z.looseObject({
   phone_number: domesticNumber,
-  content: z.string().max(1600),
+  content: z.string().check(z.maxLength(1600)),
   send_time: beijingTime,
-  dest_code: z.string().max(32).optional(),
-  sequence_id: z.union([z.number(), z.string().min(1)]),
-  sign_name: z.string().optional(),
+  dest_code: z.optional(z.string().check(z.maxLength(32))),
+  sequence_id: z.union([z.number(), z.string().check(z.minLength(1))]),
+  sign_name: z.optional(z.string()),
 });
 
 export const smsReportSchema = z.looseObject({
-  biz_id: z.string().min(1).max(200),
+  biz_id: z.string().check(z.minLength(1), z.maxLength(200)),
   success: z.union([z.boolean(), z.enum(['true', 'false'])]),
-  err_code: z.string().max(64).optional(),
-  err_msg: z.string().optional(),
+  err_code: z.optional(z.string().check(z.maxLength(64))),
+  err_msg: z.optional(z.string()),
   report_time: beijingTime,
-  send_time: beijingTime.optional(),
-  phone_number: z.string().optional(),
+  send_time: z.optional(beijingTime),
+  phone_number: z.optional(z.string()),
 });
 
 export function beijingToUtc(text: string): string {
@@ -36,7 +36,7 @@ function e164(number: string): string {
   return `+86${number.replace(/^\+?86/, '')}`;
 }
 
-function issues(error: z.ZodError): string[] {
+function issues(error: z.core.$ZodError): string[] {
   return error.issues.map((i) => `${i.path.join('.') || '(body)'}:${i.code}`);
 }
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#domain/zod.ts';
 import type { InboundSmsRecord } from '#ports/inbound-sms.ts';
 
 export type { InboundSmsRecord } from '#ports/inbound-sms.ts';
@@ -10,25 +10,25 @@ export type { InboundSmsRecord } from '#ports/inbound-sms.ts';
  */
 
 /** A sender number: E.164 for handsets; short codes and long codes without "+" also occur. */
-const senderNumber = z.string().regex(/^\+?[0-9]{3,15}$/, 'must be a phone number (E.164) or a short code');
+const senderNumber = z.string().check(z.regex(/^\+?[0-9]{3,15}$/, 'must be a phone number (E.164) or a short code'));
 
 export const inboundSmsPayloadSchema = z.looseObject({
   originationNumber: senderNumber,
-  destinationNumber: z.string().min(1).max(32),
-  messageKeyword: z.string().max(64).optional(),
+  destinationNumber: z.string().check(z.minLength(1), z.maxLength(32)),
+  messageKeyword: z.optional(z.string().check(z.maxLength(64))),
   /** May be empty (a blank SMS is still stored); 1,600 characters is ten concatenated parts and then some. */
-  messageBody: z.string().max(1600),
-  inboundMessageId: z.string().min(1).max(200),
-  previousPublishedMessageId: z.string().min(1).max(200).optional(),
+  messageBody: z.string().check(z.maxLength(1600)),
+  inboundMessageId: z.string().check(z.minLength(1), z.maxLength(200)),
+  previousPublishedMessageId: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
 });
 export type InboundSmsPayload = z.infer<typeof inboundSmsPayloadSchema>;
 
 /** One record of the Lambda SNS event (fields beyond these are ignored). */
 export const snsEventRecordSchema = z.looseObject({
-  EventSource: z.literal('aws:sns').optional(),
+  EventSource: z.optional(z.literal('aws:sns')),
   Sns: z.looseObject({
-    MessageId: z.string().min(1),
-    TopicArn: z.string().optional(),
+    MessageId: z.string().check(z.minLength(1)),
+    TopicArn: z.optional(z.string()),
     /** When SNS accepted the message: the message's receivedAt. */
     Timestamp: z.iso.datetime({ offset: true }),
     Message: z.string(),
@@ -73,6 +73,6 @@ function messageIdOf(raw: unknown): string | null {
   return typeof id === 'string' && id.length <= 200 ? id : null;
 }
 
-function issuesOf(error: z.ZodError, prefix?: string): { path: string; code: string }[] {
+function issuesOf(error: z.core.$ZodError, prefix?: string): { path: string; code: string }[] {
   return error.issues.map((i) => ({ path: [...(prefix ? [prefix] : []), ...i.path.map(String)].join('.') || '(record)', code: i.code }));
 }

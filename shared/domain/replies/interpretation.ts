@@ -3,7 +3,7 @@
  * the API and flattened into the CSV export. `interpretationSchema` is the single source of
  * truth; the TypeScript types below are checked against it at compile time.
  */
-import * as z from 'zod';
+import * as z from '../zod.ts';
 
 export const INTENTS = [
   'dose_taken',
@@ -106,8 +106,8 @@ export interface Interpretation {
 }
 
 export const interpretedItemSchema = z.strictObject({
-  term: z.string().min(1),
-  grade: z.number().int().min(1).max(5).nullable(),
+  term: z.string().check(z.minLength(1)),
+  grade: z.nullable(z.number().check(z.int(), z.minimum(1), z.maximum(5))),
 });
 
 export const severityValueSchema = z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3), z.literal(4)]);
@@ -123,17 +123,17 @@ export const interpretationSchema = z.strictObject({
   items: z.array(interpretedItemSchema),
   redFlag: z.boolean(),
   relapseSignal: z.boolean(),
-  answers: z.string().min(1).optional(),
-  missedDrugs: z.array(z.enum(DRUG_KEYS)).optional(),
-  temperatureC: z.number().min(25).max(45).optional(),
+  answers: z.optional(z.string().check(z.minLength(1))),
+  missedDrugs: z.optional(z.array(z.enum(DRUG_KEYS))),
+  temperatureC: z.optional(z.number().check(z.minimum(25), z.maximum(45))),
   language: z.enum(LANGUAGES),
-  doseAnswer: z.enum(['taken', 'missed']).optional(),
-  doseSlot: z.enum(['morning', 'evening']).optional(),
-  answer: conversationAnswerSchema.optional(),
-  redFlagReasons: z.array(z.enum(RED_FLAG_REASONS)).optional(),
-  relapseSignals: z.array(z.enum(RELAPSE_SIGNALS)).optional(),
-  supplyDrugs: z.array(z.enum(DRUG_KEYS)).optional(),
-  resolved: z.array(z.string().min(1)).optional(),
+  doseAnswer: z.optional(z.enum(['taken', 'missed'])),
+  doseSlot: z.optional(z.enum(['morning', 'evening'])),
+  answer: z.optional(conversationAnswerSchema),
+  redFlagReasons: z.optional(z.array(z.enum(RED_FLAG_REASONS))),
+  relapseSignals: z.optional(z.array(z.enum(RELAPSE_SIGNALS))),
+  supplyDrugs: z.optional(z.array(z.enum(DRUG_KEYS))),
+  resolved: z.optional(z.array(z.string().check(z.minLength(1)))),
 });
 
 // Compile-time proof that the hand-written types and the schema describe the same shape.
