@@ -13,7 +13,7 @@ const functions = readdirSync(root).filter((name) => existsSync(join(root, name,
  * (KiB): what keeps them above the goal is in docs/performance.md "Lean functions". Every other
  * bundle is held to BUNDLE_GOAL_KIB. Sizes are deterministic for a given lock file.
  */
-const OVER_GOAL: Partial<Record<string, number>> = { 'coordinator-api': 725, 'inbound-sms': 446, 'pull-sms': 451, 'sweep-adherence': 448 };
+const OVER_GOAL: Partial<Record<string, number>> = { 'coordinator-api': 725, 'inbound-sms': 403, 'pull-sms': 408, 'sweep-adherence': 405 };
 
 /**
  * Each function bundled as the CDK construct bundles it (infra/constructs/bundling.ts: the AWS SDK

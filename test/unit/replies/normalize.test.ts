@@ -1,5 +1,15 @@
 import { describe, it, expect } from 'vitest';
 import { correctTypo, editDistance, normalize, normalizeClauses, toSimplified, MAX_INPUT_CHARS } from '../../../shared/domain/replies/normalize.ts';
+import { Converter as Converter2 } from 'opencc-js';
+import TSCharacters from 'opencc-js/dict/TSCharacters';
+import TSPhrases from 'opencc-js/dict/TSPhrases';
+import HKVariantsRevPhrases from 'opencc-js/dict/HKVariantsRevPhrases';
+import TWVariantsRev from 'opencc-js/dict/TWVariantsRev';
+import TWVariantsRevPhrases from 'opencc-js/dict/TWVariantsRevPhrases';
+import { Converter } from 'opencc-js/t2cn';
+import { corpus } from './corpus.ts';
+import { holdoutCorpus } from './corpus-holdout.ts';
+import { nurseCorpus } from './corpus-nurse.ts';
 
 describe('normalize', () => {
   it.each([
@@ -37,6 +47,19 @@ describe('normalize', () => {
     expect(toSimplified('口乾舌燥，腰痠背痛')).toBe('口干舌燥，腰酸背痛');
     expect(toSimplified('plain English 123')).toBe('plain English 123');
     expect(normalize('退訂')).toBe('退订');
+  });
+
+  it("converts exactly as opencc-js's t2cn build (tw → cn) on every entry of its dictionaries and every corpus reply, as written and in Taiwan and Hong Kong writing", () => {
+    // The bundle carries opencc-js's core and the tw → cn dictionaries only (normalize.ts): this holds it to the full build.
+    const full = Converter({ from: 'tw', to: 'cn' });
+    const toTaiwan = Converter2({ from: 'cn', to: 'tw' });
+    const toHongKong = Converter2({ from: 'cn', to: 'hk' });
+    const inputs: string[] = ['什麼', '怎麼辦', '著名', '睡不著'];
+    for (const dict of [TWVariantsRev, TWVariantsRevPhrases, TSCharacters, TSPhrases, HKVariantsRevPhrases]) for (const entry of dict.split('|')) inputs.push(...entry.split(' '));
+    for (const c of [...corpus, ...holdoutCorpus, ...nurseCorpus]) inputs.push(c.text, toTaiwan(c.text), toHongKong(c.text));
+    expect(inputs.length).toBeGreaterThan(10_000);
+    const differing = inputs.filter((text) => toSimplified(text) !== full(text));
+    expect(differing).toEqual([]);
   });
 
   it.each([
