@@ -26,6 +26,7 @@ import { loadProtocolFile } from '#config/protocol-loader.ts';
 import { computeSchedule } from '#domain/schedule.ts';
 import { fixedClock } from '#ports/clock.ts';
 import type { StoredReminder } from '#ports/schedule.ts';
+import type { Alert } from '#ports/alerts.ts';
 import { createSweepHandler } from '#functions/sweep-adherence/handler.ts';
 import { useLocalDynamo } from '../support/dynamo.ts';
 import { makePatient } from '../support/patients.ts';
@@ -355,6 +356,34 @@ describe('acknowledgement and re-escalation on a fake clock', () => {
       total += (await sweepAdherence(deps, clock.now())).escalated;
     }
     expect(total).toBe(3);
+  });
+
+  it('a routine alert that carries an escalation time (stored before the lanes existed) is never escalated: it leaves the queue, audited', async () => {
+    const { deps, table } = await setup();
+    const at = '2027-01-16T14:00:00.000Z';
+    const legacy: Alert = {
+      id: 'alert-legacy-routine',
+      kind: 'missed_dose',
+      urgent: false,
+      status: 'open',
+      patientId: patient.id,
+      studyId: patient.studyId,
+      title: 'IGG4-021: 2 reported missed MMF doses in a row',
+      details: { rule: 'consecutive_same_drug' },
+      episodeKey: 'legacy:consecutive_same_drug:IGG4-021',
+      createdAt: at,
+      updatedAt: at,
+      escalateAt: '2027-01-16T16:00:00.000Z',
+      escalationCount: 0,
+      version: 1,
+    };
+    await deps.alerts.createIfAbsent(legacy);
+    expect(await sweepAdherence(deps, '2027-01-16T16:15:00.000Z')).toMatchObject({ escalated: 0, escalationsCancelled: 1 });
+    expect(publishes(ESCALATION)).toHaveLength(0);
+    expect((await deps.alerts.get(legacy.id))?.escalateAt).toBeUndefined();
+    expect(await sweepAdherence(deps, '2027-01-16T18:15:00.000Z')).toMatchObject({ escalated: 0, escalationsCancelled: 0 });
+    const entries = await new DynamoAuditLog(local.db.doc, table).listForEntity('alert', legacy.id);
+    expect(entries.find((e) => e.action === 'alert.escalation_cancel')).toMatchObject({ actor: 'system:sweep-adherence', reason: 'routine lane: no escalation', before: { escalateAt: '2027-01-16T16:00:00.000Z' }, after: { escalateAt: null } });
   });
 
   it('the Lambda handler factory runs the sweep with the injected clock', async () => {
