@@ -292,6 +292,25 @@ describe('acknowledgement and re-escalation on a fake clock', () => {
     ).alert;
   }
 
+  it('an urgent alert whose push failed after it was stored is pushed by the retry of the same episode, once; later retries push nothing', async () => {
+    // The inbound text is redelivered after the crash: raiseAlert runs again for the same episode and finds the alert stored, not notified.
+    const { deps } = await setup();
+    const at = '2027-01-16T14:00:00.000Z';
+    snsMock.on(PublishCommand).rejectsOnce(new Error('SNS throttled')).resolves({ MessageId: 'sns-2' });
+    await expect(urgentAlert(deps, at, 'report:r-crash')).rejects.toThrow(/throttled/);
+    const stored = (await deps.alerts.listByStatus('open', undefined, 10)).items;
+    expect(stored).toHaveLength(1);
+    expect(stored[0]!.notifiedAt).toBeUndefined();
+
+    const retried = await urgentAlert(deps, '2027-01-16T14:01:00.000Z', 'report:r-crash');
+    expect(retried.id).toBe(stored[0]!.id);
+    expect(publishes(COORDINATORS)).toHaveLength(2); // the failed attempt and the retry's
+    expect((await deps.alerts.get(retried.id))?.notifiedAt).toBe('2027-01-16T14:01:00.000Z');
+
+    await urgentAlert(deps, '2027-01-16T14:02:00.000Z', 'report:r-crash');
+    expect(publishes(COORDINATORS)).toHaveLength(2);
+  });
+
   it('an urgent alert not acknowledged within 2 h goes to the escalation topic, then again 2 h later', async () => {
     const { deps } = await setup();
     const clock = fixedClock('2027-01-16T14:00:00.000Z'); // Saturday 22:00 local: urgent alerts ignore working hours
