@@ -285,8 +285,21 @@ describe('an inbound message is never lost (real retry timing)', () => {
     s.clock.advanceMinutes(LAMBDA_RETRY_DELAYS_MINUTES[0]!);
     await expect(s.handlerOn(s.deps)(eventOf(redFlag), lambdaContext('inbound-sms', FUNCTION_TIMEOUT_MS))).resolves.toEqual({ processed: 1, duplicates: 0 });
     expect(s.publisher.published.map((a) => a.kind)).toEqual(['red_flag']);
+    // A minute late is not "delayed": the push does not say so.
+    expect(s.publisher.published[0]!.details.lateMinutes).toBeUndefined();
+    expect(s.publisher.published[0]!.title).not.toContain('delayed');
     expect(s.sms.countTo(redFlag.from)).toBe(1);
     expect((await s.deps.messages.getInbound(redFlag.id))?.attempts).toBe(2);
+  });
+
+  it('a red flag processed exactly 2 minutes after it was texted is pushed saying how late (the threshold is inclusive)', async () => {
+    const s = await setup();
+    s.clock.advanceMinutes(2);
+    await expect(s.handlerOn(s.deps)(eventOf(redFlag), lambdaContext('inbound-sms', FUNCTION_TIMEOUT_MS))).resolves.toEqual({ processed: 1, duplicates: 0 });
+    const pushed = s.publisher.published.filter((a) => a.kind === 'red_flag');
+    expect(pushed).toHaveLength(1);
+    expect(pushed[0]!.details).toMatchObject({ lateMinutes: 2, receivedAt: RECEIVED });
+    expect(pushed[0]!.title).toContain('texted 2 min ago; processing was delayed');
   });
 
   it('every Lambda attempt fails: the DLQ gets it, the sweep processes the stored message; its red flag is pushed late, saying how late', async () => {
