@@ -123,6 +123,11 @@ describe('the worklist summary', () => {
     expect(buildDailySummary(input(items, { localDate: '2027-01-19' })).snoozed).toBe(0);
   });
 
+  it('urgent items are listed oldest first', () => {
+    const s = buildDailySummary(input([item('late', '2027-01-14T10:00', { urgent: true }), item('early', '2027-01-12T10:00', { urgent: true })]));
+    expect(s.urgentOpen.map((l) => l.id)).toEqual(['early', 'late']);
+  });
+
   it('equal opening times are listed by id; empty sections say so; no urgent section without urgent items', () => {
     const s = buildDailySummary(input([item('b', '2027-01-13T10:00'), item('a', '2027-01-13T10:00')]));
     expect(s.stillOpen.map((l) => l.id)).toEqual(['a', 'b']);

@@ -72,6 +72,11 @@ describe('diarrhoea and vomiting graded by episodes a day', () => {
     expect(read(text).redFlag).toBe(grade >= 3);
   });
 
+  it('a count grades only diarrhoea and vomiting, not a headache or a cough in the same clause', () => {
+    expect(grades('头痛3次')).toEqual({ Headache: null });
+    expect(grades('咳嗽5次')).toEqual({ Cough: null });
+  });
+
   it('diarrhoea with blood or with a fever is a red flag whatever the count', () => {
     expect(read('拉肚子，便血').redFlagReasons).toEqual(['diarrhea', 'gi_bleeding']);
     expect(read('拉肚子3次，体温38度').redFlagReasons).toEqual(['diarrhea', 'fever']);

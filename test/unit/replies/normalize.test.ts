@@ -102,6 +102,11 @@ describe('typo correction and clause edges (found by the domain mutation run, do
     expect(correctTypo('vomite')).toBe('vomite');
   });
 
+  it('does not guess words shorter than 5 letters ("cogh", "blod" stay as written)', () => {
+    expect(correctTypo('cogh')).toBe('cogh');
+    expect(correctTypo('blod')).toBe('blod');
+  });
+
   it('trusts the first letter: "mausea" is not guessed to be nausea', () => {
     expect(correctTypo('mausea')).toBe('mausea');
   });
