@@ -1,7 +1,7 @@
-import { describe, it, expect } from 'vitest';
+import { beforeAll, describe, it, expect } from 'vitest';
 import { DateTime } from 'luxon';
 import type { DoseOutcome, DoseStatus } from '../../shared/domain/adherence.ts';
-import { buildWeeklyDigest, digestInputSchema, isoWeekOf, renderDigestText, weekBounds, type DigestInput } from '../../shared/domain/digest.ts';
+import { buildWeeklyDigest, digestInputSchema, isoWeekOf, renderDigestText, weekBounds, type DigestInput, type WeeklyDigest } from '../../shared/domain/digest.ts';
 
 const SH = 'Asia/Shanghai';
 
@@ -113,7 +113,12 @@ describe('isoWeekOf and weekBounds', () => {
 });
 
 describe('buildWeeklyDigest on a fixed synthetic week', () => {
-  const digest = buildWeeklyDigest(syntheticWeek());
+  // Built in a hook, not in the describe body: Stryker activates a mutant in a beforeAll, so a
+  // digest built while the file is collected would never see the mutant (docs/testing.md).
+  let digest: WeeklyDigest;
+  beforeAll(() => {
+    digest = buildWeeklyDigest(syntheticWeek());
+  });
 
   it('counts patients per arm and overall', () => {
     expect(digest.overall.patients).toEqual({ enrolled: 6, active: 4, paused: 1, withdrawn: 1, completed: 0, optedOut: 1 });

@@ -93,3 +93,27 @@ describe('callingCodeOf without libphonenumber-js (its list of codes instead of 
     for (const text of ['', '+', '+0123456789', '8613800138000', '+86 138 0013 8000', '+2591234567', '+1234567890123456']) expect(callingCodeOf(text)).toBeNull();
   });
 });
+
+describe('edges found by the domain mutation run (docs/testing.md)', () => {
+  it('texts that normalize to nothing (emoji only) repeat only when they are the same characters', () => {
+    expect(sameText('😊', '😢')).toBe(false);
+    expect(sameText('😊 ', ' 😊')).toBe(true);
+    expect(sameText('😊', '😊')).toBe(true);
+    const at = (h: number) => new Date(Date.UTC(2027, 0, 16, h)).toISOString();
+    expect(isRepeat({ body: '😊', receivedAt: at(0) }, { body: '😢', receivedAt: at(0) })).toBe(false);
+  });
+
+  it('a text exactly 12 hours after the previous one still repeats it; a millisecond later it does not', () => {
+    const t0 = Date.UTC(2027, 0, 16, 0);
+    const previous = { body: 'ok?', receivedAt: new Date(t0).toISOString() };
+    expect(isRepeat(previous, { body: 'ok?', receivedAt: new Date(t0 + 12 * 3_600_000).toISOString() })).toBe(true);
+    expect(isRepeat(previous, { body: 'ok?', receivedAt: new Date(t0 + 12 * 3_600_000 + 1).toISOString() })).toBe(false);
+  });
+
+  it('only a conversation question is required when it answers the conversation; other replies stay budgeted', () => {
+    for (const purpose of ['unclear', 'thanks', 'dose_missed', 'help', 'unknown_number']) {
+      expect(replyClassOf(purpose, { answersConversation: true })).toBe('budgeted');
+    }
+    expect(replyClassOf('conversation', { answersConversation: false })).toBe('budgeted');
+  });
+});

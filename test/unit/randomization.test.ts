@@ -97,3 +97,23 @@ describe('createSeededUint32', () => {
     expect(list.join(' ')).toBe('MMF/2 LEF/2 LEF/4 MMF/4 MMF/4 LEF/4 LEF/4 LEF/4 MMF/4 MMF/4 LEF/2 MMF/2');
   });
 });
+
+describe('the allocation list an auditor regenerates (found by the domain mutation run, docs/testing.md)', () => {
+  it('is this exact list for a seed: arms, block numbers 1, 2, 3 … and block sizes', () => {
+    const list = generateAllocationList(options('trial-seed-A', 12)).map((a) => `${a.sequence}:${a.arm}:${a.block}/${a.blockSize}`);
+    expect(list).toEqual(['1:LEF:1/2', '2:MMF:1/2', '3:MMF:2/4', '4:LEF:2/4', '5:LEF:2/4', '6:MMF:2/4', '7:LEF:3/2', '8:MMF:3/2', '9:LEF:4/2', '10:MMF:4/2', '11:MMF:5/2', '12:LEF:5/2']);
+  });
+
+  it.each([
+    [{ blockSizes: [0] }, 'block size 0 must be a positive multiple of 2'],
+    [{ blockSizes: [-2] }, 'block size -2 must be a positive multiple of 2'],
+    [{ blockSizes: [2.5] }, 'block size 2.5 must be a positive multiple of 2'],
+    [{ blockSizes: [4, 3] }, 'block size 3 must be a positive multiple of 2'],
+    [{ blockSizes: [] }, 'blockSizes must not be empty'],
+    [{ arms: ['MMF', 'MMF'] }, 'arms must be two different arms'],
+    [{ length: 1.5 }, 'length must be a non-negative integer'],
+    [{ seed: '' }, 'seed must not be empty'],
+  ] as const)('refuses %j: %s', (change, message) => {
+    expect(() => generateAllocationList({ ...options('s', 10), ...change } as Parameters<typeof generateAllocationList>[0])).toThrow(new RangeError(message));
+  });
+});

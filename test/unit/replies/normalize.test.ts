@@ -111,3 +111,40 @@ describe('normalize', () => {
     expect(normalize('\u{1F600}\u{10FFFF}\u0000')).toBe('');
   });
 });
+
+describe('typo correction and clause edges (found by the domain mutation run, docs/testing.md)', () => {
+  it.each([
+    ['headche', 'headache'], // a letter missing
+    ['feverr', 'fever'], // a letter too many
+    ['tirde', 'tired'], // the last two letters swapped
+  ])('corrects the one-edit typo %s → %s', (w, fixed) => {
+    expect(correctTypo(w)).toBe(fixed);
+  });
+
+  it('leaves a word alone when two keywords are one edit away (vomite: vomit or vomited?)', () => {
+    expect(correctTypo('vomite')).toBe('vomite');
+  });
+
+  it('does not guess words shorter than 5 letters ("cogh", "blod" stay as written)', () => {
+    expect(correctTypo('cogh')).toBe('cogh');
+    expect(correctTypo('blod')).toBe('blod');
+  });
+
+  it('trusts the first letter: "mausea" is not guessed to be nausea', () => {
+    expect(correctTypo('mausea')).toBe('mausea');
+  });
+
+  it('counts a length difference as edits, up to the cap', () => {
+    expect(editDistance('abc', 'abcd', 1)).toBe(1);
+    expect(editDistance('abc', 'abcde', 1)).toBe(2);
+    expect(editDistance('ab', 'ba', 1)).toBe(1);
+    expect(editDistance('fever', 'fevre', 1)).toBe(1);
+    expect(editDistance('fever', 'ferve', 1)).toBe(2);
+  });
+
+  it('a count range "6、7次" / "六、七次" stays one clause; a list of menu numbers splits', () => {
+    expect(normalizeClauses('大便一天6、7次，稀的')).toEqual(['大便一天6 7次', '稀的']);
+    expect(normalizeClauses('吐了六、七次')).toEqual(['吐了六七次']);
+    expect(normalizeClauses('1、2')).toEqual(['1', '2']);
+  });
+});
