@@ -2,7 +2,7 @@ import { resolveDoseStatus, type DoseOutcome } from '#domain/adherence.ts';
 import { ADHERENCE_ALERT_KINDS, adherenceRulesOf, evaluateMissedDoseRules, type MissedDoseEpisode, type OpenMissedDoseEpisode } from '#domain/missed-dose-rules.ts';
 import type { Patient } from '#domain/patient.ts';
 import { prednisoneDoseMg, type Protocol } from '#domain/protocol.ts';
-import { studyDayOf, utcToLocal } from '#domain/schedule.ts';
+import { localDateTurnedWithinHour, studyDayOf } from '#domain/schedule.ts';
 import { escalationDeadline } from '#domain/working-time.ts';
 import type { AlertPublisher } from '#ports/alert-publisher.ts';
 import type { Alert, AlertRepository } from '#ports/alerts.ts';
@@ -72,7 +72,7 @@ export async function sweepAdherence(deps: SweepDeps, now: string): Promise<Swee
     for (const kind of ADHERENCE_ALERT_KINDS) for (const ref of await deps.alerts.listUnresolved(kind)) if (!touched.has(ref.patientId)) waiting.add(ref.patientId);
     for (const patientId of waiting) {
       const patient = await deps.patients.get(patientId);
-      if (patient && utcToLocal(now, patient.timeZone).localTime < '01:00') dayTurned.set(patientId, patient);
+      if (patient && localDateTurnedWithinHour(now, patient.timeZone)) dayTurned.set(patientId, patient);
     }
   }
   for (const patientId of [...touched, ...dayTurned.keys()].sort()) {

@@ -133,6 +133,17 @@ export function plusMinutes(instant: string, minutes: number): string {
   return DateTime.fromISO(instant, { zone: 'UTC' }).plus({ minutes }).toUTC().toISO()!;
 }
 
+/**
+ * Whether the local date in `timeZone` turned in the hour up to `now`, i.e. in (now − 60 min, now].
+ * Asked once per UTC hour (the sweep's first run of the hour), it is true exactly once per local
+ * date in every zone — also where a day's midnight does not exist (DST starting at 00:00, as in
+ * America/Santiago or Asia/Beirut) and in zones 30 or 45 minutes off the hour. ("Local time before
+ * 01:00" missed such days: their first hour starts at 01:00.)
+ */
+export function localDateTurnedWithinHour(now: string, timeZone: string): boolean {
+  return utcToLocal(now, timeZone).localDate !== utcToLocal(plusMinutes(now, -60), timeZone).localDate;
+}
+
 /** A non-dose item that falls in quiet hours moves to the end of quiet hours. */
 function outOfQuietHours(localDate: string, localTime: string, protocol: Protocol): { localDate: string; localTime: string } {
   const q = protocol.quietHours;
