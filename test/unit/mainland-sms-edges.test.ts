@@ -4,21 +4,8 @@
 // named as problems (no language, a provider variable used twice, a placeholder nobody can bound)
 // rather than crash the check.
 import { describe, expect, it } from 'vitest';
-import { loadProtocolFile } from '#config/protocol-loader.ts';
 import { MainlandTemplateError, providerRequest, validateMainlandSms, worstCaseValue } from '#domain/mainland-sms.ts';
-import { parseProtocol, type Protocol } from '#domain/protocol.ts';
-
-const shipped = loadProtocolFile();
-
-function edited(edit: (doc: Protocol) => void): Protocol {
-  const doc = structuredClone(shipped);
-  edit(doc);
-  return parseProtocol(doc);
-}
-const section = (p: Protocol) => {
-  if (!p.mainlandSms) throw new Error('no mainlandSms section');
-  return p.mainlandSms;
-};
+import { edited, mainlandSection as section, shipped } from '../support/protocol-edits.ts';
 
 describe('worst-case values measured before go-live', () => {
   it('are the longest date of a leap year, the longest visit label, slot, drug line and symptom', () => {

@@ -1,21 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadProtocolFile } from '#config/protocol-loader.ts';
 import { mainlandDailyCap, mainlandLength, providerRequest, validateMainlandSms, MainlandTemplateError, SENT_TEMPLATE_KEYS } from '#domain/mainland-sms.ts';
-import { parseProtocol, type Protocol } from '#domain/protocol.ts';
-
-const shipped = loadProtocolFile();
-
-/** A deep copy of the shipped protocol, edited and re-validated like a protocol file would be. */
-function edited(edit: (doc: Protocol) => void): Protocol {
-  const doc = structuredClone(shipped);
-  edit(doc);
-  return parseProtocol(doc);
-}
-
-const section = (p: Protocol) => {
-  if (!p.mainlandSms) throw new Error('no mainlandSms section');
-  return p.mainlandSms;
-};
+import { edited, mainlandSection as section, shipped } from '../support/protocol-edits.ts';
 
 describe('mainland template mapping (validateMainlandSms)', () => {
   it('accepts the shipped mapping: every SMS template in zh-CN has a code and fits one 70-character part with the signature', () => {
