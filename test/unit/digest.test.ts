@@ -1,4 +1,4 @@
-import { beforeAll, describe, it, expect } from 'vitest';
+import { beforeEach, describe, it, expect } from 'vitest';
 import { DateTime } from 'luxon';
 import type { DoseOutcome, DoseStatus } from '../../shared/domain/adherence.ts';
 import { buildWeeklyDigest, digestInputSchema, isoWeekOf, renderDigestText, weekBounds, type DigestInput, type WeeklyDigest } from '../../shared/domain/digest.ts';
@@ -113,10 +113,12 @@ describe('isoWeekOf and weekBounds', () => {
 });
 
 describe('buildWeeklyDigest on a fixed synthetic week', () => {
-  // Built in a hook, not in the describe body: Stryker activates a mutant in a beforeAll, so a
-  // digest built while the file is collected would never see the mutant (docs/testing.md).
+  // Built in a beforeEach, neither in the describe body nor in a beforeAll: Stryker records which
+  // test covers which mutant between its own beforeEach and afterEach, so code run while the file
+  // is collected or in a beforeAll is covered by no test, and the mutants in it were run against
+  // tests that never looked at the digest (docs/testing.md, "A measurement trap").
   let digest: WeeklyDigest;
-  beforeAll(() => {
+  beforeEach(() => {
     digest = buildWeeklyDigest(syntheticWeek());
   });
 

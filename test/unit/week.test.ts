@@ -24,8 +24,9 @@ describe('isoWeekBounds: malformed and non-existent weeks', () => {
   it('names what is wrong', () => {
     expect(() => isoWeekBounds('2027-2', SH)).toThrow(new RangeError('not an ISO week: 2027-2'));
     expect(() => isoWeekBounds('2027-W02', 'Asia/Beijing')).toThrow(new RangeError('invalid week or time zone: 2027-W02 Asia/Beijing'));
-    // Luxon already refuses a week the year does not have (the later "no such ISO week" check is a second guard).
+    // Luxon refuses a week the year does not have, at either end.
     expect(() => isoWeekBounds('2027-W53', SH)).toThrow(new RangeError('invalid week or time zone: 2027-W53 Asia/Shanghai'));
+    expect(() => isoWeekBounds('2027-W00', SH)).toThrow(new RangeError('invalid week or time zone: 2027-W00 Asia/Shanghai'));
   });
 
   it('2026 has a week 53; its bounds run Monday to Monday local', () => {
