@@ -11,46 +11,21 @@ vi.hoisted(() => {
 
 import { mockClient } from 'aws-sdk-client-mock';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoAlertRepository } from '#adapters/dynamo/alert-repository.ts';
 import { DynamoAuditLog } from '#adapters/dynamo/audit-log.ts';
-import { documentClient } from '#adapters/dynamo/local-dynamo.ts';
-import { DynamoPatientRepository } from '#adapters/dynamo/patient-repository.ts';
-import { DynamoReminderRepository } from '#adapters/dynamo/reminder-repository.ts';
-import { SnsAlertPublisher } from '#adapters/sns/sns-alert-publisher.ts';
 import { acknowledgeAlert, snoozeAlert } from '#app/acknowledge-alert.ts';
 import { raiseAlert } from '#app/alerts.ts';
 import { evaluatePatientMissedDoses, sweepAdherence, type SweepDeps } from '#app/sweep-adherence.ts';
 import { loadProtocolFile } from '#config/protocol-loader.ts';
-import { computeSchedule } from '#domain/schedule.ts';
 import { fixedClock } from '#ports/clock.ts';
-import type { StoredReminder } from '#ports/schedule.ts';
 import type { Alert } from '#ports/alerts.ts';
 import { createSweepHandler } from '#functions/sweep-adherence/handler.ts';
 import { useLocalDynamo } from '../support/dynamo.ts';
 import { makePatient } from '../support/patients.ts';
+import { COORDINATORS, ESCALATION, sweepSetup } from '../support/sweep-harness.ts';
 
 const protocol = loadProtocolFile();
 const local = useLocalDynamo();
 const snsMock = mockClient(SNSClient);
-const COORDINATORS = 'arn:aws:sns:cn-north-1:123456789012:coordinators';
-const ESCALATION = 'arn:aws:sns:cn-north-1:123456789012:escalation';
-const TZ = protocol.studyTimeZone;
-
-/** A DocumentClient on its own DynamoDBClient whose every command name is recorded (the sweep's only connection). */
-function recordingDoc(): { doc: DynamoDBDocumentClient; commands: string[] } {
-  const client = new DynamoDBClient({ endpoint: local.db.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  const commands: string[] = [];
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      commands.push(String(context.commandName));
-      return next(args);
-    },
-    { step: 'initialize', name: 'recordCommandNames' },
-  );
-  return { doc: documentClient(client), commands };
-}
 
 /** A maintenance-phase patient on the MMF arm: MMF at 08:00 and 20:00 Shanghai time, nothing else. */
 const patient = makePatient(protocol, {
@@ -63,40 +38,7 @@ const patient = makePatient(protocol, {
   language: 'en',
 });
 
-async function setup() {
-  const table = await local.freshTable();
-  const seed = {
-    patients: new DynamoPatientRepository(local.db.doc, table),
-    reminders: new DynamoReminderRepository(local.db.doc, table, TZ),
-  };
-  const { doc, commands } = recordingDoc();
-  const deps: SweepDeps = {
-    reminders: new DynamoReminderRepository(doc, table, TZ),
-    patients: new DynamoPatientRepository(doc, table),
-    alerts: new DynamoAlertRepository(doc, table, TZ),
-    publisher: new SnsAlertPublisher(new SNSClient({ region: 'cn-north-1' }), { coordinators: COORDINATORS, escalation: ESCALATION }, 'https://console.example.org/'),
-    audit: new DynamoAuditLog(doc, table),
-    protocol,
-  };
-  await seed.patients.create(patient);
-  const window = { from: '2027-01-12T00:00:00.000Z', to: '2027-01-14T00:00:00.000Z' };
-  const items = computeSchedule(patient, protocol, window).filter((i) => i.kind === 'dose');
-  await seed.reminders.materialize(patient.id, patient.studyId, items, window, '2027-01-11T00:00:00Z');
-  const stored = await seed.reminders.listForPatient(patient.id, window.from, window.to);
-  const doses = stored.filter((i) => i.kind === 'dose');
-  /** What dispatch-reminders does: claim, send, record sent (the check-in enters the answer queue). */
-  const send = async (item: StoredReminder) => {
-    expect(await seed.reminders.claim(item, 'dispatch', item.dueAt, 60)).toBe(true);
-    await seed.reminders.markSent(item, 'dispatch', { messageId: `msg-${item.id}`, parts: 1, sentAt: item.dueAt });
-  };
-  /** What inbound-sms does with an answer: the real conditional write (`recordDoseAnswer`). */
-  const answer = async (item: StoredReminder, outcome: 'taken' | 'missed_reported', at: string) => {
-    const sent = await seed.reminders.get(item.patientId, item.id, item.dueAt);
-    expect((await seed.reminders.recordDoseAnswer(sent!, { outcome, answeredAt: at, answerMessageId: `in-${item.id}-${at}` }, at)).applied).toBe(true);
-  };
-  const outcome = async (item: StoredReminder) => (await seed.reminders.get(item.patientId, item.id, item.dueAt))?.outcome;
-  return { table, deps, commands, doses, send, answer, outcome };
-}
+const setup = () => sweepSetup(local, protocol, patient);
 
 const publishes = (topic: string) => snsMock.commandCalls(PublishCommand).filter((c) => c.args[0].input.TopicArn === topic).map((c) => c.args[0].input);
 
