@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { DynamoAlertRepository } from '#adapters/dynamo/alert-repository.ts';
 import { DynamoAuditLog } from '#adapters/dynamo/audit-log.ts';
 import { acknowledgeAlert, snoozeAlert } from '#app/acknowledge-alert.ts';
-import { raiseAlert, type RaiseAlertDeps } from '#app/alerts.ts';
+import { conditionalAuditedWrite, raiseAlert, type RaiseAlertDeps } from '#app/alerts.ts';
+import { alertCarrier } from '#app/audit/audited-write.ts';
 import { loadProtocolFile } from '#config/protocol-loader.ts';
 import type { Protocol } from '#domain/protocol.ts';
 import { RecordingAlertPublisher } from '../support/dispatch-fakes.ts';
@@ -108,5 +109,40 @@ describe('what the protocol decides about an alert', () => {
     expect(b).toMatchObject({ created: false, alert: { id: a.alert.id, createdAt: T0 } });
     expect(c.alert.id).not.toBe(a.alert.id);
     expect(a.alert.id).toMatch(/^[0-9a-f]{24}$/);
+  });
+});
+
+describe('entries the other steps write', () => {
+  it("an urgent alert's push is recorded once per alert (its own entry id), on the channel it went to; a routine alert's never", async () => {
+    const { deps, raise, audit } = await world();
+    const first = (await raise('flag-1', T0, { kind: 'red_flag' })).alert;
+    const second = (await raise('flag-2', T0, { kind: 'red_flag' })).alert;
+    await raise('flag-1', '2027-03-01T02:05:00.000Z', { kind: 'red_flag' }); // the same episode again: already pushed
+    for (const alert of [first, second]) {
+      const notify = (await audit.listForEntity('alert', alert.id)).filter((e) => e.action === 'alert.notify');
+      expect(notify).toHaveLength(1);
+      expect(notify[0]).toMatchObject({ id: `alert:${alert.id}:notify`, actor: 'system:sweep-adherence', at: T0, before: null, after: { channel: 'coordinators' }, kind: 'write', ref: { version: 1 } });
+    }
+    expect((deps.publisher as RecordingAlertPublisher).published.map((a) => a.id)).toEqual([first.id, second.id]);
+    const routine = (await raise('routine', T0)).alert;
+    expect((await audit.listForEntity('alert', routine.id)).map((e) => e.action)).toEqual(['alert.raise']);
+  });
+
+  it('a coordinator bringing a snoozed item back is an unsnooze entry by that coordinator', async () => {
+    const { deps, raise, trail } = await world();
+    const item = (await raise('first', T0)).alert;
+    await snoozeAlert(deps, item.id, 'coordinator:li', '2027-03-05', '2027-03-01T04:00:00.000Z', '2027-03-01');
+    expect(await snoozeAlert(deps, item.id, 'coordinator:wang', null, '2027-03-02T04:00:00.000Z', '2027-03-02')).toMatchObject({ status: 'open' });
+    expect((await trail(item.id)).at(-1)).toEqual({ action: 'alert.unsnooze', actor: 'coordinator:wang', at: '2027-03-02T04:00:00.000Z', version: 3, reason: undefined, before: { snoozedUntil: '2027-03-05' }, after: { snoozedUntil: null } });
+  });
+
+  it('a conditional write whose condition failed leaves no entry and answers null; a write that fails otherwise throws, and leaves no entry either', async () => {
+    const { raise, audit } = await world();
+    const item = (await raise('first', T0)).alert;
+    const entry = { at: '2027-03-01T05:00:00.000Z', actor: 'coordinator:li', action: 'alert.snooze', entityType: 'alert', entityId: item.id, before: {}, after: {} };
+    const ref = { carrier: alertCarrier(item.id), version: 2 };
+    expect(await conditionalAuditedWrite(audit, entry, ref, async () => null)).toBeNull();
+    await expect(conditionalAuditedWrite(audit, entry, ref, async () => { throw new Error('throttled'); })).rejects.toThrow('throttled');
+    expect((await audit.listForEntity('alert', item.id)).map((e) => e.action)).toEqual(['alert.raise']);
   });
 });
