@@ -31,6 +31,11 @@ const scopes = {
 };
 const scope = process.env.STRYKER_SCOPE ?? 'all';
 if (!(scope in scopes)) throw new Error(`STRYKER_SCOPE must be one of ${Object.keys(scopes).join(', ')}, got ${scope}`);
+// A batch (a subset of files, `--mutate a.ts,b.ts`) gets its own incremental file and reports, so
+// batches run side by side or one after another never overwrite each other's results:
+// STRYKER_BATCH=app-b1 → reports/mutation/app-b1{-incremental.json,.json,.html}.
+const name = process.env.STRYKER_BATCH ?? scope;
+if (!/^[a-z0-9-]+$/.test(name)) throw new Error(`STRYKER_BATCH must be lower-case letters, digits and dashes, got ${name}`);
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
@@ -66,10 +71,10 @@ export default {
   // file is git-ignored (reports/ in .gitignore): it is a cache of one machine's last run, large,
   // rewritten on every run, and would conflict on every merge of parallel branches.
   incremental: true,
-  incrementalFile: `reports/mutation/${scope}-incremental.json`,
+  incrementalFile: `reports/mutation/${name}-incremental.json`,
   reporters: ['clear-text', 'progress', 'html', 'json'],
-  htmlReporter: { fileName: `reports/mutation/${scope}.html` },
-  jsonReporter: { fileName: `reports/mutation/${scope}.json` },
+  htmlReporter: { fileName: `reports/mutation/${name}.html` },
+  jsonReporter: { fileName: `reports/mutation/${name}.json` },
   clearTextReporter: { allowColor: false, reportTests: false, reportMutants: false, reportScoreTable: true },
   thresholds: { high: 85, low: 75, break: null },
   ignorePatterns: ['cdk.out', '.local-data', 'bench/results', 'reports', 'test-results', 'coverage'],
