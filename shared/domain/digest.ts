@@ -424,7 +424,7 @@ const EN: Words = {
   missedSummary: (r, a, o) => `Raised this week ${r}, acknowledged ${a}, still open ${o}`,
   stillOpen: 'Still open, oldest first:',
   openSince: (when) => `open since ${when}`,
-  otherOpen: 'Other open alerts:',
+  otherOpen: 'Other open alerts: ',
   kind: ALERT_KIND_LABELS.en,
   sideEffects: 'SIDE EFFECTS REPORTED THIS WEEK (CTCAE term, grade × reports)',
   grade: (g) => (g === null ? 'ungraded' : `G${g}`),
@@ -538,7 +538,7 @@ export function renderDigestText(digest: WeeklyDigest, language: DigestLanguage)
     lines.push(...o.missedDoseAlerts.stillOpen.map((a) => `    - ${who(a)}${w.sep}${w.openSince(local(a.createdAt))}`));
   }
   const other = Object.entries(o.otherOpenAlerts) as [Exclude<AlertKind, 'missed_dose'>, number][];
-  if (other.length > 0) lines.push(`  ${w.otherOpen} ${other.map(([k, n]) => `${w.kind[k]} ${n}`).join(w.sep)}`);
+  if (other.length > 0) lines.push(`  ${w.otherOpen}${other.map(([k, n]) => `${w.kind[k]} ${n}`).join(w.sep)}`);
   lines.push('');
 
   lines.push(w.sideEffects);

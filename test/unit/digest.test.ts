@@ -244,20 +244,71 @@ describe('buildWeeklyDigest on a fixed synthetic week', () => {
     );
   });
 
-  it('renders the Chinese digest with the same numbers', () => {
-    const zh = renderDigestText(digest, 'zh-CN');
-    expect(zh).toContain('IgG4相关性疾病试验 每周安全摘要 2027-W02');
-    expect(zh).toContain('周期：2027-01-11 至 2027-01-17（Asia/Shanghai），生成于 2027-01-18 08:00。');
-    expect(zh).toContain('  全部：入组 6：在组 4，暂停 1，退出 1，完成 0；退订短信 1');
-    expect(zh).toContain('  全部：60%（6/10）；已回复中确认服药 75%；报告漏服 2，未回复 2，待回复 1；LEF 100%，MMF 43%，泼尼松 67%');
-    expect(zh).toContain('  本周新增 2，已确认 2，仍未处理 2');
-    expect(zh).toContain('    - IGG-004（LEF组），自 2027-01-04 09:00 起');
-    expect(zh).toContain('  MMF组：Diarrhea 1级 ×1；Diarrhea 3级 ×1；Nausea 1级 ×1');
-    expect(zh).toContain('    - IGG-003（LEF组）：Fever 3级，2027-01-14 10:00，未审核');
-    expect(zh).toContain('  - IGG-005（未随机） 2027-01-16 20:00，未审核');
-    expect(zh).toContain('  - IGG-004（LEF组） 2027-01-02 11:00，381 小时');
-    expect(zh).toContain('【复发判断与 RI 标准不一致】\n  - IGG-003（LEF组） month 9，2027-01-13，符合复发标准，医生判断为未复发；理由：chalazion, not dacryoadenitis');
-    expect(zh).toContain('  发送 150 条，计费 210 段，失败 3 条；估计费用 6.64 美元');
+  it('renders the Chinese digest exactly, with the same numbers as the English one', () => {
+    expect(renderDigestText(digest, 'zh-CN')).toBe(
+      [
+        'IgG4相关性疾病试验 每周安全摘要 2027-W02',
+        '周期：2027-01-11 至 2027-01-17（Asia/Shanghai），生成于 2027-01-18 08:00。',
+        '仅显示研究编号。未处理事项以生成时为准。',
+        '',
+        '【患者】',
+        '  全部：入组 6：在组 4，暂停 1，退出 1，完成 0；退订短信 1',
+        '  MMF组：入组 2：在组 2，暂停 0，退出 0，完成 0；退订短信 1',
+        '  LEF组：入组 2：在组 1，暂停 1，退出 0，完成 0；退订短信 0',
+        '  未随机：入组 2：在组 1，暂停 0，退出 1，完成 0；退订短信 0',
+        '',
+        '【服药依从性】（确认服药 / 结果已知的剂量）',
+        '  全部：60%（6/10）；已回复中确认服药 75%；报告漏服 2，未回复 2，待回复 1；LEF 100%，MMF 43%，泼尼松 67%',
+        '  MMF组：50%（2/4）；已回复中确认服药 67%；报告漏服 1，未回复 1，待回复 1；MMF 50%',
+        '  LEF组：100%（3/3）；已回复中确认服药 100%；报告漏服 0，未回复 0，待回复 0；LEF 100%',
+        '  未随机：33%（1/3）；已回复中确认服药 50%；报告漏服 1，未回复 1，待回复 0；MMF 33%，泼尼松 67%',
+        '',
+        '【漏服提醒】',
+        '  本周新增 2，已确认 2，仍未处理 2',
+        '  仍未处理（最早在前）：',
+        '    - IGG-004（LEF组），自 2027-01-04 09:00 起',
+        '    - IGG-001（MMF组），自 2027-01-12 22:00 起',
+        '  其他未处理提醒：红旗症状 1，短信发送失败 1',
+        '',
+        '【本周报告的不良反应】（CTCAE 术语，分级 × 报告数）',
+        '  全部：Cough 2级 ×1；Diarrhea 1级 ×1；Diarrhea 3级 ×1；Fever 3级 ×1；Nausea 1级 ×2；Rash maculo-papular 未分级 ×1',
+        '  MMF组：Diarrhea 1级 ×1；Diarrhea 3级 ×1；Nausea 1级 ×1',
+        '  LEF组：Cough 2级 ×1；Fever 3级 ×1',
+        '  未随机：Rash maculo-papular 未分级 ×1',
+        '  新出现 3 级及以上：',
+        '    - IGG-001（MMF组）：Diarrhea 3级，2027-01-12 10:15，已审核',
+        '    - IGG-003（LEF组）：Fever 3级，2027-01-14 10:00，未审核',
+        '',
+        '【红旗症状】',
+        '  - IGG-001（MMF组） 2027-01-12 10:15，已审核',
+        '  - IGG-003（LEF组） 2027-01-14 10:00，未审核',
+        '',
+        '【疑似复发】',
+        '  - IGG-004（LEF组） 2027-01-02 11:00，未审核',
+        '  - IGG-005（未随机） 2027-01-16 20:00，未审核',
+        '',
+        '【复发判断与 RI 标准不一致】',
+        '  - IGG-003（LEF组） month 9，2027-01-13，符合复发标准，医生判断为未复发；理由：chalazion, not dacryoadenitis',
+        '',
+        '【超过 48 小时未审核的报告】',
+        '  - IGG-004（LEF组） 2027-01-02 11:00，381 小时',
+        '  - IGG-002（MMF组） 2027-01-13 09:00，119 小时',
+        '  - IGG-003（LEF组） 2027-01-14 10:00，94 小时',
+        '',
+        '【访视】',
+        '  下周应访视：',
+        '    - IGG-001（MMF组） month 12，2027-01-19',
+        '    - IGG-003（LEF组） month 9，2027-01-20',
+        '  已错过：',
+        '    - IGG-004（LEF组） month 3，2027-01-12',
+        '',
+        '【短信】',
+        '  发送 150 条，计费 210 段，失败 3 条；估计费用 6.64 美元',
+        '',
+        '不在患者名单中的研究编号（仅计入“全部”）：IGG-099',
+        '',
+      ].join('\n'),
+    );
   });
 
   it('says "none" in empty sections instead of leaving them out', () => {
@@ -267,6 +318,15 @@ describe('buildWeeklyDigest on a fixed synthetic week', () => {
     expect(text).toContain('  All: n/a (0/0); of the answered n/a; 0 reported missed, 0 unanswered, 0 pending\n');
     expect(text).toContain('  Raised this week 0, acknowledged 0, still open 0\n');
     expect(text).not.toContain('Study IDs not in the patient list');
+    // No open alerts: neither the "still open" list header nor the other-alerts line.
+    expect(text).not.toContain('Still open, oldest first');
+    expect(text).not.toContain('Other open alerts');
+    const zh = renderDigestText(empty, 'zh-CN');
+    expect(zh).toContain('  全部：无\n  MMF组：无\n  LEF组：无\n  未随机：无\n  新出现 3 级及以上：\n    - 无\n');
+    expect(zh).toContain('  全部：无数据（0/0）；已回复中确认服药 无数据；报告漏服 0，未回复 0，待回复 0\n');
+    expect(zh).not.toContain('仍未处理（最早在前）');
+    expect(zh).not.toContain('其他未处理提醒');
+    expect(zh).not.toContain('不在患者名单中');
   });
 });
 
