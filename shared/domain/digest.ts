@@ -10,6 +10,7 @@
  * PHI: the digest carries study IDs, CTCAE terms and grades only. The input schema drops any
  * other field (zod strips unknown keys) and refuses a study ID that looks like a phone number.
  */
+import { ctcaeTermLabel } from './ctcae-terms.ts';
 import { DateTime } from 'luxon';
 import { ALERT_KINDS, ALERT_KIND_LABELS } from './alert-kinds.ts';
 import { isoWeekBounds } from './week.ts';
@@ -514,6 +515,7 @@ export function renderDigestText(digest: WeeklyDigest, language: DigestLanguage)
   const who = (x: { studyId: string; arm: ArmKey | null }) => w.who(x.studyId, x.arm === null ? w.unknownArm : w.armTag[x.arm]);
   const list = (items: string[]) => (items.length === 0 ? [`  - ${w.none}`] : items.map((i) => `  - ${i}`));
   const o = digest.overall;
+  const term = (t: string) => ctcaeTermLabel(t, language);
 
   const lines: string[] = [w.title(digest.week), w.period(digest.firstDay, digest.lastDay, digest.timeZone, local(digest.generatedAt)), w.note, ''];
 
@@ -543,12 +545,12 @@ export function renderDigestText(digest: WeeklyDigest, language: DigestLanguage)
 
   lines.push(w.sideEffects);
   for (const g of GROUP_ORDER) {
-    const effects = sections(g).sideEffects.map((e) => `${e.term} ${w.grade(e.grade)} ${w.times(e.reports)}`);
+    const effects = sections(g).sideEffects.map((e) => `${term(e.term)} ${w.grade(e.grade)} ${w.times(e.reports)}`);
     lines.push(`  ${w.groups[g]}${w.colon}${effects.length === 0 ? w.none : effects.join(w.listSep)}`);
   }
   lines.push(`  ${w.grade3}`);
   lines.push(
-    ...list(o.newGrade3Plus.map((s) => `${who(s)}${w.colon}${s.term} ${w.grade(s.grade)}${w.sep}${local(s.createdAt)}${w.sep}${w.reviewed(s.reviewed)}`)).map(
+    ...list(o.newGrade3Plus.map((s) => `${who(s)}${w.colon}${term(s.term)} ${w.grade(s.grade)}${w.sep}${local(s.createdAt)}${w.sep}${w.reviewed(s.reviewed)}`)).map(
       (l) => `  ${l}`,
     ),
   );

@@ -1,12 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CONSOLE_FILES, renderAssetsModule } from '#functions/coordinator-api/console/generate-assets.ts';
+import { CONSOLE_FILES, renderAssetsModule, renderTermsModule } from '#functions/coordinator-api/console/generate-assets.ts';
 import { consoleConfigResponse, consolePaths, consoleResponse } from '#functions/coordinator-api/console/serve.ts';
 
 describe('console assets', () => {
   it('assets.ts is in sync with every console file (run generate-assets.ts after editing them)', () => {
     const onDisk = readFileSync(new URL('../../functions/coordinator-api/console/assets.ts', import.meta.url), 'utf8');
     expect(onDisk).toBe(renderAssetsModule());
+  });
+
+  it('lib/ctcae-terms.js is in sync with shared/domain/ctcae-terms.ts (the console shows the same Chinese CTCAE names as the digest)', () => {
+    const onDisk = readFileSync(new URL('../../functions/coordinator-api/console/lib/ctcae-terms.js', import.meta.url), 'utf8');
+    expect(onDisk).toBe(renderTermsModule());
   });
 
   it('serves the page with a strict content security policy and nothing else', () => {

@@ -220,9 +220,15 @@ describe('coordinator console in Chromium', () => {
     await page.locator('#lang-toggle').click();
     await page.locator('h1', { hasText: '每周安全摘要' }).waitFor();
     expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
+    // A side effect to review: its CTCAE term by its Chinese name, the coded English term beside it.
+    expect((await stack.call('POST', '/local/sms/inbound', { from: PHONE, body: '这两天拉肚子，一天三四次' })).status).toBe(200);
     await page.goto(`${stack.url}/#/review`);
     await page.locator('h1', { hasText: '待审核报告' }).waitFor();
+    await page.getByText('腹泻（Diarrhea）的分级').first().waitFor();
     await shot('08-review-zh');
+    await page.locator('#lang-toggle').click();
+    await page.getByText('Grade of Diarrhea').first().waitFor();
+    await page.locator('#lang-toggle').click();
     expect(dialogs).toEqual([]);
     // A virtual week of four patients (dispatch, sweep, daily summaries) on a shared 2-core machine.
   }, 120_000);

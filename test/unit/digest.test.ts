@@ -244,7 +244,7 @@ describe('buildWeeklyDigest on a fixed synthetic week', () => {
     );
   });
 
-  it('renders the Chinese digest exactly, with the same numbers as the English one', () => {
+  it('renders the Chinese digest exactly, with the same numbers as the English one and the CTCAE terms by their Chinese names', () => {
     expect(renderDigestText(digest, 'zh-CN')).toBe(
       [
         'IgG4相关性疾病试验 每周安全摘要 2027-W02',
@@ -271,13 +271,13 @@ describe('buildWeeklyDigest on a fixed synthetic week', () => {
         '  其他未处理提醒：红旗症状 1，短信发送失败 1',
         '',
         '【本周报告的不良反应】（CTCAE 术语，分级 × 报告数）',
-        '  全部：Cough 2级 ×1；Diarrhea 1级 ×1；Diarrhea 3级 ×1；Fever 3级 ×1；Nausea 1级 ×2；Rash maculo-papular 未分级 ×1',
-        '  MMF组：Diarrhea 1级 ×1；Diarrhea 3级 ×1；Nausea 1级 ×1',
-        '  LEF组：Cough 2级 ×1；Fever 3级 ×1',
-        '  未随机：Rash maculo-papular 未分级 ×1',
+        '  全部：咳嗽 2级 ×1；腹泻 1级 ×1；腹泻 3级 ×1；发热 3级 ×1；恶心 1级 ×2；斑丘疹 未分级 ×1',
+        '  MMF组：腹泻 1级 ×1；腹泻 3级 ×1；恶心 1级 ×1',
+        '  LEF组：咳嗽 2级 ×1；发热 3级 ×1',
+        '  未随机：斑丘疹 未分级 ×1',
         '  新出现 3 级及以上：',
-        '    - IGG-001（MMF组）：Diarrhea 3级，2027-01-12 10:15，已审核',
-        '    - IGG-003（LEF组）：Fever 3级，2027-01-14 10:00，未审核',
+        '    - IGG-001（MMF组）：腹泻 3级，2027-01-12 10:15，已审核',
+        '    - IGG-003（LEF组）：发热 3级，2027-01-14 10:00，未审核',
         '',
         '【红旗症状】',
         '  - IGG-001（MMF组） 2027-01-12 10:15，已审核',

@@ -76,7 +76,7 @@ const STRINGS = {
     'review.title': '待审核报告', 'review.empty': '没有待审核的报告。', 'review.received': '收到时间',
     'review.raw': '患者原文', 'review.interpretation': '系统解读', 'review.intent': '意图',
     'review.items': '术语与分级', 'review.redFlag': '危险信号', 'review.relapse': '可能复发', 'review.answers': '回复的随访',
-    'review.grade': '{term} 的分级', 'review.gradeUnknown': '未分级',
+    'review.grade': '{term}的分级', 'review.gradeUnknown': '未分级',
     'review.shortcuts': '快捷键：j/k 或 ↓/↑ 移动 · 1–4 处理结果 · n 备注',
     'review.done': '已审核：{outcome}。',
     'outcome.no_action': '无需处理', 'outcome.contacted_patient': '已联系患者',

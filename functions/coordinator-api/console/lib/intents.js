@@ -1,6 +1,7 @@
-/* Coordinator console (no build step): reply intents, drugs and relapse signs as labels in both
- * languages (never the raw code on screen). */
-import { defineStrings, hasString, t } from './i18n.js';
+/* Coordinator console (no build step): reply intents, drugs, relapse signs and CTCAE terms as
+ * labels in both languages (never the raw code on screen). */
+import { CTCAE_TERMS_ZH } from './ctcae-terms.js';
+import { defineStrings, getLang, hasString, t } from './i18n.js';
 
 defineStrings({
   en: {
@@ -22,3 +23,8 @@ defineStrings({
 /** An intent's label in the current language (the raw code only for an intent without one). */
 export const intentLabel = (intent) => (intent && hasString(`intent.${intent}`) ? t(`intent.${intent}`) : String(intent ?? '—'));
 export const drugLabel = (drug) => (hasString(`drug.${drug}`) ? t(`drug.${drug}`) : String(drug));
+/** A CTCAE term as a reviewer reads it: in Chinese its Chinese name with the coded English term beside it. */
+export const termLabel = (term) => {
+  const zh = getLang() === 'zh-CN' ? CTCAE_TERMS_ZH[term] : undefined;
+  return zh ? `${zh}（${term}）` : String(term ?? '—');
+};

@@ -4,7 +4,7 @@ import { api, itemsOf } from '../lib/api.js';
 import { append, flash, h, refreshBadges, setView } from '../lib/dom.js';
 import { fmtTime } from '../lib/format.js';
 import { t } from '../lib/i18n.js';
-import { drugLabel, intentLabel } from '../lib/intents.js';
+import { drugLabel, intentLabel, termLabel } from '../lib/intents.js';
 
 const OUTCOMES = ['no_action', 'contacted_patient', 'adverse_event_recorded', 'possible_relapse_visit_scheduled'];
 let reviewKeys = null;
@@ -105,7 +105,7 @@ function reportCard(report, index) {
           report.answersCheckInId || interp.answers ? [h('dt', {}, t('review.answers')), h('dd', {}, String(report.answersCheckInId ?? interp.answers))] : null),
         gradeSelects.length
           ? h('fieldset', {}, h('legend', {}, t('review.items')),
-            gradeSelects.map(({ item, select, id }) => h('div', { class: 'row' }, h('label', { for: id }, t('review.grade', { term: item.term })), select)))
+            gradeSelects.map(({ item, select, id }) => h('div', { class: 'row' }, h('label', { for: id }, t('review.grade', { term: termLabel(item.term) })), select)))
           : null)),
     h('div', { class: 'field' }, h('label', { for: noteId }, t('common.note')), note),
     h('div', { class: 'outcomes', role: 'group', 'aria-label': 'Outcome' },
