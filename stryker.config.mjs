@@ -13,7 +13,6 @@ import { readdirSync } from 'node:fs';
 // test/e2e (spawns the local stack, a browser), test/infra (CDK synth), test/faults and
 // test/fuzz (minutes each under instrumentation, and they kill nothing the others miss).
 const unit = ['test/unit/**/*.test.ts'];
-const integration = ['test/integration/**/*.test.ts'];
 // The domain is measured by its own tests: test/unit without the tests of handlers, adapters and the
 // coordinator API. Those load the whole handler graph (seconds per mutant run, for mutants a domain
 // test already decides), and the handler tests re-import every module (vi.resetModules), which makes
@@ -24,10 +23,18 @@ const domainUnit = [
   ...readdirSync('test/unit').filter((name) => name.endsWith('.test.ts') && !notDomainTests.test(name)).map((name) => `test/unit/${name}`),
   'test/unit/replies/**/*.test.ts',
 ];
+// Left out of the app's tests: the two trial-length tests (18 months of dispatch; a 60-patient,
+// 18-month export), minutes each. Per-test coverage would run them against every mutant they touch
+// (every dispatch mutant); the short tests of the same files decide those mutants in seconds.
+const trialLength = new Set(['test/integration/dispatch-18-months.test.ts', 'test/integration/export-size.test.ts']);
+const appTests = [
+  ...unit,
+  ...readdirSync('test/integration').filter((name) => name.endsWith('.test.ts')).map((name) => `test/integration/${name}`).filter((file) => !trialLength.has(file)),
+];
 const scopes = {
   domain: { mutate: ['shared/domain/**/*.ts'], testFiles: domainUnit },
-  app: { mutate: ['shared/app/**/*.ts'], testFiles: [...unit, ...integration] },
-  all: { mutate: ['shared/domain/**/*.ts', 'shared/app/**/*.ts'], testFiles: [...unit, ...integration] },
+  app: { mutate: ['shared/app/**/*.ts'], testFiles: appTests },
+  all: { mutate: ['shared/domain/**/*.ts', 'shared/app/**/*.ts'], testFiles: appTests },
 };
 const scope = process.env.STRYKER_SCOPE ?? 'all';
 if (!(scope in scopes)) throw new Error(`STRYKER_SCOPE must be one of ${Object.keys(scopes).join(', ')}, got ${scope}`);

@@ -23,3 +23,9 @@ export function makePatient(protocol: Protocol, overrides: Partial<Patient> = {}
     ...overrides,
   };
 }
+
+/** Patient number `n` (pat-000n, IGG4-000n, +1555555000n): for tests that enrol several. */
+export function numberedPatient(protocol: Protocol, n: number, overrides: Partial<Patient> = {}): Patient {
+  const id = String(n).padStart(4, '0');
+  return makePatient(protocol, { id: `pat-${id}`, studyId: `IGG4-${id}`, phone: `+1555555${id}`, ...overrides });
+}
