@@ -15,14 +15,20 @@ import { createLogger, createMetrics, MetricUnit, safeError } from '#adapters/ob
 import { parseInboundRecord, snsEventSchema } from '#adapters/sns/inbound-payload.ts';
 import { SnsAlertPublisher } from '#adapters/sns/sns-alert-publisher.ts';
 import { smsSenderFromEnv, smsSignatureFromEnv } from '#adapters/sms-sender-from-env.ts';
-import { handleInboundSms, type InboundResult, type InboundSmsDeps } from '#app/inbound/index.ts';
+import { handleInboundSms, retryUnprocessedInbound, type InboundResult, type InboundSmsDeps, type RetryUnprocessedResult } from '#app/inbound/index.ts';
 import { inboundSmsEnvSchema, parseEnv } from '#config/env.ts';
 import { bundledProtocol } from '#config/protocol.ts';
+import { RETRY_UNPROCESSED_INBOUND_TASK, retryUnprocessedInboundEventSchema } from '#config/scheduled-tasks.ts';
 import { systemClock } from '#ports/clock.ts';
 
 export interface InboundBatchResult {
   processed: number;
   duplicates: number;
+}
+
+/** The scheduled retry's answer: what `retryUnprocessedInbound` did, named by its task. */
+export interface InboundRetryResult extends RetryUnprocessedResult {
+  task: typeof RETRY_UNPROCESSED_INBOUND_TASK;
 }
 
 /** Thrown after the whole batch ran when any record failed: Lambda retries, then the DLQ / on-failure destination. */
@@ -55,6 +61,9 @@ class BusyRecordError extends Error {
  * on its own (one bad record never blocks the others); when any failed, the handler throws at the
  * end so the event is retried and finally goes to the DLQ. A retry re-runs the good records too:
  * they are idempotent on inboundMessageId (stored once, processed once, one reply).
+ * Also, every `inbound.retryAfterMinutes`, a scheduled event carrying the task
+ * `retry-unprocessed-inbound`: the texts no delivery finished are processed (docs/replies.md,
+ * "Never lost"), under the same leases as deliveries, so it runs safely beside them.
  * Logs carry SNS MessageIds, inboundMessageIds, study IDs, intents and zod issue paths — never a
  * phone number, a message body or the event.
  */
@@ -64,23 +73,53 @@ export interface InboundHandlerOptions {
 }
 
 const LEASE_MARGIN_SECONDS = 5;
+/**
+ * The scheduled retry starts another text only while this much of the invocation is left. The
+ * function's timeout is 30 s (it bounds a delivery's lease, which must end before Lambda's retry
+ * a minute later), so the retry's default reserve of 35 s (sized for the 2-minute sweep that ran
+ * it before) would never start a text: 10 s covers one text's worst case (the SMS sender's backoff
+ * budget is 6 s, its calls and DynamoDB's a few more) and leaves ~20 s of a run to start texts in.
+ * A text still running at the timeout is not lost: its lease ends 5 s after the invocation could
+ * and the next run takes it.
+ */
+export const RETRY_RESERVE_MS = 10_000;
 
 export function createInboundHandler(deps: InboundSmsDeps, options: InboundHandlerOptions = {}) {
   const logger = options.logger ?? createLogger('inbound-sms');
   const metrics = options.metrics ?? createMetrics('inbound-sms');
-  return middy<unknown, InboundBatchResult, Error, Context>().handler(async (event, context): Promise<InboundBatchResult> => {
-    const parsed = snsEventSchema.safeParse(event);
-    if (!parsed.success) {
-      logger.error('event is not an SNS event', { issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), code: i.code })) });
-      throw new InboundBatchError(1, 1);
-    }
-    const records = parsed.data.Records;
+
+  async function retryRun(invocationId: string, remainingMs: (() => number) | undefined, leaseSeconds: number | undefined): Promise<InboundRetryResult> {
+    const result = await retryUnprocessedInbound(deps, deps.clock.now(), {
+      workerId: `retry:${invocationId}`,
+      reserveMs: RETRY_RESERVE_MS,
+      ...(remainingMs ? { remainingMs } : {}),
+      ...(leaseSeconds ? { leaseSeconds } : {}),
+    });
+    if (result.due > 0) logger.info('unprocessed inbound texts retried', { ...result });
+    metrics.addMetric('inbound_retry_due', MetricUnit.Count, result.due);
+    metrics.addMetric('inbound_retry_processed', MetricUnit.Count, result.processed);
+    metrics.addMetric('inbound_retry_failed', MetricUnit.Count, result.failed);
+    metrics.addMetric('inbound_unprocessed_alerts', MetricUnit.Count, result.alerted);
+    metrics.publishStoredMetrics();
+    return { task: RETRY_UNPROCESSED_INBOUND_TASK, ...result };
+  }
+
+  return middy<unknown, InboundBatchResult | InboundRetryResult, Error, Context>().handler(async (event, context): Promise<InboundBatchResult | InboundRetryResult> => {
     // Each invocation its own lease owner: two invocations must never share one (no context locally).
     const invocationId = context?.awsRequestId ?? randomUUID();
     // The lease lasts as long as this invocation can (plus a margin), so Lambda's retry a minute
     // after a timeout finds it free; a failure releases it at once.
-    const remainingMs = typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : 0;
+    const remaining = typeof context?.getRemainingTimeInMillis === 'function' ? () => context.getRemainingTimeInMillis() : undefined;
+    const remainingMs = remaining?.() ?? 0;
     const leaseSeconds = remainingMs > 0 ? Math.ceil(remainingMs / 1000) + LEASE_MARGIN_SECONDS : undefined;
+
+    if (retryUnprocessedInboundEventSchema.safeParse(event).success) return retryRun(invocationId, remaining, leaseSeconds);
+    const parsed = snsEventSchema.safeParse(event);
+    if (!parsed.success) {
+      logger.error('event is neither an SNS event nor the scheduled retry task', { issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), code: i.code })) });
+      throw new InboundBatchError(1, 1);
+    }
+    const records = parsed.data.Records;
     const settled = await Promise.allSettled(
       records.map(async (raw, index): Promise<InboundResult> => {
         const record = parseInboundRecord(raw);

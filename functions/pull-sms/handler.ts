@@ -19,6 +19,7 @@ import { DynamoReportRepository } from '#adapters/dynamo/report-repository.ts';
 import { createLogger, createMetrics, MetricUnit, safeError } from '#adapters/observability.ts';
 import { smsSenderFromEnv, smsSignatureFromEnv } from '#adapters/sms-sender-from-env.ts';
 import { SnsAlertPublisher } from '#adapters/sns/sns-alert-publisher.ts';
+import { retryUnprocessedInbound, type RetryUnprocessedResult } from '#app/inbound/index.ts';
 import { pullSmsUpstream, UpstreamPullError, type PullDeps, type PullResult } from '#app/pull-sms-upstream.ts';
 import { parseEnv, pullSmsEnvSchema } from '#config/env.ts';
 import { bundledProtocol } from '#config/protocol.ts';
@@ -27,37 +28,81 @@ import type { SmsUpstream } from '#ports/sms-upstream.ts';
 
 const eventSchema = z.nullish(z.looseObject({}));
 
+/** What a run did: the pull, then the retry of stored texts no run finished. */
+export interface PullRunResult extends PullResult {
+  retry: RetryUnprocessedResult;
+}
+
+/**
+ * The retry after the pull starts another text only while this much of the run is left (the
+ * function's timeout is 55 s; the pull itself stops fetching with 15 s left). Its default of 35 s
+ * was sized for the 2-minute sweep that ran it before; 10 s covers one text's worst case.
+ */
+export const RETRY_RESERVE_MS = 10_000;
+const LEASE_MARGIN_SECONDS = 5;
+
 /**
  * pull-sms (env=cn, Scheduler every minute): replies and delivery receipts from the provider's
- * queues. Logs carry queue message ids, counts and reasons — never a number or a text.
+ * queues, then the retry of stored replies no run finished processing (docs/replies.md "Never
+ * lost": on the mainland the function that processes replies owns their retry, as inbound-sms
+ * does on SNS). The retry runs even when the provider is down (the texts are in the table), and
+ * the run still fails afterwards so the alarm sees the outage. Logs carry queue message ids,
+ * counts and reasons — never a number or a text.
  */
 export function createPullHandler(deps: Omit<PullDeps, 'upstream'> & { upstream: SmsUpstream | (() => Promise<SmsUpstream>) }) {
   const logger = createLogger('pull-sms');
   const metrics = createMetrics('pull-sms');
   let upstream: SmsUpstream | undefined;
-  return middy<unknown, PullResult, Error, Context>().handler(async (event, context) => {
+  return middy<unknown, PullRunResult, Error, Context>().handler(async (event, context) => {
     if (!eventSchema.safeParse(event).success) throw new Error('pull-sms: unexpected event');
-    upstream ??= typeof deps.upstream === 'function' ? await deps.upstream() : deps.upstream;
-    let result: PullResult;
+    const owner = `pull:${context?.awsRequestId ?? randomUUID()}`;
+    const remainingMs = typeof context?.getRemainingTimeInMillis === 'function' ? () => context.getRemainingTimeInMillis() : undefined;
+    let result: PullResult | null = null;
+    let pullError: unknown = null;
     try {
+      upstream ??= typeof deps.upstream === 'function' ? await deps.upstream() : deps.upstream;
       result = await pullSmsUpstream(
         { ...deps, upstream },
         {
-          owner: `pull:${context?.awsRequestId ?? randomUUID()}`,
-          ...(typeof context?.getRemainingTimeInMillis === 'function' ? { remainingMs: () => context.getRemainingTimeInMillis() } : {}),
+          owner,
+          ...(remainingMs ? { remainingMs } : {}),
           onProblem: (p) => logger.warn('upstream message not handled', p),
         },
       );
     } catch (error) {
-      if (!(error instanceof UpstreamPullError)) throw error;
-      logger.error('provider pull failed', { unavailable: error.result.unavailable, causes: error.causes.map(safeError) });
-      result = error.result;
-      record(metrics, result);
-      throw error;
+      pullError = error;
+      if (error instanceof UpstreamPullError) {
+        logger.error('provider pull failed', { unavailable: error.result.unavailable, causes: error.causes.map(safeError) });
+        result = error.result;
+      } else logger.error('provider pull could not start', { error: safeError(error) });
     }
-    record(metrics, result);
-    if (result.replies + result.receipts + result.poison > 0) logger.info('pull run', { ...result });
-    return result;
+    if (result) {
+      record(metrics, result);
+      if (result.replies + result.receipts + result.poison > 0) logger.info('pull run', { ...result });
+    }
+
+    // The retry leases each text for what is left of this run plus a margin (then the next run may take it).
+    const left = remainingMs?.() ?? 0;
+    let retry: RetryUnprocessedResult;
+    try {
+      retry = await retryUnprocessedInbound(deps.inbound, deps.inbound.clock.now(), {
+        workerId: `retry:${owner}`,
+        reserveMs: RETRY_RESERVE_MS,
+        ...(remainingMs ? { remainingMs } : {}),
+        ...(left > 0 ? { leaseSeconds: Math.ceil(left / 1000) + LEASE_MARGIN_SECONDS } : {}),
+      });
+    } catch (error) {
+      logger.error('retry of unprocessed inbound texts failed', { error: safeError(error) });
+      throw pullError ?? error;
+    }
+    if (retry.due > 0) logger.info('unprocessed inbound texts retried', { ...retry });
+    metrics.addMetric('RetryDue', MetricUnit.Count, retry.due);
+    metrics.addMetric('RetryProcessed', MetricUnit.Count, retry.processed);
+    metrics.addMetric('RetryFailed', MetricUnit.Count, retry.failed);
+    metrics.publishStoredMetrics();
+
+    if (pullError || !result) throw pullError;
+    return { ...result, retry };
   });
 }
 

@@ -11,10 +11,8 @@ import { DynamoReminderRepository } from '#adapters/dynamo/reminder-repository.t
 import { DynamoReportRepository } from '#adapters/dynamo/report-repository.ts';
 import { createLogger, createMetrics, MetricUnit, safeError } from '#adapters/observability.ts';
 import { SnsAlertPublisher } from '#adapters/sns/sns-alert-publisher.ts';
-import { DynamoMessageLog } from '#adapters/dynamo/message-log.ts';
-import { smsSenderFromEnv, smsSignatureFromEnv } from '#adapters/sms-sender-from-env.ts';
 import { maintainAuditTrail } from '#app/audit/maintain-audit-trail.ts';
-import { expireConversations, retryUnprocessedInbound, type RetryUnprocessedResult } from '#app/inbound/index.ts';
+import { expireConversations } from '#app/inbound/index.ts';
 import { sweepAdherence, type SweepDeps, type SweepResult } from '#app/sweep-adherence.ts';
 import { parseEnv, sweepAdherenceEnvSchema } from '#config/env.ts';
 import { bundledProtocol } from '#config/protocol.ts';
@@ -24,27 +22,27 @@ export interface SweepHandlerDeps extends SweepDeps {
   clock: Clock;
   /** Closes check-in conversations whose step timed out (inbound-sms owns them and files the partial answers). Required: a sweep that forgets it leaves conversations open for ever. */
   expireConversations: (now: string) => Promise<{ expired: number; reports: number }>;
-  /** Processes inbound texts no delivery finished (shared/app/inbound/retry-unprocessed.ts). */
-  retryInbound?: (now: string, remainingMs: () => number) => Promise<RetryUnprocessedResult>;
 }
 
 const logger = createLogger('sweep-adherence');
 const metrics = createMetrics('sweep-adherence');
 
-/** The sweep as a Lambda handler; the local stack and tests pass their own repositories and clock. */
+/**
+ * The sweep as a Lambda handler; the local stack and tests pass their own repositories and clock.
+ * It texts no one: the retry of inbound texts no delivery finished belongs to the functions that
+ * process replies (inbound-sms on a schedule, pull-sms after each pull; docs/replies.md "Never lost").
+ */
 export function createSweepHandler(deps: SweepHandlerDeps) {
   type Summary = SweepResult & { conversationsExpired: number; auditPendingCompleted: number; auditDaysAnchored: number };
-  return middy<unknown, Summary, Error, Context>().handler(async (_event, context): Promise<Summary> => {
+  return middy<unknown, Summary, Error, Context>().handler(async (): Promise<Summary> => {
     const now = deps.clock.now();
     try {
       const result = await sweepAdherence(deps, now);
       const conversations = await deps.expireConversations(now);
-      const inbound = deps.retryInbound ? await deps.retryInbound(now, () => (typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : 60_000)) : null;
       const auditTrail = await maintainAuditTrail(deps, now);
       const summary = {
         ...result,
         conversationsExpired: conversations.expired,
-        ...(inbound ? { inboundRetried: inbound.processed, inboundFailed: inbound.failed, inboundUnprocessedAlerts: inbound.alerted } : {}),
         auditPendingCompleted: auditTrail.pendingCompleted,
         auditDaysAnchored: auditTrail.anchoredDays.length,
       };
@@ -67,9 +65,6 @@ const sns = new SNSClient({});
 const conversations = new DynamoConversationRepository(doc, env.TABLE_NAME);
 const reports = new DynamoReportRepository(doc, env.TABLE_NAME, protocol.studyTimeZone);
 const audit = new DynamoAuditLog(doc, env.TABLE_NAME);
-// SNS or Alibaba Cloud per SMS_PROVIDER: built once per cold start, not per run.
-const sms = smsSenderFromEnv(env, protocol);
-const smsSignature = smsSignatureFromEnv(env, protocol);
 
 export const handler = createSweepHandler({
   reminders: new DynamoReminderRepository(doc, env.TABLE_NAME, protocol.studyTimeZone),
@@ -80,24 +75,4 @@ export const handler = createSweepHandler({
   protocol,
   clock: systemClock,
   expireConversations: (now) => expireConversations({ conversations, reports, audit, protocol }, now),
-  retryInbound: (now, remainingMs) =>
-    retryUnprocessedInbound(
-      {
-        patients: new DynamoPatientRepository(doc, env.TABLE_NAME),
-        reminders: new DynamoReminderRepository(doc, env.TABLE_NAME, protocol.studyTimeZone),
-        reports,
-        messages: new DynamoMessageLog(doc, env.TABLE_NAME, protocol.studyTimeZone),
-        conversations,
-        alerts: new DynamoAlertRepository(doc, env.TABLE_NAME, protocol.studyTimeZone),
-        publisher: new SnsAlertPublisher(sns, { coordinators: env.ALERT_TOPIC_ARN }, env.CONSOLE_URL),
-        audit,
-        sms,
-        clock: systemClock,
-        protocol,
-        ...(smsSignature ? { smsSignature } : {}),
-      },
-      now,
-      // The sweep runs for up to 2 minutes: a text it processes is leased for that long and a margin.
-      { remainingMs, leaseSeconds: 150 },
-    ),
 });

@@ -162,3 +162,11 @@ export function scheduledEvent(scheduleName: string, now: string): ScheduledEven
     detail: {},
   };
 }
+
+/**
+ * A schedule's constant input carrying a task, exactly as infra/stacks/stateless-stack.ts sets it
+ * (Scheduler puts the run's instant into `scheduledTime`): how inbound-sms is told to retry.
+ */
+export function scheduledTaskEvent(job: string, task: string, now: string): { source: string; job: string; task: string; scheduledTime: string } {
+  return { source: 'trial-sms.scheduler', job, task, scheduledTime: now };
+}

@@ -21,11 +21,12 @@ import { LocalExportStore } from '#adapters/exports/local-export-store.ts';
 import { expireConversations, retryUnprocessedInbound } from '#app/inbound/index.ts';
 import { planPatient } from '#app/plan-schedule.ts';
 import { loadProtocolFile } from '#config/protocol-loader.ts';
+import { RETRY_UNPROCESSED_INBOUND_TASK } from '#config/scheduled-tasks.ts';
 import { ADHERENCE_ALERT_KINDS } from '#domain/missed-dose-rules.ts';
 import type { Protocol } from '#domain/protocol.ts';
 import { LocalAlertInbox } from './alert-inbox.ts';
 import { realClock, virtualClock, type LocalClock } from './clock.ts';
-import { apiGatewayEvent, lambdaContext, scheduledEvent, snsEvent, twoWayPayload, type LocalInbound } from './lambda-events.ts';
+import { apiGatewayEvent, lambdaContext, scheduledEvent, scheduledTaskEvent, snsEvent, twoWayPayload, type LocalInbound } from './lambda-events.ts';
 import { earliestQueued } from './queue-probe.ts';
 import { dailyAt, everyMinutes, LocalScheduler, weeklyAt, type JobRun, type ScheduledJob } from './scheduler.ts';
 import { createLocalServer, listen } from './server.ts';
@@ -246,6 +247,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const earliestSweepWork = memory
     ? async () => earliestOf([memory.reminders.earliest('await'), memory.conversations.earliestDeadline(), memory.alerts.earliestEscalation()])
     : async () => earliestQueued(db!.doc, tableName, [...ALL_SHARDS.map(keys.awaitQueue), ...ALL_SHARDS.map(conversationQueue), 'ESCALATE']);
+  /** The earliest retry instant of a stored text no delivery finished (the inbound retry queue, gsi4). */
+  const earliestUnprocessed = memory ? async () => memory.messages.earliestUnprocessed() : async () => earliestQueued(db!.doc, tableName, ALL_SHARDS.map(keys.inbox), 'gsi4');
 
   let server: Server | null = null;
   let url: string | null = null;
@@ -259,11 +262,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const host = options.host ?? '127.0.0.1';
   // The probes' last answers, kept until something that can move those queues happens.
   let sweepDirty = true;
-  const probes: { dispatch?: string | null; sweep?: string | null } = {};
+  const probes: { dispatch?: string | null; sweep?: string | null; inbound?: string | null } = {};
   const invalidate = (what: 'all' | 'sweep') => {
     delete probes.sweep;
+    // Whatever may have stored or processed a text (an inbound SMS, a pull, the API) also moves the retry queue.
+    delete probes.inbound;
     if (what === 'all') delete probes.dispatch;
   };
+  const inboundRetryWork = async () => (probes.inbound !== undefined ? probes.inbound : (probes.inbound = await earliestUnprocessed()));
   /**
    * After an inbound SMS: a late dose answer can end an open missed-dose episode (the sweep
    * re-evaluates it on its next run); an opt-out or opt-in cancels or plans reminders.
@@ -322,15 +328,28 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const mainland = options.sms === 'aliyun-fake' && protocol.mainlandSms ? { signature: protocol.mainlandSms.signName, dailyCap: mainlandDailyCap(protocol, protocol.mainlandSms) } : null;
   const dispatch = createDispatchHandler({ reminders: repos.reminders, patients: repos.patients, messages: repos.messages, sms, protocol, alerting, clock }, mainland ?? {});
   const inbound = createInboundHandler({ ...repos, publisher: inbox, sms, clock, protocol, ...(mainland ? { smsSignature: mainland.signature } : {}) });
-  const pull = async (owner: string) =>
-    upstream ? pullSmsUpstream({ upstream, receipts: repos.messages, inbound: { ...repos, publisher: inbox, sms, clock, protocol, ...(mainland ? { smsSignature: mainland.signature } : {}) } }, { owner }) : null;
+  /** inbound-sms's timeout on AWS (infra/stacks/stateless-stack.ts): the retry's time budget counts down from it. */
+  const INBOUND_TIMEOUT_MS = 30_000;
+  const inboundDeps = { ...repos, publisher: inbox, sms, clock, protocol, ...(mainland ? { smsSignature: mainland.signature } : {}) };
+  // As functions/pull-sms/handler.ts does: the pull, then the retry of stored texts no run finished
+  // (also when the provider is down; the run still fails afterwards).
+  const pull = async (owner: string) => {
+    if (!upstream) return null;
+    let failure: unknown = null;
+    const pulled = await pullSmsUpstream({ upstream, receipts: repos.messages, inbound: inboundDeps }, { owner }).catch((error: unknown) => {
+      failure = error;
+      return null;
+    });
+    const retried = await retryUnprocessedInbound(inboundDeps, clock.now(), { workerId: `retry:${owner}` });
+    if (failure) throw failure;
+    return { ...pulled, retry: retried };
+  };
   const sweep = createSweepHandler({
     ...repos,
     publisher: inbox,
     protocol,
     clock,
     expireConversations: (now: string) => expireConversations({ conversations: repos.conversations, reports: repos.reports, audit: repos.audit, protocol }, now),
-    retryInbound: (now: string, remainingMs: () => number) => retryUnprocessedInbound({ ...repos, publisher: inbox, sms, clock, protocol }, now, { remainingMs, leaseSeconds: 150 }),
   });
   const digest = createDigestHandler({
     ...repos,
@@ -394,14 +413,32 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           {
             name: 'pull-sms',
             cadence: everyMinutes(1),
-            workFrom: async () => (fake && fake.pending('SmsUp') + fake.pending('SmsReport') > 0 ? clock.now() : null),
+            // Work: messages waiting at the provider, or a stored reply whose retry time has come.
+            workFrom: async () => (fake && fake.pending('SmsUp') + fake.pending('SmsReport') > 0 ? clock.now() : await inboundRetryWork()),
             run: async (now: string) => {
-              await pull(`pull:${now}`);
-              invalidate('all');
+              try {
+                await pull(`pull:${now}`);
+              } finally {
+                invalidate('all');
+              }
             },
           } satisfies ScheduledJob,
         ]
-      : []),
+      : [
+          {
+            // As on AWS (SNS environments): inbound-sms is invoked every `inbound.retryAfterMinutes`
+            // with the schedule's constant input, and retries the texts no delivery finished.
+            name: `inbound-sms:${RETRY_UNPROCESSED_INBOUND_TASK}`,
+            cadence: everyMinutes(protocol.inbound.retryAfterMinutes),
+            workFrom: inboundRetryWork,
+            run: async (now: string) => {
+              const result = await inbound(scheduledTaskEvent('inbound-sms', RETRY_UNPROCESSED_INBOUND_TASK, now), lambdaContext('inbound-sms', INBOUND_TIMEOUT_MS));
+              invalidate('all');
+              // A retried reply may answer a dose: the sweep re-evaluates open episodes (as after any inbound SMS).
+              if ('task' in result && result.processed > 0) sweepDirty = true;
+            },
+          } satisfies ScheduledJob,
+        ]),
     {
       name: 'sweep-adherence',
       cadence: everyMinutes(15),

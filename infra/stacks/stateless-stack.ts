@@ -20,6 +20,7 @@ import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { bundledProtocol } from '#config/protocol.ts';
+import { RETRY_UNPROCESSED_INBOUND_TASK } from '#config/scheduled-tasks.ts';
 import type { EnvironmentConfig } from '../config.ts';
 import { exportBucketName } from './stateful-stack.ts';
 import { TrialFunction, type AnyFunctionName, type TrialFunctionProps } from '../constructs/trial-function.ts';
@@ -150,8 +151,12 @@ export class StatelessStack extends Stack {
             ...common,
             name: 'inbound-sms',
             ...entry('inbound-sms'),
-            description: 'Stores, interprets and answers a patient reply; raises alerts',
+            description: 'Stores, interprets and answers a patient reply; raises alerts; retries unprocessed replies (schedule)',
             memorySize: 512,
+            // 30 s: a delivery's lease is its remaining time + 5 s and must end before Lambda's retry a
+            // minute later. The scheduled retry starts texts while 10 s are left (RETRY_RESERVE_MS in
+            // the handler). Its run takes one of the reserved executions for a moment every 5 minutes;
+            // leases keep it safe beside deliveries, and a throttled SNS delivery is retried by Lambda.
             timeout: Duration.seconds(30),
             reservedConcurrency: config.concurrency.inboundSms,
             async: { retryAttempts: 2, maxEventAge: Duration.hours(6) },
@@ -185,7 +190,9 @@ export class StatelessStack extends Stack {
           )
         : undefined;
 
-    const sweep = bindSms(new TrialFunction(this, 'SweepAdherence', {
+    // The sweep texts no one: the retry of inbound texts no delivery finished runs in the functions
+    // that process replies (inbound-sms on its schedule below, pull-sms after each pull).
+    const sweep = new TrialFunction(this, 'SweepAdherence', {
       ...common,
       name: 'sweep-adherence',
       ...entry('sweep-adherence'),
@@ -197,8 +204,7 @@ export class StatelessStack extends Stack {
     })
       .bindTable(s.table, s.dataKey, 'readWrite')
       .allowPublishTo(s.alertTopic, s.messagingKey, 'ALERT_TOPIC_ARN')
-      .allowPublishTo(s.escalationTopic, s.messagingKey, 'ESCALATION_TOPIC_ARN'));
-    // It retries inbound texts no delivery processed (shared/app/inbound/retry-unprocessed.ts), which may answer them.
+      .allowPublishTo(s.escalationTopic, s.messagingKey, 'ESCALATION_TOPIC_ARN');
 
     const digest = new TrialFunction(this, 'WeeklyDigest', {
       ...common,
@@ -355,27 +361,35 @@ export class StatelessStack extends Stack {
       id: 'AwsSolutions-SQS3',
       reason: 'This queue is itself the dead-letter queue of the schedules; its depth raises an alarm.',
     });
-    // One role for all schedules: invoke the five scheduled functions, write to the (encrypted) DLQ.
+    // One role for all schedules: invoke the scheduled functions, write to the (encrypted) DLQ.
     const schedulerRole = new Role(this, 'SchedulerRole', {
       description: 'Assumed by EventBridge Scheduler to invoke the scheduled functions',
       assumedBy: new ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': this.account } } }),
     });
     schedulerRole.addToPolicy(new PolicyStatement({ sid: 'DeadLetterQueueKey', actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [s.messagingKey.keyArn] }));
-    const schedule = (id: string, fn: TrialFunction, expression: ScheduleExpression, retryAttempts: number, maxEventAge: Duration) =>
+    const schedule = (id: string, fn: TrialFunction, expression: ScheduleExpression, retryAttempts: number, maxEventAge: Duration, task?: string) =>
       new Schedule(this, id, {
-        description: `Invokes ${fn.name}`,
+        description: task ? `Invokes ${fn.name} with the task ${task}` : `Invokes ${fn.name}`,
         schedule: expression,
         target: new LambdaInvoke(fn.fn, {
           role: schedulerRole,
           deadLetterQueue: scheduleDlq,
           retryAttempts,
           maxEventAge,
-          input: ScheduleTargetInput.fromObject({ source: 'trial-sms.scheduler', job: fn.name, scheduledTime: ContextAttribute.scheduledTime }),
+          input: ScheduleTargetInput.fromObject({ source: 'trial-sms.scheduler', job: fn.name, ...(task ? { task } : {}), scheduledTime: ContextAttribute.scheduledTime }),
         }),
       });
     const sched = config.schedules;
     schedule('DispatchEveryMinute', dispatch, ScheduleExpression.rate(Duration.minutes(1)), 1, Duration.minutes(1));
     if (pull) schedule('PullSmsEveryMinute', pull, ScheduleExpression.rate(Duration.minutes(1)), 0, Duration.minutes(1));
+    // SNS environments: inbound-sms retries the texts no delivery finished (docs/replies.md "Never
+    // lost"). Every `inbound.retryAfterMinutes`: a text is due that long after receipt or a failed
+    // attempt, so it waits at most one more period. No scheduler retry: the next run comes anyway.
+    // (On the mainland pull-sms runs the retry after each pull, every minute.)
+    if (inbound) {
+      const retryEvery = Duration.minutes(bundledProtocol().inbound.retryAfterMinutes);
+      schedule('RetryUnprocessedInbound', inbound, ScheduleExpression.rate(retryEvery), 0, retryEvery, RETRY_UNPROCESSED_INBOUND_TASK);
+    }
     schedule(
       'PlanDaily',
       plan,
@@ -409,7 +423,7 @@ export class StatelessStack extends Stack {
       Duration.hours(2),
     );
 
-    for (const fn of [dispatch, plan, sweep, digest, summary, ...(pull ? [pull] : [])]) {
+    for (const fn of [dispatch, plan, sweep, digest, summary, ...(pull ? [pull] : []), ...(inbound ? [inbound] : [])]) {
       Validations.of(schedulerRole).acknowledge({
         id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(fn.fn.node.defaultChild as CfnFunction)}.Arn>:*]`,
         reason: `Scheduler's Lambda target grants invoke on ${fn.name} and its versions (<arn>:*); no other function.`,

@@ -65,16 +65,13 @@ export const pullSmsEnvSchema = z
     }),
   );
 
-export const sweepAdherenceEnvSchema = z.extend(
-  z.object({
-    TABLE_NAME: tableName,
-    ALERT_TOPIC_ARN: arn,
-    ESCALATION_TOPIC_ARN: arn,
-    CONSOLE_URL: z.url(),
-  }),
-  // The sweep retries unprocessed inbound texts, which may answer them.
-  smsEnvSchema.shape,
-);
+/** The sweep texts no one (the retry of unprocessed inbound texts moved to inbound-sms and pull-sms): no SMS settings. */
+export const sweepAdherenceEnvSchema = z.object({
+  TABLE_NAME: tableName,
+  ALERT_TOPIC_ARN: arn,
+  ESCALATION_TOPIC_ARN: arn,
+  CONSOLE_URL: z.url(),
+});
 
 export const weeklyDigestEnvSchema = z.object({
   TABLE_NAME: tableName,

@@ -324,7 +324,7 @@ export const protocolSchema = z
           /** Texts from unknown numbers and their reports are deleted (DynamoDB TTL) this many days after receipt. */
           retentionDays: intWithin(1, 3650),
         }),
-        /** A stored text not processed this many minutes after receipt (or after a failed attempt) is retried by the sweep. */
+        /** A stored text not processed this many minutes after receipt (or after a failed attempt) is retried (inbound-sms's scheduled task runs at this period; pull-sms after each pull). */
         retryAfterMinutes: intWithin(1, 24 * 60),
         /** After this many failed processing attempts a routine `inbound_unprocessed` item names the message (retries go on). */
         attemptsBeforeAlert: intWithin(1, 50),

@@ -7,7 +7,7 @@ import { DynamoMessageLog } from '#adapters/dynamo/message-log.ts';
 import { DynamoPatientRepository } from '#adapters/dynamo/patient-repository.ts';
 import { DynamoReminderRepository } from '#adapters/dynamo/reminder-repository.ts';
 import { DynamoReportRepository } from '#adapters/dynamo/report-repository.ts';
-import { retryUnprocessedInbound, type InboundSmsDeps } from '#app/inbound/index.ts';
+import type { InboundSmsDeps } from '#app/inbound/index.ts';
 import { loadProtocolFile } from '#config/protocol-loader.ts';
 import type { Patient } from '#domain/patient.ts';
 import { computeSchedule } from '#domain/schedule.ts';
@@ -121,8 +121,10 @@ function tripleDeliveries() {
 const LAMBDA_RETRY_DELAYS_MINUTES = [1, 2];
 /** The inbound function's timeout (infra/stacks/stateless-stack.ts): what the context's remaining time counts down from. */
 const FUNCTION_TIMEOUT_MS = 30_000;
-/** The sweep runs every 15 minutes (infra environments.json `sweepEveryMinutes`). */
-const SWEEP_EVERY_MINUTES = 15;
+/** inbound-sms's scheduled retry runs every `inbound.retryAfterMinutes` (infra/stacks/stateless-stack.ts). */
+const RETRY_EVERY_MINUTES = protocol.inbound.retryAfterMinutes;
+/** The schedule's constant input (test/infra/stateless.test.ts holds the stack to it). */
+const RETRY_TASK = { source: 'trial-sms.scheduler', job: 'inbound-sms', task: 'retry-unprocessed-inbound' };
 
 /**
  * Runs events as Lambda would, at the real timing: all at once, the failed ones again after 1
@@ -143,12 +145,12 @@ async function deliverWithRetries(handlers: ((event: unknown) => Promise<unknown
   return { rounds: round, failures, deadLettered: pending.length };
 }
 
-/** The sweep's inbound step at its next runs until the retry queue is empty (at most `runs` runs). */
-async function sweepUntilEmpty(deps: InboundSmsDeps, clock: ReturnType<typeof fixedClock>, runs = 4): Promise<number> {
+/** inbound-sms's scheduled retry, through the handler with the function's timeout, at its next runs until the retry queue is empty (at most `runs` runs). */
+async function retryUntilEmpty(handler: ReturnType<Awaited<ReturnType<typeof setup>>['handlerOn']>, deps: InboundSmsDeps, clock: ReturnType<typeof fixedClock>, runs = 4): Promise<number> {
   let ran = 0;
   for (; ran < runs; ran++) {
-    clock.advanceMinutes(SWEEP_EVERY_MINUTES);
-    await retryUnprocessedInbound(deps, clock.now(), { workerId: `sweep-${ran}` });
+    clock.advanceMinutes(RETRY_EVERY_MINUTES);
+    await handler({ ...RETRY_TASK, scheduledTime: clock.now() }, lambdaContext('inbound-sms', FUNCTION_TIMEOUT_MS));
     if ((await deps.messages.listUnprocessedInbound('9999')).length === 0) return ran + 1;
   }
   return ran;
@@ -214,8 +216,8 @@ describe('the same SNS event delivered three times, out of order, concurrently',
     const { failures } = await deliverWithRetries([(e) => flaky(e, lambdaContext('inbound-sms', FUNCTION_TIMEOUT_MS)), (e) => flaky(e, lambdaContext('inbound-sms', FUNCTION_TIMEOUT_MS)), (e) => clean(e, lambdaContext('inbound-sms', FUNCTION_TIMEOUT_MS))], tripleDeliveries(), s.clock);
     expect(faulty.injected.throttle).toBeGreaterThan(5);
     expect(failures).toBeGreaterThan(0);
-    // Whatever Lambda gave up on (DLQ), the sweep finishes from the stored message.
-    await sweepUntilEmpty(s.deps, s.clock);
+    // Whatever Lambda gave up on (DLQ), the scheduled retry finishes from the stored message.
+    await retryUntilEmpty(clean, s.deps, s.clock);
     // Replies are check-then-send: a write lost after the provider accepted one may send it again on retry (never none).
     await expectEachMessageOnce(s, { exactSends: false });
     // The bound on duplicates: an attempt sends a given reply at most once, and only an attempt that
@@ -302,7 +304,7 @@ describe('an inbound message is never lost (real retry timing)', () => {
     expect(pushed[0]!.title).toContain('texted 2 min ago; processing was delayed');
   });
 
-  it('every Lambda attempt fails: the DLQ gets it, the sweep processes the stored message; its red flag is pushed late, saying how late', async () => {
+  it('every Lambda attempt fails: the DLQ gets it, the next scheduled retry processes the stored message; its red flag is pushed late, saying how late', async () => {
     const s = await setup();
     let broken = true;
     const failing = {
@@ -324,14 +326,15 @@ describe('an inbound message is never lost (real retry timing)', () => {
     expect(s.publisher.published).toHaveLength(0);
 
     broken = false;
-    expect(await sweepUntilEmpty(s.deps, s.clock)).toBe(1);
+    expect(await retryUntilEmpty(s.handlerOn(s.deps), s.deps, s.clock)).toBe(1);
     const processed = await s.deps.messages.getInbound(redFlag.id);
     expect(processed?.processedAt).toBeTruthy();
     const pushed = s.publisher.published.filter((a) => a.kind === 'red_flag');
     expect(pushed).toHaveLength(1);
     expect(pushed[0]!.urgent).toBe(true);
     const late = Math.floor((Date.parse(s.clock.now()) - Date.parse(RECEIVED)) / 60_000);
-    expect(late).toBe(1 + 2 + SWEEP_EVERY_MINUTES);
+    // The last attempt at minute 3 put the retry time 5 minutes later; the run every 5 minutes takes it then.
+    expect(late).toBe(1 + 2 + RETRY_EVERY_MINUTES);
     expect(pushed[0]!.details).toMatchObject({ lateMinutes: late, receivedAt: RECEIVED });
     expect(pushed[0]!.title).toContain(`texted ${late} min ago`);
     expect(s.sms.countTo(redFlag.from)).toBe(1);
@@ -352,8 +355,8 @@ describe('an inbound message is never lost (real retry timing)', () => {
     };
     await deliverWithRetries([(e) => s.handlerOn(poisoned)(e, lambdaContext('inbound-sms', FUNCTION_TIMEOUT_MS))], [eventOf(redFlag)], s.clock);
     for (let run = 0; run < 3; run++) {
-      s.clock.advanceMinutes(SWEEP_EVERY_MINUTES);
-      await retryUnprocessedInbound(poisoned, s.clock.now());
+      s.clock.advanceMinutes(RETRY_EVERY_MINUTES);
+      await s.handlerOn(poisoned)({ ...RETRY_TASK, scheduledTime: s.clock.now() }, lambdaContext('inbound-sms', FUNCTION_TIMEOUT_MS));
     }
     // Routine lane (issue 12): a worklist item, not a push.
     expect(s.publisher.published.filter((a) => a.kind === 'inbound_unprocessed')).toHaveLength(0);
@@ -364,7 +367,7 @@ describe('an inbound message is never lost (real retry timing)', () => {
     expect((await s.deps.messages.getInbound(redFlag.id))?.attempts).toBeGreaterThanOrEqual(protocol.inbound.attemptsBeforeAlert);
 
     broken = false;
-    await sweepUntilEmpty(s.deps, s.clock);
+    await retryUntilEmpty(s.handlerOn(s.deps), s.deps, s.clock);
     expect((await s.deps.messages.getInbound(redFlag.id))?.processedAt).toBeTruthy();
     expect(s.publisher.published.filter((a) => a.kind === 'red_flag')).toHaveLength(1);
   });

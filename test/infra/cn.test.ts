@@ -69,8 +69,10 @@ describe('env=cn (aws-cn partition)', () => {
     const [secret] = ofType('AWS::SecretsManager::Secret');
     expect(secret?.Properties.KmsKeyId).toBeDefined();
     const readers = ofType('AWS::IAM::Policy').filter((p) => JSON.stringify(p.Properties.PolicyDocument).includes('secretsmanager:GetSecretValue'));
-    expect(readers).toHaveLength(3); // dispatch-reminders (reminders), pull-sms and sweep-adherence (replies they answer)
+    expect(readers).toHaveLength(2); // dispatch-reminders (reminders) and pull-sms (the replies it pulls or retries)
     expect(envOf('dispatch-reminders').SMS_PROVIDER).toBe('aliyun');
+    // The sweep texts no one: no provider, no secret (the retry of unprocessed replies runs in pull-sms).
+    expect(Object.keys(envOf('sweep-adherence')).filter((k) => k.startsWith('SMS_') || k.startsWith('ALIYUN_'))).toEqual([]);
     expect(() => parseEnv(dispatchRemindersEnvSchema, envOf('dispatch-reminders'))).not.toThrow();
   });
 

@@ -11,6 +11,7 @@ import {
   dispatchRemindersEnvSchema,
   inboundSmsEnvSchema,
   planScheduleEnvSchema,
+  smsEnvSchema,
   sweepAdherenceEnvSchema,
   weeklyDigestEnvSchema,
 } from '#config/env.ts';
@@ -18,6 +19,8 @@ import { buildTrialApp, type TrialApp } from '#infra/app.ts';
 import { loadEnvironmentConfig } from '#infra/config.ts';
 import { FUNCTION_NAMES, PROJECT_ROOT, type FunctionName } from '#infra/constructs/trial-function.ts';
 import { PUBLIC_PATHS } from '#infra/stacks/stateless-stack.ts';
+import { bundledProtocol } from '#config/protocol.ts';
+import { RETRY_UNPROCESSED_INBOUND_TASK, retryUnprocessedInboundEventSchema } from '#config/scheduled-tasks.ts';
 
 /**
  * One build of the whole app (both stacks, seven functions bundled by the local esbuild) shared
@@ -189,12 +192,10 @@ describe('least privilege', () => {
     },
   );
 
-  it('sweep publishes to the alert and escalation topics, and texts only to answer the inbound texts it retries; digest to the alert topic only and never texts', () => {
+  it('sweep publishes to the alert and escalation topics and texts no one (the inbound retry moved to inbound-sms); digest to the alert topic only and never texts', () => {
     const topicsOf = (name: FunctionName) => statementsOf(name).filter((s) => asArray(s.Action).includes('sns:Publish') && s.NotResource === undefined);
     const sweep = topicsOf('sweep-adherence');
     expect(sweep.map((s) => (importOf('AlertTopic')(s.Resource) ? 'alert' : importOf('EscalationTopic')(s.Resource) ? 'escalation' : 'other')).sort()).toEqual(['alert', 'escalation']);
-    // The retry of an unprocessed inbound text (shared/app/inbound/retry-unprocessed.ts) may answer it: the same phone-number-only grant as inbound-sms.
-    expect(statementsOf('sweep-adherence').filter((s) => s.NotResource !== undefined)).toEqual(statementsOf('inbound-sms').filter((s) => s.NotResource !== undefined));
     const digest = topicsOf('weekly-digest');
     expect(digest).toHaveLength(1);
     expect(importOf('AlertTopic')(digest[0]!.Resource)).toBe(true);
@@ -202,9 +203,12 @@ describe('least privilege', () => {
     const summary = topicsOf('daily-summary');
     expect(summary).toHaveLength(1);
     expect(importOf('AlertTopic')(summary[0]!.Resource)).toBe(true);
-    for (const name of ['weekly-digest', 'daily-summary'] as const) {
+    for (const name of ['sweep-adherence', 'weekly-digest', 'daily-summary'] as const) {
       expect(statementsOf(name).some((s) => s.NotResource !== undefined), name).toBe(false);
-      expect(actionsOf(name), name).not.toContain('sns:CheckIfPhoneNumberIsOptedOut');
+      expect([...new Set(actionsOf(name).filter((a) => a.startsWith('sns:')))], name).toEqual(['sns:Publish']);
+      expect(actionsOf(name).filter((a) => a.startsWith('secretsmanager:')), name).toEqual([]);
+      const variables = Object.keys((fnProps(name).Environment as { Variables: Record<string, unknown> }).Variables);
+      expect(variables.filter((v) => v in smsEnvSchema.shape), name).toEqual([]);
     }
   });
 
@@ -263,8 +267,21 @@ describe('schedules (EventBridge Scheduler)', () => {
     }
   });
 
+  it('inbound-sms is invoked every inbound.retryAfterMinutes with the constant retry task, which its handler routes to the retry', () => {
+    const s = scheduleFor('inbound-sms');
+    const minutes = bundledProtocol().inbound.retryAfterMinutes;
+    expect(s.ScheduleExpression).toBe(`rate(${minutes} minutes)`);
+    expect(s.Target.RetryPolicy).toEqual({ MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: minutes * 60 });
+    const input = JSON.parse(s.Target.Input as string) as Record<string, unknown>;
+    expect(input).toEqual({ source: 'trial-sms.scheduler', job: 'inbound-sms', task: RETRY_UNPROCESSED_INBOUND_TASK, scheduledTime: '<aws.scheduler.scheduled-time>' });
+    // The handler's schema accepts exactly this input as the retry (and the SNS path refuses it).
+    expect(retryUnprocessedInboundEventSchema.safeParse(input).success).toBe(true);
+    // Still fed by SNS: one subscription, and the retry's 10 s reserve fits its timeout.
+    expect(fnProps('inbound-sms').Timeout).toBe(30);
+  });
+
   it('each schedule has a bounded retry policy, a dead-letter queue and no flexible window', () => {
-    for (const name of ['dispatch-reminders', 'plan-schedule', 'sweep-adherence', 'weekly-digest', 'daily-summary'] as const) {
+    for (const name of ['dispatch-reminders', 'plan-schedule', 'sweep-adherence', 'weekly-digest', 'daily-summary', 'inbound-sms'] as const) {
       const s = scheduleFor(name);
       expect(s.FlexibleTimeWindow).toEqual({ Mode: 'OFF' });
       expect(s.Target.RetryPolicy, name).toEqual({ MaximumRetryAttempts: expect.any(Number), MaximumEventAgeInSeconds: expect.any(Number) });

@@ -26,7 +26,7 @@ vi.hoisted(() => {
   process.env.CONSOLE_URL = 'https://console.example.org/';
   process.env.AWS_REGION ??= 'us-east-1';
 });
-const { createInboundHandler, InboundBatchError } = await import('#functions/inbound-sms/handler.ts');
+const { createInboundHandler, InboundBatchError, RETRY_RESERVE_MS } = await import('#functions/inbound-sms/handler.ts');
 
 const bundled = loadProtocolFile();
 // Unknown numbers are answered only in allowed countries (default: the enrolled patients'); these tests' numbers are +1.
@@ -78,7 +78,7 @@ async function setup(now = '2027-01-16T02:00:00.000Z') {
   const metrics = { addMetric: () => undefined, publishStoredMetrics: () => undefined } as never;
   const handler = createInboundHandler(deps, { logger, metrics });
   const invoke = (event: unknown) => handler(event, lambdaContext('inbound-sms'));
-  return { deps, clock, logs, invoke };
+  return { deps, clock, logs, invoke, handler };
 }
 
 type Setup = Awaited<ReturnType<typeof setup>>;
@@ -288,5 +288,71 @@ describe('inbound-sms handler: provider failures', () => {
     s.clock.advanceMinutes(5); // the crashed run's processing lease has run out
     expect(await s.invoke(retryEvent)).toEqual({ processed: 1, duplicates: 0 });
     expect((await s.deps.messages.listForPatient(patient.id)).filter((m) => m.direction === 'out')).toHaveLength(1);
+  });
+});
+
+describe('inbound-sms handler: the scheduled retry of texts no delivery finished', () => {
+  /** The function's timeout (infra/stacks/stateless-stack.ts): the retry's time budget counts down from it. */
+  const TIMEOUT_MS = 30_000;
+  /** The schedule's constant input, as the stack sets it (test/infra/stateless.test.ts holds the stack to it). */
+  const retryTask = { source: 'trial-sms.scheduler', job: 'inbound-sms', task: 'retry-unprocessed-inbound', scheduledTime: '2027-01-16T02:05:00Z' };
+  const nothing = { task: 'retry-unprocessed-inbound', due: 0, processed: 0, busy: 0, failed: 0, alerted: 0 };
+  const throttled = Object.assign(new Error('slow down'), { name: 'ThrottledException', $metadata: { httpStatusCode: 429 } });
+
+  it('a red flag whose delivery failed is processed by the first run after its retry time, within the 30 s timeout: the urgent reply once; the next run finds nothing', async () => {
+    const s = await setup();
+    const patient = await enroll(s);
+    snsMock.on(PublishCommand, { PhoneNumber: PHONE }).rejects(throttled);
+    await expect(s.invoke(event(record(payload('发烧39度', 'in-lost'))))).rejects.toBeInstanceOf(InboundBatchError);
+    expect((await s.deps.messages.getInbound('in-lost'))?.processedAt).toBeUndefined();
+    snsMock.on(PublishCommand, { PhoneNumber: PHONE }).resolves({ MessageId: 'sns-out-late' });
+    const failedSends = smsSent().length;
+
+    // Before its retry time (inbound.retryAfterMinutes after the failed attempt) it is not due.
+    expect(await s.handler(retryTask, lambdaContext('inbound-sms', TIMEOUT_MS))).toEqual(nothing);
+    s.clock.advanceMinutes(protocol.inbound.retryAfterMinutes);
+    expect(await s.handler(retryTask, lambdaContext('inbound-sms', TIMEOUT_MS))).toEqual({ ...nothing, due: 1, processed: 1 });
+
+    expect((await s.deps.messages.getInbound('in-lost'))?.processedAt).toBeDefined();
+    expect(smsSent().slice(failedSends)).toEqual([{ to: PHONE, body: text('zh-CN', 'reply.urgent') }]);
+    expect((await s.deps.alerts.listByStatus('open')).items.filter((a) => a.kind === 'red_flag' && a.patientId === patient.id)).toHaveLength(1);
+    expect(alertsPublished()).toBe(1);
+    expect(await s.handler(retryTask, lambdaContext('inbound-sms', TIMEOUT_MS))).toEqual(nothing);
+    expect(s.logs).toContainEqual(expect.objectContaining({ level: 'info', message: 'unprocessed inbound texts retried', fields: expect.objectContaining({ due: 1, processed: 1 }) }));
+    expectNoPhi(s, PHONE, '发烧');
+  });
+
+  it(`starts no text with less than ${RETRY_RESERVE_MS / 1000} s of the invocation left; the text waits for the next run`, async () => {
+    const s = await setup();
+    await enroll(s);
+    await s.deps.messages.storeInbound({ inboundMessageId: 'in-late', from: PHONE, to: '+15555550100', body: 'HELP', receivedAt: '2027-01-16T01:50:00.000Z', patientId: null, studyId: null, retryAt: '2027-01-16T01:55:00.000Z' });
+    expect(await s.handler(retryTask, lambdaContext('inbound-sms', RETRY_RESERVE_MS - 2_000))).toEqual({ ...nothing, due: 1 });
+    expect((await s.deps.messages.getInbound('in-late'))?.processedAt).toBeUndefined();
+    expect(smsSent()).toHaveLength(0);
+    expect(await s.handler(retryTask, lambdaContext('inbound-sms', TIMEOUT_MS))).toEqual({ ...nothing, due: 1, processed: 1 });
+    expect(smsSent()).toHaveLength(1);
+  });
+
+  it('leaves a text a delivery is processing right now (its lease): safe beside deliveries', async () => {
+    const s = await setup();
+    await enroll(s);
+    const until = new Date(Date.parse(s.clock.now()) + 30_000).toISOString();
+    await s.deps.messages.storeInbound(
+      { inboundMessageId: 'in-busy', from: PHONE, to: '+15555550100', body: 'HELP', receivedAt: '2027-01-16T01:50:00.000Z', patientId: null, studyId: null, retryAt: '2027-01-16T01:55:00.000Z' },
+      { owner: 'delivery-1#0', until },
+    );
+    expect(await s.handler(retryTask, lambdaContext('inbound-sms', TIMEOUT_MS))).toEqual({ ...nothing, due: 1, busy: 1 });
+    expect(smsSent()).toHaveLength(0);
+    expect((await s.deps.messages.getInbound('in-busy'))?.processedAt).toBeUndefined();
+  });
+
+  it.each([
+    ['another task', { ...retryTask, task: 'retry-everything' }],
+    ['the schedule input without its task', { source: 'trial-sms.scheduler', job: 'inbound-sms', scheduledTime: '2027-01-16T02:05:00Z' }],
+    ['a task that is not a string', { task: 1 }],
+  ])('refuses %s (neither an SNS event nor the retry task)', async (_name, bad) => {
+    const s = await setup();
+    await expect(s.handler(bad, lambdaContext('inbound-sms', TIMEOUT_MS))).rejects.toBeInstanceOf(InboundBatchError);
+    expect(s.logs).toContainEqual(expect.objectContaining({ level: 'error', message: 'event is neither an SNS event nor the scheduled retry task' }));
   });
 });

@@ -21,7 +21,7 @@ export class MemoryMessageLog implements MessageLog, DeliveryReceiptLog {
   private readonly unknownReplies = new Set<string>();
   private readonly budgets = new Map<string, Set<string>>();
   private readonly tallies = new Map<string, UnknownSenderTally & { seen: Set<string> }>();
-  /** Unprocessed stored texts: id → retry instant (the sweep's retry queue). */
+  /** Unprocessed stored texts: id → retry instant (the retry queue of inbound-sms / pull-sms). */
   private readonly unprocessed = new Map<string, string>();
 
   constructor(private readonly studyTimeZone: string) {
@@ -134,6 +134,13 @@ export class MemoryMessageLog implements MessageLog, DeliveryReceiptLog {
       .sort((a, b) => byKey(a.order, b.order))
       .slice(0, limit)
       .map((e) => copy(this.inbound.get(e.id)!));
+  }
+
+  /** The earliest retry instant of an unprocessed text (the local scheduler's probe). */
+  earliestUnprocessed(): string | null {
+    let min: string | null = null;
+    for (const retryAt of this.unprocessed.values()) if (min === null || retryAt < min) min = retryAt;
+    return min;
   }
 
   async previousInbound(message: InboundMessage): Promise<InboundMessage | null> {

@@ -15,7 +15,7 @@ import { fromUnknownNumber } from './unknown-sender.ts';
  *    message stops here: no second reply, report or alert);
  * 3. lease: one invocation at a time processes a message (concurrent deliveries: 'busy'); the
  *    delivery that stores it gets the lease in the same write; a failure releases it and counts
- *    the attempt; the sweep retries what stays unprocessed;
+ *    the attempt; the scheduled retry (retry-unprocessed.ts) takes what stays unprocessed;
  * 4. context: the open question — the weekly check-in conversation (timed-out steps are closed
  *    and their partial answers filed first) or the dose check-in being answered
  *    (previousPublishedMessageId → outbound → reminder, else the latest sent one);
@@ -45,7 +45,7 @@ export async function handleInboundSms(deps: InboundSmsDeps, record: InboundSmsR
     patientId: patient?.id ?? null,
     studyId: patient?.studyId ?? null,
     origination: originationOf(record),
-    // Until processed it waits in the retry queue: the sweep takes it if no delivery finishes it.
+    // Until processed it waits in the retry queue: the scheduled retry takes it if no delivery finishes it.
     retryAt: plusMinutes(record.receivedAt, deps.protocol.inbound.retryAfterMinutes),
     ...(patient ? {} : { retainUntil: retainUntil(record.receivedAt, deps.protocol.inbound.unknownSenders.retentionDays) }),
   }, lease);
@@ -55,9 +55,9 @@ export async function handleInboundSms(deps: InboundSmsDeps, record: InboundSmsR
 }
 
 /**
- * Processes a stored inbound message under the processing lease (a delivery of it, or the sweep's
+ * Processes a stored inbound message under the processing lease (a delivery of it, or the scheduled
  * retry). A failure releases the lease at once and records the attempt, so the next try (Lambda's
- * retry about a minute later, or the sweep) is not turned away as "busy"; then it rethrows.
+ * retry about a minute later, or the scheduled retry) is not turned away as "busy"; then it rethrows.
  */
 export async function processStoredInbound(
   deps: InboundSmsDeps,

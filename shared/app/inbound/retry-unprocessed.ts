@@ -14,12 +14,17 @@ export interface RetryUnprocessedResult {
 }
 
 /**
- * The sweep's step for inbound texts (docs/replies.md, "Never lost"): every stored text not
+ * The retry of inbound texts no delivery finished (docs/replies.md, "Never lost"), run by the
+ * functions that process replies: inbound-sms on a schedule (every `inbound.retryAfterMinutes`),
+ * pull-sms after each pull on the mainland. Every stored text not
  * processed by its retry time (`inbound.retryAfterMinutes` after receipt or after a failed attempt)
  * is read from the sparse retry queue (gsi4, no Scan) and processed like a delivery. A failure
  * releases the lease and pushes the retry time back; once a text has failed
  * `inbound.attemptsBeforeAlert` attempts, one routine `inbound_unprocessed` item names it (retries
- * go on, so a fixed cause still gets it processed). One text at a time, until the time budget runs low.
+ * go on, so a fixed cause still gets it processed). One text at a time, until the time budget runs low:
+ * a text is started only while `reserveMs` is left (default 10 s: one text's worst case; it must
+ * be well under the caller's timeout, 30 s for inbound-sms and 55 s for pull-sms, or nothing is
+ * ever started).
  */
 export async function retryUnprocessedInbound(
   deps: InboundSmsDeps,
@@ -30,7 +35,7 @@ export async function retryUnprocessedInbound(
   const due = await deps.messages.listUnprocessedInbound(now, options.limit ?? 50);
   result.due = due.length;
   for (const message of due) {
-    if ((options.remainingMs?.() ?? Infinity) < (options.reserveMs ?? 35_000)) break;
+    if ((options.remainingMs?.() ?? Infinity) < (options.reserveMs ?? 10_000)) break;
     try {
       const outcome = await processStoredInbound(deps, message, {
         resumed: true,
@@ -42,7 +47,7 @@ export async function retryUnprocessedInbound(
     } catch {
       result.failed++;
     }
-    // Attempts by deliveries and by earlier sweeps count alike.
+    // Attempts by deliveries and by earlier retries count alike.
     const stored = await deps.messages.getInbound(message.inboundMessageId);
     if (stored && !stored.processedAt && (stored.attempts ?? 0) >= deps.protocol.inbound.attemptsBeforeAlert) {
       if (await raiseUnprocessed(deps, stored.inboundMessageId, stored.attempts ?? 0, stored.receivedAt, stored.lastFailure, now)) result.alerted++;
