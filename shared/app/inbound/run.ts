@@ -81,8 +81,11 @@ export interface Run {
   /** The message was stored by an earlier delivery whose processing did not finish. */
   resumed: boolean;
   result: InboundResult;
-  /** What the reply guards know about the text (docs/replies.md, "Reply budgets"). */
-  sender: { repeat: boolean; autoReply: boolean };
+  /**
+   * What the reply guards know about the text (docs/replies.md, "Reply budgets"). `repeat` costs a
+   * read of the sender's previous text: asked only for a reply it could withhold.
+   */
+  sender: { repeat: () => Promise<boolean>; autoReply: boolean };
 }
 
 /** A fresh result for one message. */
