@@ -23,10 +23,11 @@ export async function recordDoseAnswer(run: Run, checkIn: StoredReminder, interp
   const drugs = (checkIn.doses ?? []).map((d) => d.drug as string);
   const named = (interpretation.missedDrugs ?? []).filter((d) => drugs.includes(d));
   const outcome = interpretation.doseAnswer === 'taken' ? 'taken' : 'missed_reported';
-  // Outbox: the answer's entry rides on the check-in's own update. First complete an entry a crashed
-  // run left (a retry then finds the outcome already set and must not lose that entry).
+  // Outbox: the answer's entry rides on the check-in's own update. An entry a crashed run left on
+  // the check-in is not read for first: the update returns it (the item as it was) and it is
+  // completed before this answer's own, so the chain keeps the order of the writes and a retry that
+  // finds the outcome already set does not lose that entry.
   const carrier: AuditCarrier = { kind: 'reminder', id: `${checkIn.patientId}/${checkIn.dueAt}/${checkIn.id}` };
-  await deps.audit.settle(carrier);
   const pending =
     checkIn.outcome === outcome
       ? undefined
@@ -44,7 +45,7 @@ export async function recordDoseAnswer(run: Run, checkIn: StoredReminder, interp
           },
           { carrier, version: 0 },
         );
-  const { applied } = await deps.reminders.recordDoseAnswer(
+  const { applied, displacedAudit } = await deps.reminders.recordDoseAnswer(
     checkIn,
     {
       outcome,
@@ -55,7 +56,9 @@ export async function recordDoseAnswer(run: Run, checkIn: StoredReminder, interp
     run.now,
     pending,
   );
-  if (applied && pending) await deps.audit.complete(pending);
+  // The same entry again (this message's, left by a crashed delivery): completed once, from where it was first prepared.
+  if (displacedAudit) await deps.audit.complete(displacedAudit);
+  if (applied && pending && displacedAudit?.id !== pending.id) await deps.audit.complete(pending);
   // A reported miss (e.g. prednisone during the taper) alerts now, not at the next sweep; a late
   // "taken" revises an open episode. Episode keys make this idempotent with the sweep.
   if (applied) await evaluatePatientMissedDoses(deps, checkIn.patientId, run.now, patient);
