@@ -204,6 +204,71 @@ describe('a dose answer without the settle read of its check-in', () => {
   });
 });
 
+describe('an answer that changes nothing the rules read is not evaluated again', () => {
+  /** The patient's morning (prednisone) check-ins of the first two days, sent. */
+  async function mornings(s: Awaited<ReturnType<typeof setup>>) {
+    const items = (await s.deps.reminders.listForPatient(s.patient.id, '2027-01-03T00:00:00.000Z', '2027-01-06T00:00:00.000Z'))
+      .filter((r) => r.kind === 'dose' && r.slot === 'morning' && (r.doses ?? []).some((d) => d.drug === 'prednisone'))
+      .sort((a, b) => (a.dueAt < b.dueAt ? -1 : 1))
+      .slice(0, 2);
+    expect(items).toHaveLength(2);
+    const sent = [];
+    for (const item of items) {
+      if (item.state !== 'sent') {
+        await s.deps.reminders.claim(item, 'test-owner', item.dueAt, 120);
+        await s.deps.reminders.markSent(item, 'test-owner', { messageId: `sns-${item.id}`, parts: 1, sentAt: item.dueAt });
+      }
+      sent.push((await s.deps.reminders.get(s.patient.id, item.id, item.dueAt))!);
+    }
+    return sent;
+  }
+  const runAt = (s: Awaited<ReturnType<typeof setup>>, id: string, checkIn: { dueAt: string }, resumed: boolean): Run => {
+    const receivedAt = new Date(Date.parse(checkIn.dueAt) + 10 * 60_000).toISOString();
+    return { deps: { ...s.deps, publisher: silentPublisher }, message: { inboundMessageId: id, receivedAt }, now: receivedAt, resumed } as unknown as Run;
+  };
+  const withdrawals = async (s: Awaited<ReturnType<typeof setup>>) => (await s.deps.alerts.listForPatient(s.patient.id)).filter((a) => a.kind === 'steroid_withdrawal');
+
+  it('"missed" twice on the second morning: the second text reads no history; the alert came with the first', async () => {
+    const s = await setup();
+    const [first, second] = await mornings(s);
+    await recordDoseAnswer(runAt(s, 'in-1', first!, false), first!, missed);
+    expect(await withdrawals(s)).toEqual([]);
+    await recordDoseAnswer(runAt(s, 'in-2', second!, false), second!, missed);
+    expect(await withdrawals(s)).toHaveLength(1);
+    const current = (await s.deps.reminders.get(s.patient.id, second!.id, second!.dueAt))!;
+    s.log.length = 0;
+    await recordDoseAnswer(runAt(s, 'in-3', second!, false), current, missed);
+    expect(s.log.filter((r) => r.startsWith('Query PATIENT'))).toEqual([]);
+    expect(await withdrawals(s)).toHaveLength(1);
+  });
+
+  it('the text that set the outcome died before evaluating: a second text with the same answer skips, the retry of the first raises the alert', async () => {
+    const s = await setup();
+    const [first, second] = await mornings(s);
+    await recordDoseAnswer(runAt(s, 'in-1', first!, false), first!, missed);
+    // in-2 recorded "missed" on the second morning and died before the evaluation (its entry was completed).
+    const fresh = (await s.deps.reminders.get(s.patient.id, second!.id, second!.dueAt))!;
+    const { applied } = await s.deps.reminders.recordDoseAnswer(fresh, { outcome: 'missed_reported', answeredAt: runAt(s, 'in-2', second!, false).message.receivedAt, answerMessageId: 'in-2' }, fresh.dueAt);
+    expect(applied).toBe(true);
+    const current = (await s.deps.reminders.get(s.patient.id, second!.id, second!.dueAt))!;
+    await recordDoseAnswer(runAt(s, 'in-3', second!, false), current, missed);
+    expect(await withdrawals(s), 'no history read for in-3: nothing it changed').toEqual([]);
+    // in-2 is not processed: Lambda's retry or the sweep's runs it again, resumed, and it evaluates.
+    await recordDoseAnswer(runAt(s, 'in-2', second!, true), current, missed);
+    expect(await withdrawals(s)).toHaveLength(1);
+  });
+
+  it('a different answer than the stored one is evaluated (a late "taken" after "missed")', async () => {
+    const s = await setup();
+    const [first] = await mornings(s);
+    await recordDoseAnswer(runAt(s, 'in-1', first!, false), first!, missed);
+    const current = (await s.deps.reminders.get(s.patient.id, first!.id, first!.dueAt))!;
+    s.log.length = 0;
+    await recordDoseAnswer(runAt(s, 'in-2', first!, false), current, taken);
+    expect(s.log.filter((r) => r.startsWith('Query PATIENT')).length).toBeGreaterThan(0);
+  });
+});
+
 describe('requests of a reply through the real handler', () => {
   it('a "taken" answer: no read of the sender\'s previous text, none of the check-in before its update', async () => {
     const s = await setup();

@@ -45,13 +45,14 @@ export async function recordDoseAnswer(run: Run, checkIn: StoredReminder, interp
           },
           { carrier, version: 0 },
         );
-  const { applied, displacedAudit } = await deps.reminders.recordDoseAnswer(
+  const missedDrugs = outcome === 'missed_reported' && named.length > 0 && named.length < drugs.length ? named : [];
+  const { applied, previous, displacedAudit } = await deps.reminders.recordDoseAnswer(
     checkIn,
     {
       outcome,
       answeredAt: message.receivedAt,
       answerMessageId: message.inboundMessageId,
-      ...(outcome === 'missed_reported' && named.length > 0 && named.length < drugs.length ? { missedDrugs: named } : {}),
+      ...(missedDrugs.length > 0 ? { missedDrugs } : {}),
     },
     run.now,
     pending,
@@ -61,5 +62,19 @@ export async function recordDoseAnswer(run: Run, checkIn: StoredReminder, interp
   if (applied && pending && displacedAudit?.id !== pending.id) await deps.audit.complete(pending);
   // A reported miss (e.g. prednisone during the taper) alerts now, not at the next sweep; a late
   // "taken" revises an open episode. Episode keys make this idempotent with the sweep.
-  if (applied) await evaluatePatientMissedDoses(deps, checkIn.patientId, run.now, patient);
+  if (applied && !answerChangedNothing(run, previous, outcome, missedDrugs)) await evaluatePatientMissedDoses(deps, checkIn.patientId, run.now, patient);
+}
+
+/**
+ * The rules read a check-in's outcome and missed drugs only. An answer that leaves both as another
+ * text's answer set them (the patient texts "1" twice) changes none of their inputs: the run that
+ * set them evaluated after its write, or — if it died first — its retry will (a resumed run always
+ * evaluates). So the 16-day history and the open episodes are not read again for it.
+ */
+export function answerChangedNothing(run: Run, previous: StoredReminder | null, outcome: string, missedDrugs: readonly string[]): boolean {
+  if (run.resumed || !previous || previous.outcome !== outcome) return false;
+  if (previous.answerMessageId === run.message.inboundMessageId) return false;
+  const before = [...(previous.missedDrugs ?? [])].sort();
+  const after = [...missedDrugs].sort();
+  return before.length === after.length && before.every((d, i) => d === after[i]);
 }
