@@ -154,6 +154,26 @@ describe('a dose answer without the settle read of its check-in', () => {
     await s.clean();
   });
 
+  it('the first answer to a pending check-in reads no audit head; a pending read gone stale (the sweep wrote missed_no_reply meanwhile) still links after it', async () => {
+    const s = await setup();
+    s.log.length = 0;
+    await recordDoseAnswer(s.runOf('in-a', 10), s.checkIn, taken);
+    expect(s.log.filter((r) => r.startsWith('Query AUDIT'))).toEqual([]);
+    expect(await s.answers()).toEqual(['checkin.answer:in-a']);
+    await s.clean();
+
+    const t = await setup();
+    expect(await t.deps.reminders.recordSweepMissed(t.checkIn, t.checkIn.answerWindowEnd!)).toBe('missed');
+    await t.deps.audit.append({ at: t.checkIn.answerWindowEnd!, actor: 'system:sweep-adherence', action: 'dose.missed_no_reply', entityType: 'reminder', entityId: t.checkIn.id, before: { outcome: 'pending' }, after: { outcome: 'missed_no_reply' } });
+    // The answer arrives late, processed with the check-in as read before the sweep (outcome pending).
+    await recordDoseAnswer(t.runOf('in-late', 24 * 60), t.checkIn, taken);
+    expect((await t.deps.audit.listForEntity('reminder', t.checkIn.id)).map((e) => [e.seq, e.action])).toEqual([
+      [1, 'dose.missed_no_reply'],
+      [2, 'checkin.answer'],
+    ]);
+    await t.clean();
+  });
+
   it("another text's answer completes the entry a crashed answer left, first, and then its own", async () => {
     const s = await setup();
     await s.crashAfterWrite('in-1', 10);

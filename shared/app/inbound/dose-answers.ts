@@ -44,6 +44,9 @@ export async function recordDoseAnswer(run: Run, checkIn: StoredReminder, interp
             after: { outcome, inboundMessageId: message.inboundMessageId },
           },
           { carrier, version: 0 },
+          // A check-in still pending has had no audited change (the sweep's missed_no_reply and the
+          // answers are its only entries): its chain is taken to be empty, the head is not read.
+          { newEntity: (checkIn.outcome ?? 'pending') === 'pending' },
         );
   const missedDrugs = outcome === 'missed_reported' && named.length > 0 && named.length < drugs.length ? named : [];
   const { applied, previous, displacedAudit } = await deps.reminders.recordDoseAnswer(
