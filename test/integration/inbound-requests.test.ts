@@ -298,6 +298,10 @@ describe('requests of a reply through the real handler', () => {
     expect((await s.deps.reminders.get(s.patient.id, s.checkIn.id, s.checkIn.dueAt))?.outcome).toBe('taken');
     expect(await s.answers()).toEqual(['checkin.answer:in-1']);
     await s.clean();
+    // The same answer again: the floor (sender lookup 2, store, context 2, the answer, mark processed), nothing more.
+    const again = await s.text('1', 12);
+    expect(again).toEqual(['Get PHONE/CLAIM', 'Get PATIENT/PROFILE', 'Put INBOUND/MSG', 'Query PATIENT', 'Get PATIENT/CONVERSATION', 'Update PATIENT/ITEM', 'Update INBOUND/MSG']);
+    expect(await s.answers()).toEqual(['checkin.answer:in-1']);
   });
 
   it('a red flag sent twice gets the urgent-contact text twice, without reading the previous text; a repeated unclear one is still withheld', async () => {
