@@ -86,6 +86,8 @@ export async function raiseAlert(deps: RaiseAlertDeps, input: RaiseAlertInput): 
       after: { kind: alert.kind, urgent: alert.urgent, lane: urgent ? 'urgent' : 'routine', studyId: alert.studyId, title: alert.title, escalateAt: alert.escalateAt ?? null },
     },
     { carrier, version: 1 },
+    // The raise entry is used only when this call creates the alert: its chain is empty then, the head is not read.
+    { newEntity: true },
   );
   const result = await deps.alerts.createIfAbsent(alert, raised);
   // The raise entry travels with the alert: appended now, or (a crash or a retry of the same episode) completed here by settle.

@@ -8,7 +8,7 @@ export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
 export const TABLE_INDEXES = [
   /** Lists by status/owner: patients by status, reports/alerts by status, messages by patient, digests, audit by month. */
   { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
-  /** Work queues, sparse and sharded: reminders due (DUE#n) and dose check-ins awaiting an answer (AWAIT#n). */
+  /** Work queues, sparse and sharded: reminders due (DUE#n) and dose check-ins awaiting an answer (AWAIT#n); also a patient's reports (PATIENTREPORTS#<patientId>). */
   { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
   /** Everything that happened in one ISO week (study time zone), for the weekly digest. */
   { indexName: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },

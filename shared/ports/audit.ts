@@ -39,10 +39,24 @@ export interface PendingAudit extends AuditEntry {
   fromSeq: number;
 }
 
+/**
+ * `newEntity: true` when the caller has just created the entity (or is about to, in the request the
+ * prepared entry rides on), so its chain is almost surely empty: the store may link the entry as
+ * the chain's first without reading the head. Only a hint — a chain that is not empty after all
+ * makes the first put collide and the store reads on, exactly as with a racing writer — so it
+ * changes the cost, never the chain.
+ */
+export interface AppendHint {
+  newEntity?: boolean;
+}
+
 /** Append-only: no update, no delete. */
 export interface AuditLog {
-  /** Appends to the entity's hash chain. With an `id`, idempotent: the same id is appended once, however often it is called. */
-  append(entry: NewAuditEntry): Promise<AuditEntry>;
+  /**
+   * Appends to the entity's hash chain. With an `id`, idempotent: the same id is appended once, however often it is called.
+   * `newEntity`: see AppendHint.
+   */
+  append(entry: NewAuditEntry, hint?: AppendHint): Promise<AuditEntry>;
   /** The entity's chain, oldest first. */
   listForEntity(entityType: string, entityId: string): Promise<AuditEntry[]>;
   /** Entries in [from, to), across entities (export), via the month-partitioned index. */
@@ -57,7 +71,7 @@ export interface AuditLog {
  * record) or by `completeStale` (the sweep).
  */
 export interface AuditOutbox {
-  prepare(entry: Omit<NewAuditEntry, 'ref'>, ref: { carrier: AuditCarrier; version: number }): Promise<PendingAudit>;
+  prepare(entry: Omit<NewAuditEntry, 'ref'>, ref: { carrier: AuditCarrier; version: number }, hint?: AppendHint): Promise<PendingAudit>;
   complete(pending: PendingAudit): Promise<void>;
   /** Completes the entry the record still carries, if any. Call before deciding anything on the record. */
   settle(carrier: AuditCarrier): Promise<void>;

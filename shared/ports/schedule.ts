@@ -69,7 +69,11 @@ export interface ReminderRepository {
    * Records a patient's answer on a sent dose check-in and takes it off the answer queue.
    * Conditional: the latest answer (by `answeredAt`, the message's arrival) wins, an older one is
    * ignored (`applied: false`); an answer after the sweep's missed_no_reply wins over it.
-   * `previous` is the item before the write (null when it does not exist).
+   * `previous` is the item before the write (null when it does not exist). `displacedAudit`: the
+   * pending audit entry the item carried before this call (one a crashed answer left; an applied
+   * write replaced it or, carrying none, kept it): the caller completes it, so the outbox does not
+   * lose it and no read is needed before the write. A store whose reminders carry no pending entries
+   * never returns one.
    */
   recordDoseAnswer(
     item: StoredReminder,
@@ -77,5 +81,5 @@ export interface ReminderRepository {
     now: string,
     /** The answer's audit entry, stored on the check-in by the same conditional update (ports/audit.ts AuditOutbox). */
     audit?: PendingAudit,
-  ): Promise<{ applied: boolean; previous: StoredReminder | null }>;
+  ): Promise<{ applied: boolean; previous: StoredReminder | null; displacedAudit?: PendingAudit }>;
 }

@@ -44,6 +44,56 @@ describe('audit hash chain (dynalite)', () => {
     expect(chain.map((e) => e.id)).toEqual(['report.create:r1']);
   });
 
+  it('the newEntity hint (no head read) on a chain that is not empty after all: the entry links after its head, once, and the chain verifies', async () => {
+    const table = await local.freshTable();
+    const audit = new DynamoAuditLog(local.db.doc, table);
+    const base = { at: '2027-01-04T02:00:00.000Z', actor: 'system:inbound-sms', entityType: 'report', entityId: 'r1', before: null };
+    await audit.append({ ...base, id: 'report.create:r1', action: 'report.create', after: { n: 1 } });
+    await audit.append({ ...base, action: 'report.review', after: { n: 2 } });
+    // A report deleted (retention) and created again under the same id, say: the hint is wrong.
+    const again = { ...base, id: 'report.note:r1', action: 'report.note', after: { n: 3 } };
+    await Promise.all([audit.append(again, { newEntity: true }), audit.append(again, { newEntity: true })]);
+    await audit.append(again);
+    expect((await audit.readChain('report', 'r1')).map((e) => [e.seq, e.id ?? e.action])).toEqual([
+      [1, 'report.create:r1'],
+      [2, expect.any(String)],
+      [3, 'report.note:r1'],
+    ]);
+    expect((await audit.listChains()).filter((c) => c.entityId === 'r1')).toHaveLength(1);
+    expect((await verifyAuditTrail({ audit })).breaks).toEqual([]);
+  });
+
+  it('the newEntity hint on an empty chain: registered, first entry, and a later call without the hint finds it (no second entry)', async () => {
+    const table = await local.freshTable();
+    const audit = new DynamoAuditLog(local.db.doc, table);
+    const entry = { id: 'report.create:r2', at: '2027-01-04T02:00:00.000Z', actor: 'system:inbound-sms', action: 'report.create', entityType: 'report', entityId: 'r2', before: null, after: {} };
+    await audit.append(entry, { newEntity: true });
+    await audit.append(entry);
+    expect((await audit.readChain('report', 'r2')).map((e) => [e.seq, e.id])).toEqual([[1, 'report.create:r2']]);
+    expect(await audit.listChains()).toEqual([{ entityType: 'report', entityId: 'r2' }]);
+    expect((await verifyAuditTrail({ audit })).breaks).toEqual([]);
+  });
+
+  it('an outbox entry prepared with the newEntity hint on a chain that has entries: completed after the head, once however often', async () => {
+    const table = await local.freshTable();
+    const audit = new DynamoAuditLog(local.db.doc, table);
+    await audit.append({ at: '2027-01-04T02:00:00.000Z', actor: 'system:sweep', action: 'alert.note', entityType: 'alert', entityId: 'a1', before: null, after: {} });
+    const pending = await audit.prepare(
+      { at: '2027-01-04T02:01:00.000Z', actor: 'system:sweep', action: 'alert.raise', kind: 'write', entityType: 'alert', entityId: 'a1', before: null, after: {} },
+      { carrier: { kind: 'alert', id: 'a1' }, version: 1 },
+      { newEntity: true },
+    );
+    expect(pending.fromSeq).toBe(0);
+    await audit.complete(pending);
+    await audit.complete(pending);
+    await audit.complete(JSON.parse(JSON.stringify(pending)) as typeof pending);
+    expect((await audit.readChain('alert', 'a1')).map((e) => [e.seq, e.action])).toEqual([
+      [1, 'alert.note'],
+      [2, 'alert.raise'],
+    ]);
+    expect((await verifyAuditTrail({ audit })).breaks).toEqual([]);
+  });
+
   it('the sweep anchors each complete day once, chaining the heads of that day', async () => {
     const table = await local.freshTable();
     const deps = coordinatorDeps(local.db.doc, table, protocol);

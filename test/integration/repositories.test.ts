@@ -3,6 +3,8 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoPatientRepository } from '#adapters/dynamo/patient-repository.ts';
 import { DynamoReminderRepository } from '#adapters/dynamo/reminder-repository.ts';
 import { DynamoAuditLog } from '#adapters/dynamo/audit-log.ts';
+import { DynamoReportRepository } from '#adapters/dynamo/report-repository.ts';
+import type { Report } from '#ports/reports.ts';
 import { ensureTable } from '#adapters/dynamo/local-dynamo.ts';
 import { loadProtocolFile } from '#config/protocol-loader.ts';
 import { computeSchedule } from '#domain/schedule.ts';
@@ -180,6 +182,46 @@ describe('audit log (dynalite)', () => {
     await audit.append({ at: '2027-02-11T01:00:00.000Z', actor: 'coord-2', action: 'report.review', entityType: 'report', entityId: 'r1', before: { status: 'open' }, after: { status: 'reviewed' } });
     expect((await audit.listForEntity('patient', 'p1')).map((e) => e.action)).toEqual(['patient.enroll', 'patient.pause']);
     expect((await audit.listBetween('2027-02-01T00:00:00.000Z', '2027-03-01T00:00:00.000Z')).map((e) => e.action)).toEqual(['patient.pause', 'report.review']);
+  });
+});
+
+describe('report repository (dynalite)', () => {
+  const report = (id: string, createdAt: string, patientId: string | null = 'pat-1'): Report => ({
+    id,
+    patientId,
+    studyId: patientId ? 'IGG4-001' : null,
+    inboundMessageId: `in-${id}`,
+    receivedAt: createdAt,
+    createdAt,
+    updatedAt: createdAt,
+    text: 'x',
+    interpretation: { intent: 'unclear', items: [], redFlag: false, relapseSignal: false, language: 'zh-CN' } as unknown as Report['interpretation'],
+    source: 'sms',
+    status: 'open',
+    version: 1,
+  });
+
+  it('a report is one write (its patient index keys ride on it); reports from before, listed through pointer items, are still listed, each once, oldest first', async () => {
+    const { table } = await setup();
+    let writes = 0;
+    const counting = { send: (command: never) => (writes++, local.db.doc.send(command)) } as unknown as typeof local.db.doc;
+    const reports = new DynamoReportRepository(counting, table, protocol.studyTimeZone);
+    // Written before 2026-12-05: the report item without gsi2 keys, and its pointer.
+    const legacy = { pk: 'REPORT#r-old', sk: 'REPORT', entity: 'report', gsi1pk: 'REPORTS#open', gsi1sk: '2027-01-01T00:00:00.000Z#r-old', ...report('r-old', '2027-01-01T00:00:00.000Z') };
+    await local.db.doc.send(new PutCommand({ TableName: table, Item: legacy }));
+    await local.db.doc.send(new PutCommand({ TableName: table, Item: { pk: 'PATIENT#pat-1', sk: 'REPORTREF#2027-01-01T00:00:00.000Z#r-old', entity: 'reportRef', reportId: 'r-old' } }));
+    writes = 0;
+    expect((await reports.createIfAbsent(report('r-2', '2027-01-03T00:00:00.000Z'))).created).toBe(true);
+    expect(writes, 'one PutItem, no pointer item').toBe(1);
+    await reports.createIfAbsent(report('r-1', '2027-01-02T00:00:00.000Z'));
+    await reports.createIfAbsent(report('r-stranger', '2027-01-02T00:00:00.000Z', null));
+    expect((await reports.createIfAbsent(report('r-1', '2027-01-02T00:00:00.000Z'))).created).toBe(false);
+    // A pointer written for a new report too (a process of the previous version during the deploy): listed once.
+    await local.db.doc.send(new PutCommand({ TableName: table, Item: { pk: 'PATIENT#pat-1', sk: 'REPORTREF#2027-01-03T00:00:00.000Z#r-2', entity: 'reportRef', reportId: 'r-2' } }));
+    const listed = await reports.listForPatient('pat-1');
+    expect(listed.map((r) => r.id)).toEqual(['r-old', 'r-1', 'r-2']);
+    expect(listed[1]).toEqual(report('r-1', '2027-01-02T00:00:00.000Z'));
+    expect(await reports.listForPatient('pat-2')).toEqual([]);
   });
 });
 

@@ -254,7 +254,7 @@ export class DynamoReminderRepository implements ReminderRepository {
     answer: { outcome: 'taken' | 'missed_reported'; answeredAt: string; answerMessageId: string; missedDrugs?: string[] },
     now: string,
     audit?: PendingAudit,
-  ): Promise<{ applied: boolean; previous: StoredReminder | null }> {
+  ): Promise<{ applied: boolean; previous: StoredReminder | null; displacedAudit?: PendingAudit }> {
     const pending = pendingUpdate(audit);
     try {
       const out = await this.doc.send(
@@ -278,10 +278,14 @@ export class DynamoReminderRepository implements ReminderRepository {
           ReturnValues: 'ALL_OLD',
         }),
       );
-      return { applied: true, previous: out.Attributes ? fromItem(out.Attributes) : null };
+      // ALL_OLD shows the pending entry a crashed answer left (this write replaced it, or kept it when it carries none).
+      const displaced = out.Attributes?.auditPending as PendingAudit | undefined;
+      return { applied: true, previous: out.Attributes ? fromItem(out.Attributes) : null, ...(displaced ? { displacedAudit: displaced } : {}) };
     } catch (error) {
       if (!isConditionalFailure(error)) throw error;
-      return { applied: false, previous: await this.get(item.patientId, item.id, item.dueAt) };
+      const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.reminder(item.patientId, item.dueAt, item.id), ConsistentRead: true }));
+      const displaced = Item?.auditPending as PendingAudit | undefined;
+      return { applied: false, previous: Item ? fromItem(Item) : null, ...(displaced ? { displacedAudit: displaced } : {}) };
     }
   }
 

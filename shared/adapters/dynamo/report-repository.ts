@@ -16,16 +16,8 @@ export class DynamoReportRepository implements ReportRepository {
 
   async createIfAbsent(report: Report): Promise<{ created: boolean; report: Report }> {
     try {
+      // The report is listed on its patient's page through its own gsi2 keys (no pointer item: one write, nothing to lose between two).
       await this.doc.send(new PutCommand({ TableName: this.tableName, Item: this.toItem(report), ConditionExpression: 'attribute_not_exists(pk)' }));
-      if (report.patientId) {
-        // A pointer in the patient's partition, for the patient page (idempotent: same key every time).
-        await this.doc.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: { pk: `PATIENT#${report.patientId}`, sk: `REPORTREF#${report.createdAt}#${report.id}`, entity: 'reportRef', reportId: report.id },
-          }),
-        );
-      }
       return { created: true, report };
     } catch (error) {
       if (!isConditionalFailure(error)) throw error;
@@ -81,14 +73,29 @@ export class DynamoReportRepository implements ReportRepository {
     return items.map(fromItem);
   }
 
+  /**
+   * The patient's reports, oldest first: those on gsi2 `PATIENTREPORTS#<patientId>` (every report
+   * written since 2026-12-05), and those from before, found through their pointer items
+   * (`REPORTREF#…`, no longer written).
+   */
   async listForPatient(patientId: string): Promise<Report[]> {
-    const items = await queryAll(this.doc, {
-      TableName: this.tableName,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': `PATIENT#${patientId}`, ':prefix': 'REPORTREF#' },
-    });
-    const reports = await Promise.all(items.map((ref) => this.get(String(ref.reportId))));
-    return reports.filter((r): r is Report => r !== null);
+    const [indexed, refs] = await Promise.all([
+      queryAll(this.doc, {
+        TableName: this.tableName,
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :pk',
+        ExpressionAttributeValues: { ':pk': patientReportsPk(patientId) },
+      }),
+      queryAll(this.doc, {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': `PATIENT#${patientId}`, ':prefix': 'REPORTREF#' },
+      }),
+    ]);
+    const reports = indexed.map(fromItem);
+    const seen = new Set(reports.map((r) => r.id));
+    const older = await Promise.all(refs.filter((ref) => !seen.has(String(ref.reportId))).map((ref) => this.get(String(ref.reportId))));
+    return [...reports, ...older.filter((r): r is Report => r !== null)].sort((a, b) => byKey(`${a.createdAt}#${a.id}`, `${b.createdAt}#${b.id}`));
   }
 
   private toItem(report: Report): Record<string, unknown> {
@@ -98,12 +105,17 @@ export class DynamoReportRepository implements ReportRepository {
       gsi1sk: `${report.createdAt}#${report.id}`,
       gsi3pk: keys.week(isoWeekOfInstant(report.createdAt, this.studyTimeZone)),
       gsi3sk: `REPORT#${report.createdAt}#${report.id}`,
+      ...(report.patientId ? { gsi2pk: patientReportsPk(report.patientId), gsi2sk: `${report.createdAt}#${report.id}` } : {}),
       ...(report.retainUntil ? { ttl: ttlOf(report.retainUntil) } : {}),
       entity: 'report',
       ...report,
     };
   }
 }
+
+const patientReportsPk = (patientId: string) => `PATIENTREPORTS#${patientId}`;
+
+const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function key(id: string) {
   return { pk: `REPORT#${id}`, sk: 'REPORT' };

@@ -14,7 +14,7 @@ import { fileReport } from './triage.ts';
 
 export async function optOut(run: Run, patient: Patient, interpretation: Interpretation, context: OpenContext): Promise<void> {
   const { deps, message } = run;
-  const changed = await updatePatient(run, patient.id, (p) => (p.smsOptOut ? null : { ...p, smsOptOut: true, updatedAt: run.now }));
+  const changed = await updatePatient(run, patient.id, (p) => (p.smsOptOut ? null : { ...p, smsOptOut: true, updatedAt: run.now }), patient);
   const current = changed?.after ?? (await deps.patients.get(patient.id)) ?? patient;
   if (changed) {
     await appendAuditOnce(deps.audit, {
@@ -58,7 +58,7 @@ export async function optOut(run: Run, patient: Patient, interpretation: Interpr
 
 export async function optIn(run: Run, patient: Patient, interpretation: Interpretation): Promise<void> {
   const { deps, message } = run;
-  const changed = await updatePatient(run, patient.id, (p) => (p.smsOptOut ? { ...p, smsOptOut: false, updatedAt: run.now } : null));
+  const changed = await updatePatient(run, patient.id, (p) => (p.smsOptOut ? { ...p, smsOptOut: false, updatedAt: run.now } : null), patient);
   const current = changed?.after ?? (await deps.patients.get(patient.id)) ?? patient;
   if (changed) {
     await appendAuditOnce(deps.audit, {
@@ -83,12 +83,18 @@ export async function optIn(run: Run, patient: Patient, interpretation: Interpre
   }
 }
 
-/** Optimistic read-change-write with retries; `change` returns null when nothing is to change. */
-async function updatePatient(run: Run, patientId: string, change: (p: Patient) => Patient | null): Promise<{ before: Patient; after: Patient } | null> {
+/**
+ * Optimistic read-change-write with retries; `change` returns null when nothing is to change. The
+ * first attempt may start from `known` (the patient this text's processing read): a write from it
+ * is conditional on its version (a stale one loses and is read again), and "nothing to change" is
+ * only ever decided on a fresh read.
+ */
+async function updatePatient(run: Run, patientId: string, change: (p: Patient) => Patient | null, known?: Patient): Promise<{ before: Patient; after: Patient } | null> {
   for (let attempt = 0; attempt < SAVE_ATTEMPTS; attempt++) {
-    const before = await run.deps.patients.get(patientId);
+    const guess = attempt === 0 && known?.id === patientId ? change(known) : null;
+    const before = guess ? known! : await run.deps.patients.get(patientId);
     if (!before) return null;
-    const next = change(before);
+    const next = guess ?? change(before);
     if (!next) return null;
     try {
       return { before, after: await run.deps.patients.update(next, before.version) };

@@ -107,3 +107,21 @@ export async function resolveContext(run: Run, patient: Patient): Promise<OpenCo
   const namedKind = named?.kind === 'dose' && dose?.id === named.id ? 'dose' : named?.kind === 'checkin' && conversation?.state.checkInId === named.id ? 'conversation' : null;
   return { conversation, dose, named: namedKind, resumeQuestion: null, openQuestion: null };
 }
+
+/**
+ * The context of a STOP: no open question (a command reads the same whatever was asked, held by
+ * test/unit/replies/commands-context-free.test.ts), so no read of the recent items; only the weekly
+ * check-in conversation, which STOP closes. A step that timed out is closed as timed out first,
+ * as resolveContext does.
+ */
+export async function conversationOnly(run: Run, patient: Patient): Promise<OpenContext> {
+  const { deps, message } = run;
+  let stored = await deps.conversations.get(patient.id);
+  const applied = stored?.replies.some((r) => r.inboundMessageId === message.inboundMessageId) ?? false;
+  if (stored && !applied && stored.state.step !== 'done') {
+    const expired = expireIfTimedOut(stored.state, message.receivedAt, deps.protocol.checkIns.stepTimeoutMinutes);
+    if (expired.timedOut) stored = await closeRacing(deps, stored, expired.state, run.now);
+  }
+  const conversation = stored && stored.state.step !== 'done' ? { stored, state: stored.state, checkInDueAt: stored.checkInDueAt } : null;
+  return { conversation, dose: null, named: null, resumeQuestion: null, openQuestion: null };
+}

@@ -23,10 +23,11 @@ export async function recordDoseAnswer(run: Run, checkIn: StoredReminder, interp
   const drugs = (checkIn.doses ?? []).map((d) => d.drug as string);
   const named = (interpretation.missedDrugs ?? []).filter((d) => drugs.includes(d));
   const outcome = interpretation.doseAnswer === 'taken' ? 'taken' : 'missed_reported';
-  // Outbox: the answer's entry rides on the check-in's own update. First complete an entry a crashed
-  // run left (a retry then finds the outcome already set and must not lose that entry).
+  // Outbox: the answer's entry rides on the check-in's own update. An entry a crashed run left on
+  // the check-in is not read for first: the update returns it (the item as it was) and it is
+  // completed before this answer's own, so the chain keeps the order of the writes and a retry that
+  // finds the outcome already set does not lose that entry.
   const carrier: AuditCarrier = { kind: 'reminder', id: `${checkIn.patientId}/${checkIn.dueAt}/${checkIn.id}` };
-  await deps.audit.settle(carrier);
   const pending =
     checkIn.outcome === outcome
       ? undefined
@@ -43,20 +44,40 @@ export async function recordDoseAnswer(run: Run, checkIn: StoredReminder, interp
             after: { outcome, inboundMessageId: message.inboundMessageId },
           },
           { carrier, version: 0 },
+          // A check-in still pending has had no audited change (the sweep's missed_no_reply and the
+          // answers are its only entries): its chain is taken to be empty, the head is not read.
+          { newEntity: (checkIn.outcome ?? 'pending') === 'pending' },
         );
-  const { applied } = await deps.reminders.recordDoseAnswer(
+  const missedDrugs = outcome === 'missed_reported' && named.length > 0 && named.length < drugs.length ? named : [];
+  const { applied, previous, displacedAudit } = await deps.reminders.recordDoseAnswer(
     checkIn,
     {
       outcome,
       answeredAt: message.receivedAt,
       answerMessageId: message.inboundMessageId,
-      ...(outcome === 'missed_reported' && named.length > 0 && named.length < drugs.length ? { missedDrugs: named } : {}),
+      ...(missedDrugs.length > 0 ? { missedDrugs } : {}),
     },
     run.now,
     pending,
   );
-  if (applied && pending) await deps.audit.complete(pending);
+  // The same entry again (this message's, left by a crashed delivery): completed once, from where it was first prepared.
+  if (displacedAudit) await deps.audit.complete(displacedAudit);
+  if (applied && pending && displacedAudit?.id !== pending.id) await deps.audit.complete(pending);
   // A reported miss (e.g. prednisone during the taper) alerts now, not at the next sweep; a late
   // "taken" revises an open episode. Episode keys make this idempotent with the sweep.
-  if (applied) await evaluatePatientMissedDoses(deps, checkIn.patientId, run.now, patient);
+  if (applied && !answerChangedNothing(run, previous, outcome, missedDrugs)) await evaluatePatientMissedDoses(deps, checkIn.patientId, run.now, patient);
+}
+
+/**
+ * The rules read a check-in's outcome and missed drugs only. An answer that leaves both as another
+ * text's answer set them (the patient texts "1" twice) changes none of their inputs: the run that
+ * set them evaluated after its write, or — if it died first — its retry will (a resumed run always
+ * evaluates). So the 16-day history and the open episodes are not read again for it.
+ */
+export function answerChangedNothing(run: Run, previous: StoredReminder | null, outcome: string, missedDrugs: readonly string[]): boolean {
+  if (run.resumed || !previous || previous.outcome !== outcome) return false;
+  if (previous.answerMessageId === run.message.inboundMessageId) return false;
+  const before = [...(previous.missedDrugs ?? [])].sort();
+  const after = [...missedDrugs].sort();
+  return before.length === after.length && before.every((d, i) => d === after[i]);
 }

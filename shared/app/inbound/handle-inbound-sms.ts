@@ -74,14 +74,13 @@ export async function processStoredInbound(
   try {
     const patient = options.patient !== undefined ? options.patient : message.patientId ? await deps.patients.get(message.patientId) : null;
     const now = deps.clock.now();
-    const previous = await deps.messages.previousInbound(message);
     const run: Run = {
       deps,
       message,
       now,
       resumed: options.resumed ?? true,
       result,
-      sender: { repeat: isRepeat(previous, message), autoReply: isAutoReply(message.body) },
+      sender: { repeat: repeatGuard(deps, message), autoReply: isAutoReply(message.body) },
     };
     const late = Math.floor((Date.parse(now) - Date.parse(message.receivedAt)) / 60_000);
     if (late >= LATE_AFTER_MINUTES) result.lateMinutes = late;
@@ -99,6 +98,16 @@ export async function processStoredInbound(
     await releaseAfterFailure(deps, message.inboundMessageId, owner, error);
     throw error;
   }
+}
+
+/**
+ * Whether the text repeats the sender's previous one, read only when a reply that a repeat would
+ * withhold is about to go (most texts get no such reply: a dose confirmation, a red flag's urgent
+ * text, the STOP/START confirmations). Read once per run.
+ */
+function repeatGuard(deps: InboundSmsDeps, message: InboundMessage): () => Promise<boolean> {
+  let answer: Promise<boolean> | undefined;
+  return () => (answer ??= deps.messages.previousInbound(message).then((previous) => isRepeat(previous, message)));
 }
 
 /** Processed this many minutes or more after receipt, a message is late: its red flag says by how much. */

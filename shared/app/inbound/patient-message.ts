@@ -2,7 +2,7 @@ import type { Patient } from '#domain/patient.ts';
 import type { Interpretation } from '#domain/replies/interpretation.ts';
 import { optIn, optOut } from './commands.ts';
 import { interpretReply } from '#domain/replies/interpret.ts';
-import { interpret, resolveContext, type OpenContext } from './context.ts';
+import { conversationOnly, interpret, resolveContext, type OpenContext } from './context.ts';
 import { advance } from './conversations.ts';
 import { recordDoseAnswer, sameDayDoseAt } from './dose-answers.ts';
 import { renderReply, renderConversationReply, sendReply, type ReplyRequest } from './replies.ts';
@@ -12,12 +12,17 @@ import { fileReport, raiseRedFlag, raiseRelapseSignal, raiseSupply } from './tri
 /** A text from an enrolled patient: command, dose answer, conversation step, report and alerts, one reply at most. */
 export async function fromPatient(run: Run, patient: Patient): Promise<Interpretation> {
   const { deps, message } = run;
-  // HELP and START are commands whatever was asked (they take precedence in interpretReply): no
-  // open question is read for them. STOP still reads it, to close an open weekly check-in.
+  // HELP, START and STOP are commands whatever was asked (they take precedence in interpretReply):
+  // no open question is read for them. STOP reads only the weekly check-in conversation, to close it.
   const command = interpretReply(message.body, { openQuestion: null });
-  const contextFree = command.intent === 'help' || command.intent === 'opt_in';
-  const context: OpenContext = contextFree ? { conversation: null, dose: null, named: null, resumeQuestion: null, openQuestion: null } : await resolveContext(run, patient);
-  let interpretation = contextFree ? command : interpret(message.body, context, deps.protocol);
+  const isCommand = command.intent === 'help' || command.intent === 'opt_in' || command.intent === 'opt_out';
+  const context: OpenContext =
+    command.intent === 'opt_out'
+      ? await conversationOnly(run, patient)
+      : isCommand
+        ? { conversation: null, dose: null, named: null, resumeQuestion: null, openQuestion: null }
+        : await resolveContext(run, patient);
+  let interpretation = isCommand ? command : interpret(message.body, context, deps.protocol);
   const inTrial = patient.status === 'active' || patient.status === 'paused';
 
   switch (interpretation.intent) {

@@ -13,7 +13,10 @@ import { alerting, SYSTEM_ACTOR, type Run } from './run.ts';
  */
 export async function replyGate(run: Run, patient: Patient | null, reply: { purpose: string; answersConversation?: boolean }, replyId: string): Promise<WithheldReason | null> {
   const { deps, message } = run;
-  const verdict = replyVerdict({ replyClass: replyClassOf(reply.purpose, { answersConversation: reply.answersConversation ?? false }), ...run.sender });
+  const replyClass = replyClassOf(reply.purpose, { answersConversation: reply.answersConversation ?? false });
+  // Urgent texts and confirmations go whatever the text repeats: the previous text is not read for them.
+  const repeat = replyClass === 'budgeted' && (await run.sender.repeat());
+  const verdict = replyVerdict({ replyClass, repeat, autoReply: run.sender.autoReply });
   if (verdict === 'send') return null;
   if (verdict !== 'ask_budget') return verdict;
   const localDate = utcToLocal(message.receivedAt, patient?.timeZone ?? deps.protocol.studyTimeZone).localDate;

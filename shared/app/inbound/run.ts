@@ -3,7 +3,7 @@ import type { Protocol } from '#domain/protocol.ts';
 import type { Interpretation } from '#domain/replies/interpretation.ts';
 import type { AlertPublisher } from '#ports/alert-publisher.ts';
 import type { AlertRepository } from '#ports/alerts.ts';
-import type { AuditEntry, AuditTrail } from '#ports/audit.ts';
+import type { AppendHint, AuditEntry, AuditTrail } from '#ports/audit.ts';
 import type { Clock } from '#ports/clock.ts';
 import type { ConversationRepository } from '#ports/conversations.ts';
 import type { InboundMessage, MessageLog } from '#ports/messages.ts';
@@ -81,8 +81,11 @@ export interface Run {
   /** The message was stored by an earlier delivery whose processing did not finish. */
   resumed: boolean;
   result: InboundResult;
-  /** What the reply guards know about the text (docs/replies.md, "Reply budgets"). */
-  sender: { repeat: boolean; autoReply: boolean };
+  /**
+   * What the reply guards know about the text (docs/replies.md, "Reply budgets"). `repeat` costs a
+   * read of the sender's previous text: asked only for a reply it could withhold.
+   */
+  sender: { repeat: () => Promise<boolean>; autoReply: boolean };
 }
 
 /** A fresh result for one message. */
@@ -100,6 +103,6 @@ export function alerting(deps: InboundSmsDeps) {
  * Audit entries with a deterministic id are written once, also when a crashed run is resumed:
  * AuditTrail.append with an id is idempotent itself (its receipt), so nothing is read first.
  */
-export async function appendAuditOnce(audit: AuditTrail, entry: AuditEntry): Promise<void> {
-  await audit.append(entry);
+export async function appendAuditOnce(audit: AuditTrail, entry: AuditEntry, hint?: AppendHint): Promise<void> {
+  await audit.append(entry, hint);
 }

@@ -84,7 +84,8 @@ export async function fileReport(
 }
 
 export async function createReportAudited(deps: Pick<InboundSmsDeps, 'reports' | 'audit'>, report: Report, actor: string): Promise<Report> {
-  const { report: stored } = await deps.reports.createIfAbsent(report);
+  const { report: stored, created } = await deps.reports.createIfAbsent(report);
+  // Created by this call: its chain is empty, the head is not read (a retry, created: false, reads it).
   await appendAuditOnce(deps.audit, {
     id: `report.create:${stored.id}`,
     at: stored.createdAt,
@@ -101,7 +102,7 @@ export async function createReportAudited(deps: Pick<InboundSmsDeps, 'reports' |
       relapseSignal: stored.interpretation.relapseSignal,
       answersCheckInId: stored.answersCheckInId ?? null,
     },
-  });
+  }, { newEntity: created });
   return stored;
 }
 

@@ -46,7 +46,7 @@ async function mayAnswer(run: Run, localDate: string, retain: string): Promise<W
   // Sent by an earlier attempt? Only a resumed run can find that (the storing delivery holds the first lease).
   if (run.resumed && (await deps.messages.getOutbound(replyIdFor(message.inboundMessageId, 'unknown_number')))) return null;
   if (!(await allowedCallingCodes(run)).has(callingCodeOf(message.from) ?? '')) return 'country_not_allowed';
-  if (run.sender.repeat) return 'repeat';
+  if (await run.sender.repeat()) return 'repeat';
   if (run.sender.autoReply) return 'auto_reply';
   if (!(await deps.messages.claimUnknownSenderReply(message.from, localDate, retain))) return 'unknown_answered_today';
   const cap = deps.protocol.inbound.unknownSenders.maxRepliesPerDay;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { chainContentFrom, writeEntryId } from '#domain/audit/chain.ts';
-import type { AuditCarrier, AuditEntry, AuditTrail, NewAuditEntry, PendingAudit, StoredChainEntry } from '#ports/audit.ts';
+import type { AppendHint, AuditCarrier, AuditEntry, AuditTrail, NewAuditEntry, PendingAudit, StoredChainEntry } from '#ports/audit.ts';
 import { isConditionalFailure, keys } from '../keys.ts';
 import { queryAll } from '../query.ts';
 import { AuditChainStore, entryFromItem } from './chain-store.ts';
@@ -25,8 +25,8 @@ export class DynamoAuditLog implements AuditTrail {
     this.chains = new AuditChainStore(doc, tableName);
   }
 
-  async append(input: NewAuditEntry): Promise<AuditEntry> {
-    if (input.id) return (await this.chains.appendOnce(chainContentFrom(input, input.id))) as AuditEntry;
+  async append(input: NewAuditEntry, hint: AppendHint = {}): Promise<AuditEntry> {
+    if (input.id) return (await this.chains.appendOnce(chainContentFrom(input, input.id), hint.newEntity === true)) as AuditEntry;
     // Entries of one instant keep their write order in the month index: a per-process sequence leads the random part.
     return (await this.chains.append(chainContentFrom(input, `${String(++sequence).padStart(10, '0')}-${randomUUID()}`), null)) as AuditEntry;
   }
@@ -68,8 +68,9 @@ export class DynamoAuditLog implements AuditTrail {
     return entries.filter((e) => e.at >= from && e.at < to);
   }
 
-  async prepare(entry: Omit<NewAuditEntry, 'ref'>, ref: { carrier: AuditCarrier; version: number }): Promise<PendingAudit> {
-    const head = await this.chains.head(entry.entityType, entry.entityId);
+  async prepare(entry: Omit<NewAuditEntry, 'ref'>, ref: { carrier: AuditCarrier; version: number }, hint: AppendHint = {}): Promise<PendingAudit> {
+    // A new entity's chain is taken to be empty (fromSeq 0 is always safe: the entry can only lie after it).
+    const head = hint.newEntity ? null : await this.chains.head(entry.entityType, entry.entityId);
     const id = entry.id ?? writeEntryId(ref.carrier, ref.version, entry.action);
     const pending = { ...chainContentFrom({ ...entry, ref }, id), ref, fromSeq: head?.seq ?? 0 } as PendingAudit;
     this.preparedHeads.set(pending, head);

@@ -99,10 +99,13 @@ export class AuditChainStore {
    * immutable receipt (the entry as first asked for, and the head then); every call appends from
    * that receipt, which finds the entry if an earlier call already appended it.
    */
-  async appendOnce(content: ChainContent): Promise<ChainedEntry> {
+  async appendOnce(content: ChainContent, assumeEmpty = false): Promise<ChainedEntry> {
     const pk = keys.audit(content.entityType, content.entityId);
     const receiptKey = { pk, sk: keys.auditReceipt(content.id) };
-    const head = await this.head(content.entityType, content.entityId);
+    // `assumeEmpty` (an entity created just now): the head is taken to be none, not read. If the chain
+    // has entries after all, the put at E#1 collides and append reads on from 0 (the receipt's
+    // fromSeq 0 is always safe: the entry can only lie after it).
+    const head = assumeEmpty ? null : await this.head(content.entityType, content.entityId);
     let first = false;
     try {
       await this.doc.send(
