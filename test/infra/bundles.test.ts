@@ -13,7 +13,8 @@ const functions = readdirSync(root).filter((name) => existsSync(join(root, name,
  * (KiB): what keeps them above the goal is in docs/performance.md "Lean functions". Every other
  * bundle is held to BUNDLE_GOAL_KIB. Sizes are deterministic for a given lock file.
  */
-const OVER_GOAL: Partial<Record<string, number>> = { 'coordinator-api': 725, 'inbound-sms': 403, 'pull-sms': 408 };
+// inbound-sms and pull-sms grew by 1–2 KiB with the scheduled inbound retry and the request cuts (2026-12-05, fourth session).
+const OVER_GOAL: Partial<Record<string, number>> = { 'coordinator-api': 725, 'inbound-sms': 404, 'pull-sms': 409 };
 
 /**
  * Each function bundled as the CDK construct bundles it (infra/constructs/bundling.ts: the AWS SDK
