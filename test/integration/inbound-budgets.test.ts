@@ -1,13 +1,5 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it, vi } from 'vitest';
-import { DynamoAlertRepository } from '#adapters/dynamo/alert-repository.ts';
-import { DynamoAuditLog } from '#adapters/dynamo/audit-log.ts';
-import { DynamoConversationRepository } from '#adapters/dynamo/conversation-repository.ts';
-import { DynamoMessageLog } from '#adapters/dynamo/message-log.ts';
-import { DynamoPatientRepository } from '#adapters/dynamo/patient-repository.ts';
-import { DynamoReminderRepository } from '#adapters/dynamo/reminder-repository.ts';
-import { DynamoReportRepository } from '#adapters/dynamo/report-repository.ts';
-import type { InboundSmsDeps } from '#app/inbound/index.ts';
 import { loadProtocolFile } from '#config/protocol-loader.ts';
 import type { Protocol } from '#domain/protocol.ts';
 import { renderTemplate } from '#domain/templates.ts';
@@ -16,6 +8,7 @@ import { SmsSendError } from '#ports/sms.ts';
 import { lambdaContext } from '#infra/local/lambda-events.ts';
 import { RecordingAlertPublisher, RecordingSmsSender } from '../support/dispatch-fakes.ts';
 import { useLocalDynamo } from '../support/dynamo.ts';
+import { dynamoInboundDeps } from '../support/inbound-deps.ts';
 import { makePatient } from '../support/patients.ts';
 
 vi.hoisted(() => {
@@ -40,23 +33,10 @@ const STRANGER = '+8613900139999';
 async function setup(protocol: Protocol = bundled) {
   const table = await local.freshTable();
   const doc = local.db.doc;
-  const tz = protocol.studyTimeZone;
   const clock = fixedClock(START);
   const sms = new RecordingSmsSender();
   const publisher = new RecordingAlertPublisher();
-  const deps: InboundSmsDeps = {
-    patients: new DynamoPatientRepository(doc, table),
-    reminders: new DynamoReminderRepository(doc, table, tz),
-    reports: new DynamoReportRepository(doc, table, tz),
-    messages: new DynamoMessageLog(doc, table, tz),
-    conversations: new DynamoConversationRepository(doc, table),
-    alerts: new DynamoAlertRepository(doc, table, tz),
-    publisher,
-    audit: new DynamoAuditLog(doc, table),
-    sms,
-    clock,
-    protocol,
-  };
+  const deps = dynamoInboundDeps(doc, table, protocol, { publisher, sms, clock });
   const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
   const handler = createInboundHandler(deps, { logger: quiet, metrics: { addMetric: () => undefined, publishStoredMetrics: () => undefined } as never });
   const patient = makePatient(protocol, { id: 'pat-0001', studyId: 'IGG4-001', phone: PATIENT_PHONE });

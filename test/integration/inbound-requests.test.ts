@@ -1,15 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it, vi } from 'vitest';
-import { DynamoAlertRepository } from '#adapters/dynamo/alert-repository.ts';
-import { DynamoAuditLog } from '#adapters/dynamo/audit-log.ts';
 import { AuditChainStore } from '#adapters/dynamo/audit/chain-store.ts';
-import { DynamoConversationRepository } from '#adapters/dynamo/conversation-repository.ts';
-import { DynamoMessageLog } from '#adapters/dynamo/message-log.ts';
-import { DynamoPatientRepository } from '#adapters/dynamo/patient-repository.ts';
-import { DynamoReminderRepository } from '#adapters/dynamo/reminder-repository.ts';
-import { DynamoReportRepository } from '#adapters/dynamo/report-repository.ts';
 import { recordDoseAnswer } from '#app/inbound/dose-answers.ts';
-import type { InboundSmsDeps } from '#app/inbound/index.ts';
 import type { Run } from '#app/inbound/run.ts';
 import { planPatient } from '#app/plan-schedule.ts';
 import { loadProtocolFile } from '#config/protocol-loader.ts';
@@ -22,6 +14,7 @@ import { lambdaContext } from '#infra/local/lambda-events.ts';
 import { chainBreak, pendingCarriers, silentPublisher } from '../support/audit-faults.ts';
 import { RecordingAlertPublisher, RecordingSmsSender } from '../support/dispatch-fakes.ts';
 import { useLocalDynamo } from '../support/dynamo.ts';
+import { dynamoInboundDeps } from '../support/inbound-deps.ts';
 import { makePatient } from '../support/patients.ts';
 
 vi.hoisted(() => {
@@ -63,22 +56,9 @@ function tracing(doc: DynamoDBDocumentClient): { doc: DynamoDBDocumentClient; lo
 async function setup() {
   const table = await local.freshTable();
   const { doc, log } = tracing(local.db.doc);
-  const tz = protocol.studyTimeZone;
   const clock = fixedClock('2027-01-04T01:00:00.000Z');
   const sms = new RecordingSmsSender();
-  const deps: InboundSmsDeps = {
-    patients: new DynamoPatientRepository(doc, table),
-    reminders: new DynamoReminderRepository(doc, table, tz),
-    reports: new DynamoReportRepository(doc, table, tz),
-    messages: new DynamoMessageLog(doc, table, tz),
-    conversations: new DynamoConversationRepository(doc, table),
-    alerts: new DynamoAlertRepository(doc, table, tz),
-    publisher: new RecordingAlertPublisher(),
-    audit: new DynamoAuditLog(doc, table),
-    sms,
-    clock,
-    protocol,
-  };
+  const deps = dynamoInboundDeps(doc, table, protocol, { publisher: new RecordingAlertPublisher(), sms, clock });
   const patient = makePatient(protocol, { id: 'pat-0001', studyId: 'IGG4-001', phone: PHONE, enrolledOn: '2027-01-04' });
   await deps.patients.create(patient);
   await planPatient({ reminders: deps.reminders, protocol }, patient, '2027-01-04T00:00:00.000Z');

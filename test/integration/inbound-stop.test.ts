@@ -8,13 +8,6 @@
  * unrated items (the reported bug), and the use case without the conversation close.
  */
 import { describe, expect, it } from 'vitest';
-import { DynamoAlertRepository } from '#adapters/dynamo/alert-repository.ts';
-import { DynamoAuditLog } from '#adapters/dynamo/audit-log.ts';
-import { DynamoConversationRepository } from '#adapters/dynamo/conversation-repository.ts';
-import { DynamoMessageLog } from '#adapters/dynamo/message-log.ts';
-import { DynamoPatientRepository } from '#adapters/dynamo/patient-repository.ts';
-import { DynamoReminderRepository } from '#adapters/dynamo/reminder-repository.ts';
-import { DynamoReportRepository } from '#adapters/dynamo/report-repository.ts';
 import type { InboundSmsRecord } from '#adapters/sns/inbound-payload.ts';
 import { conversationReportIdFor, expireConversations, handleInboundSms, reportIdFor, type InboundSmsDeps } from '#app/inbound/index.ts';
 import { loadProtocolFile } from '#config/protocol-loader.ts';
@@ -25,6 +18,7 @@ import type { AlertPublisher } from '#ports/alert-publisher.ts';
 import { fixedClock } from '#ports/clock.ts';
 import type { SmsSender } from '#ports/sms.ts';
 import { useLocalDynamo } from '../support/dynamo.ts';
+import { dynamoInboundDeps } from '../support/inbound-deps.ts';
 import { makePatient } from '../support/patients.ts';
 
 const protocol = loadProtocolFile();
@@ -51,22 +45,9 @@ const silentPublisher: AlertPublisher = { publish: async () => {}, publishText: 
 async function setup() {
   const table = await local.freshTable();
   const doc = local.db.doc;
-  const tz = protocol.studyTimeZone;
   const clock = fixedClock(CHECKIN);
   const sms = new RecordingSms();
-  const deps: InboundSmsDeps = {
-    patients: new DynamoPatientRepository(doc, table),
-    reminders: new DynamoReminderRepository(doc, table, tz),
-    reports: new DynamoReportRepository(doc, table, tz),
-    messages: new DynamoMessageLog(doc, table, tz),
-    conversations: new DynamoConversationRepository(doc, table),
-    alerts: new DynamoAlertRepository(doc, table, tz),
-    publisher: silentPublisher,
-    audit: new DynamoAuditLog(doc, table),
-    sms,
-    clock,
-    protocol,
-  };
+  const deps = dynamoInboundDeps(doc, table, protocol, { publisher: silentPublisher, sms, clock });
   const patient = makePatient(protocol, { id: 'pat-stop-1', studyId: 'IGG4-051', phone: '+15555550151' });
   await deps.patients.create(patient);
   const checkInId = await sendCheckIn(deps, patient);

@@ -5,20 +5,14 @@
  * intent `supply` and the drug named. An explicit dose answer in another clause still counts.
  */
 import { describe, expect, it } from 'vitest';
-import { DynamoAlertRepository } from '#adapters/dynamo/alert-repository.ts';
-import { DynamoAuditLog } from '#adapters/dynamo/audit-log.ts';
-import { DynamoConversationRepository } from '#adapters/dynamo/conversation-repository.ts';
-import { DynamoMessageLog } from '#adapters/dynamo/message-log.ts';
-import { DynamoPatientRepository } from '#adapters/dynamo/patient-repository.ts';
-import { DynamoReminderRepository } from '#adapters/dynamo/reminder-repository.ts';
-import { DynamoReportRepository } from '#adapters/dynamo/report-repository.ts';
-import { handleInboundSms, reportIdFor, type InboundSmsDeps } from '#app/inbound/index.ts';
+import { handleInboundSms, reportIdFor } from '#app/inbound/index.ts';
 import { loadProtocolFile } from '#config/protocol-loader.ts';
 import { computeSchedule } from '#domain/schedule.ts';
 import type { AlertPublisher } from '#ports/alert-publisher.ts';
 import { fixedClock } from '#ports/clock.ts';
 import type { SmsSender } from '#ports/sms.ts';
 import { useLocalDynamo } from '../support/dynamo.ts';
+import { dynamoInboundDeps } from '../support/inbound-deps.ts';
 import { makePatient } from '../support/patients.ts';
 
 const protocol = loadProtocolFile();
@@ -31,21 +25,8 @@ const publisher: AlertPublisher = { publish: async () => {}, publishText: async 
 async function afterMorningReminder() {
   const table = await local.freshTable();
   const doc = local.db.doc;
-  const tz = protocol.studyTimeZone;
   const clock = fixedClock(MORNING);
-  const deps: InboundSmsDeps = {
-    patients: new DynamoPatientRepository(doc, table),
-    reminders: new DynamoReminderRepository(doc, table, tz),
-    reports: new DynamoReportRepository(doc, table, tz),
-    messages: new DynamoMessageLog(doc, table, tz),
-    conversations: new DynamoConversationRepository(doc, table),
-    alerts: new DynamoAlertRepository(doc, table, tz),
-    publisher,
-    audit: new DynamoAuditLog(doc, table),
-    sms,
-    clock,
-    protocol,
-  };
+  const deps = dynamoInboundDeps(doc, table, protocol, { publisher, sms, clock });
   const patient = makePatient(protocol, {});
   await deps.patients.create(patient);
   const window = { from: '2027-01-15T16:00:00.000Z', to: '2027-01-17T16:00:00.000Z' };

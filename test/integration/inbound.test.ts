@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DynamoAlertRepository } from '#adapters/dynamo/alert-repository.ts';
-import { DynamoAuditLog } from '#adapters/dynamo/audit-log.ts';
-import { DynamoConversationRepository } from '#adapters/dynamo/conversation-repository.ts';
-import { DynamoMessageLog } from '#adapters/dynamo/message-log.ts';
-import { DynamoPatientRepository } from '#adapters/dynamo/patient-repository.ts';
-import { DynamoReminderRepository } from '#adapters/dynamo/reminder-repository.ts';
-import { DynamoReportRepository } from '#adapters/dynamo/report-repository.ts';
 import type { InboundSmsRecord } from '#adapters/sns/inbound-payload.ts';
-import { expireConversations, handleInboundSms, reportIdFor, type InboundSmsDeps } from '#app/inbound/index.ts';
+import { expireConversations, handleInboundSms, reportIdFor } from '#app/inbound/index.ts';
 import { loadProtocolFile } from '#config/protocol-loader.ts';
 import type { Patient } from '#domain/patient.ts';
 import { computeSchedule } from '#domain/schedule.ts';
@@ -18,6 +11,7 @@ import { fixedClock } from '#ports/clock.ts';
 import type { StoredReminder } from '#ports/schedule.ts';
 import { SmsSendError, type SmsSender } from '#ports/sms.ts';
 import { useLocalDynamo } from '../support/dynamo.ts';
+import { dynamoInboundDeps } from '../support/inbound-deps.ts';
 import { makePatient } from '../support/patients.ts';
 
 const protocol = loadProtocolFile();
@@ -55,23 +49,10 @@ class RecordingPublisher implements AlertPublisher {
 async function setup(start = MORNING) {
   const table = await local.freshTable();
   const doc = local.db.doc;
-  const tz = protocol.studyTimeZone;
   const clock = fixedClock(start);
   const sms = new RecordingSms();
   const publisher = new RecordingPublisher();
-  const deps: InboundSmsDeps = {
-    patients: new DynamoPatientRepository(doc, table),
-    reminders: new DynamoReminderRepository(doc, table, tz),
-    reports: new DynamoReportRepository(doc, table, tz),
-    messages: new DynamoMessageLog(doc, table, tz),
-    conversations: new DynamoConversationRepository(doc, table),
-    alerts: new DynamoAlertRepository(doc, table, tz),
-    publisher,
-    audit: new DynamoAuditLog(doc, table),
-    sms,
-    clock,
-    protocol,
-  };
+  const deps = dynamoInboundDeps(doc, table, protocol, { publisher, sms, clock });
   return { deps, clock, sms, publisher };
 }
 
