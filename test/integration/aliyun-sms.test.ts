@@ -4,8 +4,8 @@ import { dysmsapiClient } from '#adapters/aliyun/client.ts';
 import { loadProtocolFile } from '#config/protocol-loader.ts';
 import type { Protocol } from '#domain/protocol.ts';
 import { renderMessage } from '#domain/templates.ts';
-import { SmsSendError } from '#ports/sms.ts';
 import { AliyunFake } from '#infra/local/aliyun-fake.ts';
+import { failure } from '../support/sms-failure.ts';
 
 const protocol = loadProtocolFile();
 const section = protocol.mainlandSms as NonNullable<Protocol['mainlandSms']>;
@@ -28,16 +28,6 @@ const dose = () => {
   const rendered = renderMessage(protocol, 'zh-CN', 'dose.reminder', { slot: '早上', drugs: '泼尼松 30mg、吗替麦考酚酯 0.75g' });
   return { to: PHONE, body: `【${section.signName}】${rendered.text}`, template: rendered.template };
 };
-
-async function failure(promise: Promise<unknown>): Promise<SmsSendError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof SmsSendError) return error;
-    throw error;
-  }
-  throw new Error('expected a failure');
-}
 
 beforeEach(async () => {
   fake = AliyunFake.fromProtocol(protocol);

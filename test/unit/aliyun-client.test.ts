@@ -5,7 +5,7 @@ import { MnsUpstream, UpstreamUnavailableError } from '#adapters/aliyun/mns-upst
 import { loadProtocolFile } from '#config/protocol-loader.ts';
 import type { Protocol } from '#domain/protocol.ts';
 import { renderMessage } from '#domain/templates.ts';
-import { SmsSendError } from '#ports/sms.ts';
+import { failure } from '../support/sms-failure.ts';
 
 const CREDENTIALS = { accessKeyId: 'LTAI-unit', accessKeySecret: 'unit-secret' };
 const protocol = loadProtocolFile();
@@ -34,16 +34,6 @@ function scripted(...answers: (Response | Error | 'hang')[]) {
 
 const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 const refused = () => Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }) });
-
-async function failure(promise: Promise<unknown>): Promise<SmsSendError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof SmsSendError) return error;
-    throw error;
-  }
-  throw new Error('expected a failure');
-}
 
 function sender(fetchImpl: typeof fetch, options: ConstructorParameters<typeof AliyunSmsSender>[2] = {}) {
   return new AliyunSmsSender(dysmsapiClient(CREDENTIALS, { fetch: fetchImpl }), section, { sleep: async () => {}, random: () => 0.5, ...options });
