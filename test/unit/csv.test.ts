@@ -56,3 +56,33 @@ describe('parseCsv', () => {
     expect(() => parseCsv('"abc')).toThrow(SyntaxError);
   });
 });
+
+// Edges the mutation run found unpinned (docs/testing.md): a quote inside a field, a lone CR, a
+// last line that is a single empty or quoted field, and the words of each refusal.
+describe('parseCsv edges', () => {
+  it('keeps a quote that is not at the start of a field as text', () => {
+    expect(parseCsv('ab"c,d\r\n')).toEqual([['ab"c', 'd']]);
+  });
+
+  it('ends a line at a lone CR as at CRLF or LF, without swallowing the next character', () => {
+    expect(parseCsv('a,b\rc,d\r\n')).toEqual([['a', 'b'], ['c', 'd']]);
+    expect(parseCsv('a\r\nb\nc\rd')).toEqual([['a'], ['b'], ['c'], ['d']]);
+    expect(parseCsv('a\n\nb')).toEqual([['a'], [''], ['b']]);
+  });
+
+  it('keeps a last line without a line end when it is a quoted empty field or ends in an empty field', () => {
+    expect(parseCsv('a\r\n""')).toEqual([['a'], ['']]);
+    expect(parseCsv('a\r\nb,')).toEqual([['a'], ['b', '']]);
+    expect(parseCsv('a\r\n,')).toEqual([['a'], ['', '']]);
+    expect(parseCsv('a\r\nx')).toEqual([['a'], ['x']]);
+  });
+
+  it('says what is wrong', () => {
+    expect(() => parseCsv('a,"b')).toThrow('unterminated quoted field');
+    expect(() => toCsv(['a', 'b'], [['1', '2'], ['1']])).toThrow('row 2 has 1 cells, expected 2');
+  });
+
+  it('writes false as false', () => {
+    expect(toCsv(['ok'], [[false], [true]])).toBe('ok\r\nfalse\r\ntrue\r\n');
+  });
+});

@@ -92,3 +92,32 @@ describe('mappings named as problems, never a crash', () => {
     expect(error).toMatchObject({ name: 'MainlandTemplateError', reason: 'variable_too_long', message: '{drugs} of zh-CN dose.reminder is longer than 35' });
   });
 });
+
+// The words and the field of each mapping problem, exactly (the domain mutation run found them
+// unpinned, docs/testing.md): what an investigator reads when `npm run protocol:check` refuses.
+describe('mapping problems, field and words', () => {
+  it('a key that is only part of another template, and a key the protocol does not have', () => {
+    const p = edited((d) => {
+      const zh = section(d).templates['zh-CN']! as Record<string, { code: string; variables: Record<string, string> }>;
+      zh['slot.morning'] = { code: 'SMS_900000090', variables: {} };
+      zh['dose.remindr'] = { code: 'SMS_900000091', variables: {} };
+    });
+    const problems = validateMainlandSms(p).problems;
+    expect(problems).toContainEqual({ path: 'mainlandSms.templates.zh-CN.slot.morning', message: 'is part of another template, never an SMS: remove it' });
+    expect(problems).toContainEqual({ path: 'mainlandSms.templates.zh-CN.dose.remindr', message: 'is not a protocol template key' });
+  });
+
+  it('one approved code mapped to two templates: named on the second, with the first', () => {
+    const p = edited((d) => {
+      const zh = section(d).templates['zh-CN']!;
+      zh['dose.reminder.discreet'] = { ...zh['dose.reminder.discreet']!, code: zh['dose.reminder']!.code };
+    });
+    const problems = validateMainlandSms(p).problems.filter((x) => x.path.endsWith('.code'));
+    expect(problems).toEqual([{ path: 'mainlandSms.templates.zh-CN.dose.reminder.discreet.code', message: 'SMS_900000001 is also mapped to zh-CN.dose.reminder' }]);
+  });
+
+  it('brackets in a template text', () => {
+    const p = edited((d) => void (d.templates['zh-CN']['checkin.thanks'] = '【提醒】谢谢您的回复。'));
+    expect(validateMainlandSms(p).problems).toContainEqual({ path: 'templates.zh-CN.checkin.thanks', message: 'must not contain 【】 or []: providers read brackets as a signature' });
+  });
+});

@@ -63,3 +63,10 @@ describe('working days', () => {
     expect(() => workingDaysBetween('2027-01-12', 'someday', hours.weekdays)).toThrow(RangeError);
   });
 });
+
+describe('dates the working calendar refuses, by name', () => {
+  it('a date with a time, or no date at all', () => {
+    expect(() => isWorkingDay('2027-01-11T10:00', [1, 2, 3, 4, 5])).toThrow(new RangeError('not a local date YYYY-MM-DD: 2027-01-11T10:00'));
+    expect(() => workingDaysBetween('2027-01-11', 'soon', [1, 2, 3, 4, 5])).toThrow(new RangeError('not local dates: 2027-01-11, soon'));
+  });
+});
