@@ -3,10 +3,12 @@
  *   npm run replies:accuracy
  * The original corpus (test/unit/replies/corpus.ts, its known misreads included) and the nurse
  * corpus (test/unit/replies/corpus-nurse.ts, strict fields) and the held-out corpus
- * (corpus-holdout.ts, written after the rules were tuned). A case counts as right only when
+ * (corpus-holdout.ts, written after the rules were tuned), and the field corpus (corpus-field.ts, replies
+ * met in the field, written before their rules). A case counts as right only when
  * every field it pins is read right.
  */
 import { corpus, knownMisreads } from '../test/unit/replies/corpus.ts';
+import { fieldCorpus } from '../test/unit/replies/corpus-field.ts';
 import { holdoutCorpus } from '../test/unit/replies/corpus-holdout.ts';
 import { nurseCorpus } from '../test/unit/replies/corpus-nurse.ts';
 import { formatTally, mismatches, read, tallyByIntent } from '../test/unit/replies/evaluate.ts';
@@ -15,6 +17,8 @@ const verbose = process.argv.includes('--verbose');
 console.log(formatTally(`original corpus (${corpus.length + knownMisreads.length} cases, known misreads included)`, tallyByIntent([...corpus, ...knownMisreads], false)));
 console.log('');
 console.log(formatTally(`nurse corpus (${nurseCorpus.length} cases, strict)`, tallyByIntent(nurseCorpus, true)));
+console.log('');
+console.log(formatTally(`field corpus (${fieldCorpus.length} cases, strict, written before their rules)`, tallyByIntent(fieldCorpus, true)));
 console.log('');
 console.log(formatTally(`held-out corpus (${holdoutCorpus.length} cases, strict, written after the rules)`, tallyByIntent(holdoutCorpus, true)));
 if (verbose) {
