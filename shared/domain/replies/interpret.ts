@@ -102,7 +102,8 @@ export function parseTemperatureC(text: string): number | null {
     push(toCelsius(Number(m[2]), '?'));
   }
   // a bare decimal in body-temperature range: "39.2"
-  for (const m of text.matchAll(/(?<![\d.])(3[5-9]|4[0-2])\.\d(?![\d.])(?!\s*(mg|kg|g|斤|公斤|毫克|%|片))/gu)) push(toCelsius(Number(m[0]), 'c'));
+  // (not a dose, a weight, a size or a volume: "40.5mm" is a lymph node, not a fever)
+  for (const m of text.matchAll(/(?<![\d.])(3[5-9]|4[0-2])\.\d(?![\d.])(?!\s*(mg|kg|g|斤|公斤|毫克|%|片|cm|mm|ml|厘米|公分|毫米|毫升))/gu)) push(toCelsius(Number(m[0]), 'c'));
   // 三十九度, 三十八度五
   for (const m of text.matchAll(/(三十[五六七八九]|四十[一二]?)度([一二三四五六七八九半])?/gu)) {
     const whole = m[1]!;
@@ -175,6 +176,8 @@ const RESOLUTION_CLAUSE = new RegExp(
     '|^(but )?(it |that |they |this |which )?(has |have |is |are |was )?(all )?(gone|went away|went down|cleared( up)?|resolved|stopped|better now|fine now|disappeared)( now)?$',
   'u',
 );
+/** What may be left of a clause besides its intensity words for it to be "only an intensity" ("还有一点", "it's mild"). */
+const ONLY_INTENSITY_REST = /^(\s|[的了吧啊呢嘛哈是还就只也但]|(?<![a-z])(it|its|is|but|just|only|still|and)(?![a-z]))*$/u;
 /** What may sit between two symptoms of one negated list: "没有恶心呕吐", "没有恶心、呕吐或腹泻". */
 const LIST_JOIN = /^\s*(和|或|或者|跟|与|及|也|、|and|or|nor)?\s*$/u;
 
@@ -365,7 +368,11 @@ function parseSeverityAnswer(residual: string): SeverityValue | null {
     return n >= 0 && n <= 4 ? (n as SeverityValue) : null;
   }
   if (digits.length > 1) return null;
-  if (NONE_WORDS.has(core) || /^(无|没有|none|no|not at all|一点也没有|完全没有|没有了)$/u.test(core)) return 0;
+  // "not at all" before the fillers are dropped ("all" is one)
+  const plain = stripMeasurements(residual).replace(/\s+/g, ' ').trim();
+  if (NONE_WORDS.has(core) || /^(无|没有|none|no|not at all|一点也没有|完全没有|没有了)$/u.test(core) || /^(not at all|none at all)$/u.test(plain)) return 0;
+  // "not really", "barely": the patient picked this symptom a moment ago, so mild, not none (docs/replies.md)
+  if (/^(not really|not much|barely|hardly|hardly at all|only a little|just a little|a tiny bit)$/u.test(plain)) return 1;
   if (/^(中|一般|medium|中等程度)$/u.test(core)) return 2;
   if (/^(重|重的)$/u.test(core)) return 3;
   INTENSITY_RE.lastIndex = 0;
@@ -386,8 +393,15 @@ function parseYesNo(residual: string): boolean | null {
   return null;
 }
 
+/** "第2个", "第二项", "2号" on a numbered menu: the number alone (before "个"/"号" are stripped as counts). */
+function ordinalsToNumbers(text: string): string {
+  return text
+    .replace(/第\s*(\d+|[一二两三四五六七八九十]+)\s*(个|项|种|条|号)?/gu, (_m, n: string) => ` ${zhNumber(n) ?? n} `)
+    .replace(/(\d+)\s*(号|项)/gu, ' $1 ');
+}
+
 function parseItemKeys(residual: string, items: readonly { key: string; term: string }[]): string[] | null {
-  const cleaned = stripMeasurements(residual);
+  const cleaned = stripMeasurements(ordinalsToNumbers(residual));
   const core = stripFillers(cleaned.replace(/\s+/g, ' ').trim());
   if (core !== '' && NONE_WORDS.has(core)) return [];
   const nums = cleaned.match(/\d+/gu) ?? [];
@@ -498,6 +512,11 @@ function interpretUnsafe(text: string, context: ReplyContext): Interpretation {
       const f: Finding = { entry: h.entry, clause: ci, grade: level === null ? null : Math.min(level, h.entry.maxGrade) };
       (p === 'resolved' ? resolvedFindings : findings).push(f);
     });
+    // "头痛，有一点" / "nausea, a bit": a clause that is only an intensity grades the clause before it
+    if (hits.length === 0 && ci > 0 && mods.length > 0 && ONLY_INTENSITY_REST.test(blank(clause, mods))) {
+      const level = Math.max(...mods.map((m) => m.level));
+      for (const f of findings) if (f.clause === ci - 1 && f.grade === null) f.grade = Math.min(level, f.entry.maxGrade);
+    }
     // "前两天拉肚子，现在好了": a clause that only says "gone" resolves the clause before it
     if (hits.length === 0 && ci > 0 && RESOLUTION_CLAUSE.test(blank(clause, sup.spans).replace(/\s+/g, ' ').trim())) {
       for (let k = findings.length - 1; k >= 0; k--) {

@@ -78,26 +78,4 @@ export const fieldCorpus: CorpusCase[] = [
 ];
 
 /** Cases still misread, `ctx|text` → why (asserted as still misread; a fix shows as a failure: move it out). */
-export const fieldMisreads: Record<string, string> = {
-  'items|第2个': 'intent unclear ≠ answer; answer undefined',
-  'items|第二个': 'intent unclear ≠ answer; answer undefined',
-  'items|2号': 'intent unclear ≠ answer; answer undefined',
-  'items|第1个和第3个': 'intent unclear ≠ answer; answer undefined',
-  'items|第一和第五': 'intent unclear ≠ answer; answer undefined',
-  'items|第二个和第五个': 'intent unclear ≠ answer; answer undefined',
-  'items|第六个': 'intent unclear ≠ answer; answer undefined',
-  'items|1号和4号': 'intent unclear ≠ answer; answer undefined',
-  'severity|not at all': 'intent unclear ≠ answer; answer undefined',
-  'severity|Not at all.': 'intent unclear ≠ answer; answer undefined',
-  'severity|not really': 'answer {"kind":"severity","value":2}; grade Nausea 2 ≠ 1',
-  'severity|barely': 'intent unclear ≠ answer; terms [] ≠ ["Nausea"]; answer undefined; grade Nausea undefined ≠ 1',
-  'none|头痛，有一点': 'grade Headache null ≠ 1',
-  'none|恶心，有点': 'grade Nausea null ≠ 1',
-  'none|恶心，轻微': 'grade Nausea null ≠ 1',
-  'none|nausea, a bit': 'grade Nausea null ≠ 1',
-  'none|rash, mild': 'grade Rash maculo-papular null ≠ 1',
-  'none|咳嗽，很严重': 'grade Cough null ≠ 3',
-  'none|头有点痛': 'intent unclear ≠ side_effect; terms [] ≠ ["Headache"]; relapseSignal false; grade Headache undefined ≠ 1',
-  'none|肚子有点痛': 'intent unclear ≠ side_effect; terms [] ≠ ["Abdominal pain"]; relapseSignal false; grade Abdominal pain undefined ≠ 1',
-  'none|头有点疼': 'intent unclear ≠ side_effect; terms [] ≠ ["Headache"]; relapseSignal false; grade Headache undefined ≠ 1',
-};
+export const fieldMisreads: Record<string, string> = {};
