@@ -328,8 +328,10 @@ export const protocolSchema = z
         retryAfterMinutes: intWithin(1, 24 * 60),
         /** After this many failed processing attempts a routine `inbound_unprocessed` item names the message (retries go on). */
         attemptsBeforeAlert: intWithin(1, 50),
+        /** An acknowledgement ("收到", "好的", "ok", 👍) answering a dose reminder counts as taken; false: it is unclear and the patient is asked again (docs/replies.md). */
+        acknowledgementIsTaken: z._default(z.boolean(), true),
       }),
-      { autoReplyBudgetPerNumberPerDay: 3, unknownSenders: { maxRepliesPerDay: 20, retentionDays: 90 }, retryAfterMinutes: 5, attemptsBeforeAlert: 3 },
+      { autoReplyBudgetPerNumberPerDay: 3, unknownSenders: { maxRepliesPerDay: 20, retentionDays: 90 }, retryAfterMinutes: 5, attemptsBeforeAlert: 3, acknowledgementIsTaken: true },
     ),
     templates: z.strictObject({ 'zh-CN': templateSetSchema, en: templateSetSchema }),
     mainlandSms: z.optional(mainlandSmsSchema),

@@ -32,11 +32,11 @@ export interface OpenContext {
 export function interpret(body: string, context: OpenContext, protocol: Protocol): Interpretation {
   if (context.resumeQuestion) {
     context.openQuestion = context.resumeQuestion;
-    return interpretReply(body, { openQuestion: context.resumeQuestion });
+    return interpretReply(body, { openQuestion: context.resumeQuestion, acknowledgementIsTaken: protocol.inbound.acknowledgementIsTaken });
   }
   const questions = candidateQuestions(context, protocol);
   if (questions.length === 0) return interpretReply(body, { openQuestion: null });
-  const readings = questions.map((question) => ({ question, interpretation: interpretReply(body, { openQuestion: question }) }));
+  const readings = questions.map((question) => ({ question, interpretation: interpretReply(body, { openQuestion: question, acknowledgementIsTaken: protocol.inbound.acknowledgementIsTaken }) }));
   const chosen = readings.find((r) => r.interpretation.answers !== undefined) ?? readings[0]!;
   context.openQuestion = chosen.question;
   return chosen.interpretation;

@@ -32,6 +32,7 @@ import {
   WEAK_NO,
   WEAK_TAKEN_RE,
   WEAK_YES,
+  ACKNOWLEDGEMENTS,
   type LexiconEntry,
 } from './lexicon.ts';
 import type {
@@ -56,6 +57,12 @@ export type OpenQuestion =
 
 export interface ReplyContext {
   openQuestion: OpenQuestion | null;
+  /**
+   * Whether an acknowledgement ("收到", "好的", "ok", 👍) answering a dose question counts as taken
+   * (the protocol's `inbound.acknowledgementIsTaken`; default true). When false it is `unclear` and
+   * the patient is asked again; an affirmative ("yes", "是的") or an explicit answer still counts.
+   */
+  acknowledgementIsTaken?: boolean;
 }
 
 /** PRO-CTCAE severity-only item → CTCAE grade (Basch et al. 2021): 0,1,2,3,3. */
@@ -596,7 +603,7 @@ function interpretUnsafe(text: string, context: ReplyContext): Interpretation {
       const shortReply = tokens.length <= 3 && tokens.every((t) => t === '1' || t === '2' || !/[a-z]{3,}/u.test(t));
       if (shortReply && tokens.includes('1') && !tokens.includes('2')) doseAnswer = 'taken';
       else if (shortReply && tokens.includes('2') && !tokens.includes('1')) doseAnswer = 'missed';
-      else if (WEAK_YES.has(core) || WEAK_TAKEN_RE.test(core)) doseAnswer = 'taken';
+      else if ((WEAK_YES.has(core) && (context.acknowledgementIsTaken !== false || !ACKNOWLEDGEMENTS.has(core))) || WEAK_TAKEN_RE.test(core)) doseAnswer = 'taken';
       else if (WEAK_NO.has(core) || WEAK_MISSED_RE.test(core)) doseAnswer = 'missed';
     }
     if (doseAnswer) answers = q.checkInId;

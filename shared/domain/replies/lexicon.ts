@@ -238,6 +238,8 @@ export const DOSE_TAKEN: readonly Pattern[] = [
 export const WEAK_TAKEN_RE = /^(yes|yep|yeah|y|ok)?\s*(did|have|done|did it|already|already did|have already)$/u;
 export const WEAK_MISSED_RE = /^((no|nope|n)\s*)?(didnt|did not|have not|havent|not yet|no not yet)(\s*yet)?$|^not yet$/u;
 /** Short replies that mean yes/no only when a question is open (whole-message after fillers). */
+/** Words that acknowledge a text rather than answer it (👍 and ✅ fold to "ok"): taken only while the protocol's `inbound.acknowledgementIsTaken` holds. */
+export const ACKNOWLEDGEMENTS: ReadonlySet<string> = new Set(['ok', 'okay', 'okk', 'k', '好', '好的', '好了', '嗯', '嗯嗯', '收到', 'sure']);
 export const WEAK_YES: ReadonlySet<string> = new Set(['ok', 'okay', 'okk', 'k', '好', '好的', '好了', '嗯', '嗯嗯', '是', '是的', '对', '对的', '收到', 'yes', 'y', 'yep', 'yeah', 'ya', 'yup', 'sure', '有', '有的', '有啊', '有了', 'true']);
 export const WEAK_NO: ReadonlySet<string> = new Set(['no', 'n', 'nope', 'nah', '没有', '没', '否', '不', '不是', '无', '没呢', '还没', '还没有', 'false']);
 /** "No symptoms" words for the screen/items questions. */
