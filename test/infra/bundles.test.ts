@@ -44,6 +44,8 @@ describe('Lambda bundles load', () => {
     }
     expect(readFileSync(file, 'utf8')).not.toContain('dynalite');
     expect(Object.keys(byPackage).filter((p) => p.startsWith('@aws-sdk/') || ALIBABA_SDK.test(p))).toEqual([]);
+    // Dates and zones are shared/domain/zoned-time.ts's (Intl): luxon (69 KiB, not tree-shakeable) is a test oracle only.
+    expect(Object.keys(byPackage).filter((p) => p === 'luxon')).toEqual([]);
     if (MAINLAND.has(name)) expect(readFileSync(file, 'utf8')).toContain('ACS3-HMAC-SHA256');
     if (NO_SMS.has(name)) {
       const code = readFileSync(file, 'utf8');
@@ -53,4 +55,18 @@ describe('Lambda bundles load', () => {
     }
     expect(Math.round(bytes / 1024)).toBeLessThanOrEqual(OVER_GOAL[name] ?? BUNDLE_GOAL_KIB);
   }, 60_000);
+});
+
+/** No shipped code imports luxon (a dev dependency, the tests' oracle): the bundles above, and the local stack's scheduler. */
+describe('luxon stays out of shipped code', () => {
+  it('no file under shared/, functions/ or infra/ imports it', () => {
+    const repo = resolve(import.meta.dirname, '..', '..');
+    const files = ['shared', 'functions', 'infra'].flatMap((dir) =>
+      readdirSync(join(repo, dir), { recursive: true, encoding: 'utf8' })
+        .filter((f) => f.endsWith('.ts'))
+        .map((f) => join(dir, f)),
+    );
+    expect(files.length).toBeGreaterThan(100);
+    expect(files.filter((f) => /from ['"]luxon['"]|import\(['"]luxon['"]\)|require\(['"]luxon['"]\)/.test(readFileSync(join(repo, f), 'utf8')))).toEqual([]);
+  });
 });
