@@ -187,7 +187,8 @@ export async function seedOtherWeeks(writer: ItemWriter, patients: Patient[], pr
   return inWeek;
 }
 
-// Seeding 10,000 patient-weeks spends most of its time in luxon: the week of an instant and the
+// Seeding 10,000 patient-weeks spends most of its time in time-zone arithmetic (luxon when this was
+// written, zoned-time.ts since): the week of an instant and the
 // schedule of a week are memoized (patients enrolled the same day on the same arm share a schedule).
 const weeks = new Map<string, string>();
 function weekOf(instant: string, tz: string): string {

@@ -1,5 +1,5 @@
-import { DateTime } from 'luxon';
 import { safeError } from '#adapters/observability.ts';
+import { utcToZoned, wallClockToUtc } from '#domain/zoned-time.ts';
 import { isoSeconds, type LocalClock } from './clock.ts';
 
 /**
@@ -20,6 +20,7 @@ export interface Cadence {
 }
 
 const MINUTE = 60_000;
+const DAY = 86_400_000;
 
 export function everyMinutes(n: number): Cadence {
   return { describe: n === 1 ? 'every minute' : `every ${n} minutes`, nextAfter: (after) => (Math.floor(after / (n * MINUTE)) + 1) * n * MINUTE };
@@ -27,7 +28,7 @@ export function everyMinutes(n: number): Cadence {
 
 /**
  * The scheduler asks the same question many times between two runs: an instant in
- * [last asked, last answer) has the same answer, without recomputing it (luxon's time-zone
+ * [last asked, last answer) has the same answer, without recomputing it (time-zone
  * arithmetic is the costliest part of a long simulated run otherwise).
  */
 function remembered(nextAfter: (after: number) => number): (after: number) => number {
@@ -41,16 +42,16 @@ function remembered(nextAfter: (after: number) => number): (after: number) => nu
   };
 }
 
-/** Daily at a local time in a time zone (DST-correct through luxon). */
+/** Daily at a local time in a time zone (DST-correct through shared/domain/zoned-time.ts: a time in a gap runs when the clocks jump past it, an ambiguous one at its first occurrence). */
 export function dailyAt(time: string, timeZone: string): Cadence {
   const [hour, minute] = time.split(':').map(Number) as [number, number];
+  const timeOfDay = (hour * 60 + minute) * MINUTE;
   return {
     describe: `daily ${time} ${timeZone}`,
     nextAfter: remembered((after) => {
-      const local = DateTime.fromMillis(after, { zone: timeZone });
-      let candidate = local.set({ hour, minute, second: 0, millisecond: 0 });
-      if (candidate.toMillis() <= after) candidate = candidate.plus({ days: 1 }).set({ hour, minute });
-      return candidate.toMillis();
+      const today = utcToZoned(after, timeZone).epochDay;
+      const candidate = wallClockToUtc(today * DAY + timeOfDay, timeZone);
+      return candidate > after ? candidate : wallClockToUtc((today + 1) * DAY + timeOfDay, timeZone);
     }),
   };
 }
@@ -62,7 +63,7 @@ export function weeklyAt(weekday: number, time: string, timeZone: string): Caden
     describe: `weekly day ${weekday} ${time} ${timeZone}`,
     nextAfter: remembered((after) => {
       let t = daily.nextAfter(after);
-      while (DateTime.fromMillis(t, { zone: timeZone }).weekday !== weekday) t = daily.nextAfter(t);
+      while (utcToZoned(t, timeZone).weekday !== weekday) t = daily.nextAfter(t);
       return t;
     }),
   };

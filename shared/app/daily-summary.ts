@@ -1,7 +1,7 @@
-import { DateTime } from 'luxon';
 import { buildDailySummary, type SummaryItem, type SummaryLanguage } from '#domain/daily-summary.ts';
 import type { Protocol } from '#domain/protocol.ts';
 import { isWorkingDay, localDateOf } from '#domain/working-time.ts';
+import { zonedOfInstant } from '#domain/zoned-time.ts';
 import type { AlertPublisher } from '#ports/alert-publisher.ts';
 import type { Alert, AlertRepository, AlertStatus } from '#ports/alerts.ts';
 import type { AuditLog } from '#ports/audit.ts';
@@ -76,7 +76,7 @@ export async function sendDailySummary(deps: DailySummaryDeps, now: string): Pro
   const localDate = localDateOf(now, zone);
   const result = (status: DailySummaryStatus, counts = { newItems: 0, openItems: 0, overdueItems: 0 }): DailySummaryResult => ({ localDate, status, ...counts });
   if (!isWorkingDay(localDate, protocol.alerts.workingHours.weekdays, protocol.alerts.calendar)) return result('not_working_day');
-  const localTime = DateTime.fromISO(now, { zone: 'UTC' }).setZone(zone).toFormat('HH:mm');
+  const localTime = zonedOfInstant(now, zone).time;
   if (localTime < config.time) return result('too_early');
 
   const leaseUntil = new Date(Date.parse(now) + LEASE_SECONDS * 1000).toISOString();

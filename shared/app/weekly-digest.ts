@@ -1,9 +1,9 @@
-import { DateTime } from 'luxon';
 import { buildWeeklyDigest, ISO_WEEK_PATTERN, renderDigestText, type DigestInput, type DigestLanguage } from '#domain/digest.ts';
 import type { Patient } from '#domain/patient.ts';
 import type { Protocol } from '#domain/protocol.ts';
 import { addDays, visitDates } from '#domain/schedule.ts';
-import { isoWeekBounds, isoWeekOfInstant } from '#domain/week.ts';
+import { isoWeekBounds } from '#domain/week.ts';
+import { formatIsoWeek, isoWeekOfEpochDay, zonedOfInstant } from '#domain/zoned-time.ts';
 import type { AlertPublisher } from '#ports/alert-publisher.ts';
 import type { Alert, AlertRepository } from '#ports/alerts.ts';
 import type { AuditTrail } from '#ports/audit.ts';
@@ -49,8 +49,8 @@ export interface WeeklyDigestResult {
 
 /** The ISO week before the one that contains `now`, in the study time zone (Monday 08:00 → last week). */
 export function previousIsoWeek(now: string, timeZone: string): string {
-  const lastWeek = DateTime.fromISO(now, { zone: 'UTC' }).setZone(timeZone).minus({ weeks: 1 });
-  return isoWeekOfInstant(lastWeek.toUTC().toISO()!, timeZone);
+  const today = zonedOfInstant(now, timeZone).epochDay;
+  return formatIsoWeek(isoWeekOfEpochDay(today - 7));
 }
 
 /**
@@ -242,7 +242,8 @@ async function visitsAround(
   now: string,
 ): Promise<{ visitsDueNextWeek: DigestInput['visitsDueNextWeek']; visitsMissed: DigestInput['visitsMissed'] }> {
   const timeZone = deps.protocol.studyTimeZone;
-  const monday = DateTime.fromISO(isoWeekBounds(week, timeZone).from, { zone: 'UTC' }).setZone(timeZone).toISODate()!;
+  const monday = zonedOfInstant(isoWeekBounds(week, timeZone).from, timeZone).date;
+  const today = zonedOfInstant(now, timeZone).date;
   const sunday = addDays(monday, 6);
   const nextMonday = addDays(monday, 7);
   const nextSunday = addDays(monday, 13);
@@ -258,7 +259,7 @@ async function visitsAround(
       if (skip.has(v.key)) continue;
       if (v.date >= nextMonday && v.date <= nextSunday) candidates.push({ patient, key: v.key, date: v.date, kind: 'due' });
       const windowEnd = addDays(v.date, windowAfter.get(v.key) ?? 0);
-      if (windowEnd >= monday && windowEnd <= sunday && windowEnd < DateTime.fromISO(now, { zone: 'UTC' }).setZone(timeZone).toISODate()!) {
+      if (windowEnd >= monday && windowEnd <= sunday && windowEnd < today) {
         candidates.push({ patient, key: v.key, date: v.date, kind: 'missed' });
       }
     }

@@ -6,7 +6,7 @@
  * neither adherence nor non-adherence yet. Unanswered check-ins count against adherence:
  * silence is itself a signal, and counting it as "unknown" would reward not replying.
  */
-import { DateTime } from 'luxon';
+import { formatPlainDate, isValidTimeZone, parseInstant, parsePlainDate, utcToZoned } from './zoned-time.ts';
 import * as z from './zod.ts';
 
 export const DOSE_STATUSES = ['pending', 'taken', 'missed_reported', 'missed_no_reply'] as const;
@@ -157,13 +157,14 @@ export interface DailyAdherencePoint extends AdherenceCounts {
  * due dose, days without doses included (due 0, rate null) so a chart's x axis is even.
  */
 export function dailyAdherenceSeries(outcomes: readonly DoseOutcome[], timeZone: string): DailyAdherencePoint[] {
-  if (!DateTime.fromISO('2000-01-01T00:00:00Z', { zone: timeZone }).isValid) {
+  if (!isValidTimeZone(timeZone)) {
     throw new RangeError(`unknown time zone: ${timeZone}`);
   }
   const byDate = new Map<string, AdherenceCounts>();
   for (const outcome of outcomes) {
-    const date = DateTime.fromISO(outcome.dueAt, { zone: timeZone }).toISODate();
-    if (date === null) throw new RangeError(`not an ISO instant: ${outcome.dueAt}`);
+    const dueAt = parseInstant(outcome.dueAt, timeZone);
+    if (dueAt === null) throw new RangeError(`not an ISO instant: ${outcome.dueAt}`);
+    const date = utcToZoned(dueAt, timeZone).date;
     let counts = byDate.get(date);
     if (counts === undefined) byDate.set(date, (counts = emptyCounts()));
     tally(counts, outcome.status);
@@ -171,9 +172,9 @@ export function dailyAdherenceSeries(outcomes: readonly DoseOutcome[], timeZone:
   const dates = [...byDate.keys()].sort();
   if (dates.length === 0) return [];
   const series: DailyAdherencePoint[] = [];
-  const last = DateTime.fromISO(dates.at(-1)!, { zone: 'UTC' });
-  for (let day = DateTime.fromISO(dates[0]!, { zone: 'UTC' }); day <= last; day = day.plus({ days: 1 })) {
-    const date = day.toISODate()!;
+  const last = parsePlainDate(dates.at(-1)!)!;
+  for (let day = parsePlainDate(dates[0]!)!; day <= last; day++) {
+    const date = formatPlainDate(day);
     series.push({ date, ...withRate(byDate.get(date) ?? emptyCounts()) });
   }
   return series;

@@ -4,9 +4,9 @@
  * never a phone number, a message text, a symptom or a drug next to a study ID — and ends with
  * the console link.
  */
-import { DateTime } from 'luxon';
 import { ALERT_KIND_LABELS, type AlertKind } from './alert-kinds.ts';
-import { isWorkingDay, workingDaysBetween, type WorkingCalendar } from './working-time.ts';
+import { isWorkingDay, localDateOf, workingDaysBetween, type WorkingCalendar } from './working-time.ts';
+import { formatInstant, formatPlainDate, parsePlainDate, zonedToUtc } from './zoned-time.ts';
 
 export type SummaryLanguage = 'zh-CN' | 'en';
 
@@ -60,12 +60,13 @@ export interface DailySummary {
 
 /** The previous working day's summary instant (UTC ISO): what "new" is measured from. */
 export function previousSummaryInstant(input: Pick<DailySummaryInput, 'localDate' | 'time' | 'timeZone' | 'weekdays' | 'calendar'>): string {
-  let day = DateTime.fromISO(input.localDate, { zone: 'UTC' });
+  let day = parsePlainDate(input.localDate);
+  if (day === null) throw new RangeError(`not a local date YYYY-MM-DD: ${input.localDate}`);
   for (let guard = 0; guard < 60; guard++) {
-    day = day.minus({ days: 1 });
-    if (isWorkingDay(day.toISODate()!, input.weekdays, input.calendar)) break;
+    day--;
+    if (isWorkingDay(formatPlainDate(day), input.weekdays, input.calendar)) break;
   }
-  return DateTime.fromISO(`${day.toISODate()}T${input.time}`, { zone: input.timeZone }).toUTC().toISO()!;
+  return formatInstant(zonedToUtc(formatPlainDate(day), input.time, input.timeZone));
 }
 
 const WORDS = {
@@ -109,7 +110,7 @@ export function buildDailySummary(input: DailySummaryInput): DailySummary {
   const since = Date.parse(previousSummaryInstant(input));
   const visible = input.items.filter((i) => !i.snoozedUntil || i.snoozedUntil <= input.localDate);
   const line = (i: SummaryItem): SummaryLine => {
-    const sinceDate = DateTime.fromISO(i.createdAt, { zone: 'UTC' }).setZone(input.timeZone).toISODate()!;
+    const sinceDate = localDateOf(i.createdAt, input.timeZone);
     const workingDaysOpen = workingDaysBetween(sinceDate, input.localDate, input.weekdays, input.calendar);
     return { id: i.id, studyId: i.studyId, kinds: [...new Set(i.kinds)], since: sinceDate, workingDaysOpen, overdue: !i.urgent && workingDaysOpen >= input.overdueAfterWorkingDays };
   };

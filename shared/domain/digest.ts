@@ -11,16 +11,16 @@
  * other field (zod strips unknown keys) and refuses a study ID that looks like a phone number.
  */
 import { ctcaeTermLabel } from './ctcae-terms.ts';
-import { DateTime } from 'luxon';
 import { ALERT_KINDS, ALERT_KIND_LABELS } from './alert-kinds.ts';
 import { isoWeekBounds } from './week.ts';
+import { formatIsoWeek, formatPlainDate, isValidTimeZone, isoWeekOfEpochDay, parseInstant, parsePlainDate, utcToZoned } from './zoned-time.ts';
 import * as z from './zod.ts';
 import { ARM_KEYS, adherenceByArm, doseOutcomeSchema, type AdherenceCounts, type AdherenceSummary, type ArmKey } from './adherence.ts';
 
 const isoInstant = z.iso.datetime({ offset: true });
 const localDate = z.iso.date();
 const nonEmpty = z.string().check(z.minLength(1));
-const timeZoneSchema = z.string().check(z.refine((zone) => DateTime.fromMillis(0, { zone }).isValid, 'an IANA time zone'));
+const timeZoneSchema = z.string().check(z.refine(isValidTimeZone, 'an IANA time zone'));
 const studyId = z.string().check(
   z.minLength(1),
   z.maxLength(64),
@@ -198,9 +198,9 @@ export interface WeeklyDigest {
 
 /** The ISO week of a local date, e.g. '2027-01-11' → '2027-W02' (the week-year may differ from the calendar year). */
 export function isoWeekOf(date: string): string {
-  const day = DateTime.fromISO(date, { zone: 'UTC' });
-  if (!day.isValid || !/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new RangeError(`not a local date: ${date}`);
-  return day.toFormat("kkkk-'W'WW");
+  const day = parsePlainDate(date);
+  if (day === null) throw new RangeError(`not a local date: ${date}`);
+  return formatIsoWeek(isoWeekOfEpochDay(day));
 }
 
 /** [Monday 00:00 local, next Monday 00:00 local) as UTC instants (shared/domain/week.ts). */
@@ -336,7 +336,7 @@ export function buildWeeklyDigest(rawInput: DigestInput): WeeklyDigest {
     };
   };
 
-  const monday = DateTime.fromISO(fromUtc, { zone: 'UTC' }).setZone(input.timeZone);
+  const monday = utcToZoned(Date.parse(fromUtc), input.timeZone).epochDay;
   const byArm = Object.fromEntries(ARM_KEYS.map((k) => [k, section(k)])) as Record<ArmKey, DigestSection>;
   return {
     week: input.week,
@@ -344,8 +344,8 @@ export function buildWeeklyDigest(rawInput: DigestInput): WeeklyDigest {
     generatedAt: input.generatedAt,
     fromUtc,
     toUtc,
-    firstDay: monday.toISODate()!,
-    lastDay: monday.plus({ days: 6 }).toISODate()!,
+    firstDay: formatPlainDate(monday),
+    lastDay: formatPlainDate(monday + 6),
     byArm,
     overall: section('overall'),
     sms: {
@@ -510,7 +510,12 @@ const GROUP_ORDER: readonly (ArmKey | 'overall')[] = ['overall', 'MMF', 'LEF', '
 /** Renders the digest as plain text (two-space indents, one blank line between sections). */
 export function renderDigestText(digest: WeeklyDigest, language: DigestLanguage): string {
   const w = language === 'zh-CN' ? ZH : EN;
-  const local = (iso: string) => DateTime.fromISO(iso, { zone: digest.timeZone }).toFormat('yyyy-MM-dd HH:mm');
+  const local = (iso: string) => {
+    const ms = parseInstant(iso, digest.timeZone);
+    if (ms === null) return iso;
+    const wall = utcToZoned(ms, digest.timeZone);
+    return `${wall.date} ${wall.time}`;
+  };
   const sections = (key: ArmKey | 'overall') => (key === 'overall' ? digest.overall : digest.byArm[key]);
   const who = (x: { studyId: string; arm: ArmKey | null }) => w.who(x.studyId, x.arm === null ? w.unknownArm : w.armTag[x.arm]);
   const list = (items: string[]) => (items.length === 0 ? [`  - ${w.none}`] : items.map((i) => `  - ${i}`));

@@ -14,7 +14,7 @@
  * Days are the patient's local calendar days (`localDate` of each dose, the day it was
  * scheduled for, even when its reply window runs past midnight), so DST changes nothing.
  */
-import { DateTime } from 'luxon';
+import { formatInstant, formatPlainDate, isValidTimeZone, parsePlainDate, utcToZoned, wallClockToUtc } from './zoned-time.ts';
 import * as z from './zod.ts';
 import type { AlertKind } from './alert-kinds.ts';
 import { computeAdherence, drugStatus, type AdherenceSummary, type DoseOutcome, type DoseStatus, type DrugId } from './adherence.ts';
@@ -156,7 +156,14 @@ function isLaterRun(episodeKey: string, runStart: string, sorted: readonly DoseO
   const anchor = /(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}$/.exec(episodeKey)?.[1];
   if (anchor === undefined) return false;
   const answeredBetween = sorted.some((o) => o.localDate > anchor && o.localDate < runStart && isAnswered(o.status));
-  return answeredBetween && DateTime.fromISO(runStart, { zone: 'UTC' }).diff(DateTime.fromISO(anchor, { zone: 'UTC' }), 'days').days >= noReplyDays;
+  return answeredBetween && daysFrom(anchor, runStart) >= noReplyDays;
+}
+
+/** Days from one plain date to another (NaN when either is not a date). */
+function daysFrom(from: string, to: string): number {
+  const a = parsePlainDate(from);
+  const b = parsePlainDate(to);
+  return a !== null && b !== null ? b - a : Number.NaN;
 }
 
 /** A miss the patient reported: the only kind the missed-dose rules count. */
@@ -200,8 +207,8 @@ function prednisoneDuringTaper(sorted: readonly DoseOutcome[], taperActive: (loc
   return missed.length < minRun || missed.length === 0 ? [] : [{ rule: 'prednisone_during_taper', drug: 'prednisone', missed, anchor: missed[0]! }];
 }
 
-function missedInDays(sorted: readonly DoseOutcome[], count: number, days: number, today: DateTime): Finding[] {
-  const firstDay = today.minus({ days: days - 1 }).toISODate()!;
+function missedInDays(sorted: readonly DoseOutcome[], count: number, days: number, today: number): Finding[] {
+  const firstDay = formatPlainDate(today - Math.floor(days - 1));
   const missed = sorted.filter((o) => o.localDate >= firstDay && isReportedMiss(o.status));
   // Anchored on the latest miss: the one that (re)made the condition true, so a later episode gets a new key.
   return missed.length >= count ? [{ rule: 'missed_in_days', drug: null, missed, anchor: missed.at(-1)! }] : [];
@@ -223,8 +230,8 @@ function noReplyDays(sorted: readonly DoseOutcome[], threshold: number): Finding
 }
 
 /** The known (not pending) check-ins of the last `days` local days, and how they were answered. */
-function responseOver(sorted: readonly DoseOutcome[], days: number, today: DateTime) {
-  const firstDay = today.minus({ days: days - 1 }).toISODate()!;
+function responseOver(sorted: readonly DoseOutcome[], days: number, today: number) {
+  const firstDay = formatPlainDate(today - Math.floor(days - 1));
   const known = sorted.filter((o) => o.localDate >= firstDay && o.status !== 'pending');
   return { known, answered: known.filter((o) => isAnswered(o.status)).length, unanswered: known.filter((o) => o.status === 'missed_no_reply') };
 }
@@ -267,13 +274,13 @@ export function evaluateMissedDoseRules(
 ): MissedDoseEvaluation {
   const nowMs = Date.parse(context.now);
   if (Number.isNaN(nowMs)) throw new RangeError(`not an ISO instant: ${context.now}`);
-  const now = DateTime.fromMillis(nowMs, { zone: context.timeZone });
-  if (!now.isValid) throw new RangeError(`unknown time zone: ${context.timeZone}`);
+  if (!isValidTimeZone(context.timeZone)) throw new RangeError(`unknown time zone: ${context.timeZone}`);
   const patientIds = new Set(outcomes.map((o) => o.patientId));
   if (patientIds.size > 1) throw new RangeError('evaluateMissedDoseRules takes one patient at a time');
 
   const sorted = outcomes.filter((o) => Date.parse(o.dueAt) <= nowMs).sort(byDueAt);
-  const today = DateTime.fromISO(now.toISODate()!, { zone: 'UTC' });
+  /** Today's local date in the zone, as an epoch day. */
+  const today = utcToZoned(nowMs, context.timeZone).epochDay;
 
   const findings: Finding[] = [];
   const taperFindings = rules.anyPrednisoneDuringTaper ? prednisoneDuringTaper(sorted, context.taperActive, rules.taperConsecutiveMisses ?? 2) : [];
@@ -321,8 +328,9 @@ export function evaluateMissedDoseRules(
 
   const latest = sorted.at(-1)!;
   const adherence14d = computeAdherence(sorted, {
-    from: now.startOf('day').minus({ days: 13 }).toUTC().toISO()!,
-    to: now.toUTC().toISO()!,
+    // From the start of the local day 13 days before today (its midnight, or when the clocks start where it has none).
+    from: formatInstant(wallClockToUtc((today - 13) * 86_400_000, context.timeZone)),
+    to: formatInstant(nowMs),
   });
   const raise = fresh.map((f): MissedDoseEpisode => {
     const missedDates = [...new Set(f.missed.map((o) => o.localDate))].sort();
@@ -342,7 +350,7 @@ export function evaluateMissedDoseRules(
         status: (f.drug === null ? o.status : drugStatus(o, f.drug)) as MissedDose['status'],
       })),
       adherence14d,
-      detectedAt: now.toUTC().toISO()!,
+      detectedAt: formatInstant(nowMs),
     };
   });
   return { raise, resolve };

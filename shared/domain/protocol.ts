@@ -1,6 +1,6 @@
-import { IANAZone } from 'luxon';
 import { ALERT_KINDS } from './alert-kinds.ts';
 import * as z from './zod.ts';
+import { isValidTimeZone } from './zoned-time.ts';
 
 /**
  * The trial protocol as data. Nothing clinical is hard-coded: phases, regimens, visits,
@@ -41,7 +41,7 @@ export const localDateSchema = z
     z.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD'),
     z.refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'is not a real calendar date'),
   );
-export const timeZoneSchema = z.string().check(z.refine((tz) => IANAZone.isValidZone(tz), 'must be an IANA time zone such as Asia/Shanghai'));
+export const timeZoneSchema = z.string().check(z.refine(isValidTimeZone, 'must be an IANA time zone such as Asia/Shanghai'));
 
 const localized = z.strictObject({ 'zh-CN': nonEmptyText, en: nonEmptyText });
 const dayNumber = intWithin(0, 3650);

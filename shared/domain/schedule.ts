@@ -1,4 +1,3 @@
-import { DateTime } from 'luxon';
 import { fnv1a } from './ids.ts';
 import { canReceiveSms, isInQuietHours, minutesOfDay, type Patient } from './patient.ts';
 import {
@@ -9,6 +8,7 @@ import {
   type Protocol,
   type RegimenEntry,
 } from './protocol.ts';
+import { formatInstant, formatPlainDate, isoWeekdayOfEpochDay, parseInstant, parsePlainDate, utcToZoned, zonedToUtc } from './zoned-time.ts';
 
 /**
  * The schedule engine: from a patient and the protocol, the reminders and check-ins due in a
@@ -57,49 +57,28 @@ export interface TimeWindow {
 }
 
 /*
- * Calendar arithmetic on plain dates and UTC instants needs no time zone: for the canonical forms
- * ("2027-01-04", "2027-01-04T08:00:00.000Z") it is done on epoch days/milliseconds, which gives
- * exactly luxon's answer about 50 times faster (the planner and the simulation call these
- * millions of times); any other form goes through luxon as before.
+ * Calendar arithmetic on plain dates and UTC instants, and wall time in a zone: shared/domain/zoned-time.ts
+ * (epoch days and milliseconds; one place for the DST rules). What these wrappers add is the answer
+ * they have always given for input that is not a date or an instant: null (addDays, plusMinutes)
+ * or NaN (studyDayOf, weekdayOfDate), never a throw, as luxon's invalid DateTime gave.
  */
-const PLAIN_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const UTC_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?Z$/;
-const DAY_MS = 86_400_000;
-
-/** Epoch day of a valid plain date, else null (invalid or another form: the caller falls back to luxon). */
-function epochDay(date: string): number | null {
-  const m = PLAIN_DATE.exec(date);
-  if (!m) return null;
-  // Stryker disable next-line ArithmeticOperator: fast-path guard, luxon fallback gives the same answer (docs/testing.md)
-  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  // Date.UTC rolls 2027-02-30 over to March; luxon calls it invalid. Only exact round trips take the fast path.
-  // Stryker disable next-line ConditionalExpression,MethodExpression,EqualityOperator: fast-path guard, luxon fallback gives the same answer (docs/testing.md)
-  return new Date(ms).toISOString().startsWith(date) && Number(m[1]) >= 1000 ? ms / DAY_MS : null;
-}
 
 export function studyDayOf(enrolledOn: string, localDate: string): number {
-  const a = epochDay(enrolledOn);
-  const b = epochDay(localDate);
-  if (a !== null && b !== null) return b - a;
-  return Math.round(DateTime.fromISO(localDate, { zone: 'UTC' }).diff(DateTime.fromISO(enrolledOn, { zone: 'UTC' }), 'days').days);
+  const a = parsePlainDate(enrolledOn);
+  const b = parsePlainDate(localDate);
+  return a !== null && b !== null ? b - a : Number.NaN;
 }
 
+/** The plain date `days` days later (a fraction of a day counts down to whole days, as luxon's did at midnight). */
 export function addDays(localDate: string, days: number): string {
-  const day = epochDay(localDate);
-  // Stryker disable next-line BlockStatement: fast-path guard, luxon fallback gives the same answer (docs/testing.md)
-  if (day !== null && Number.isInteger(days)) {
-    const iso = new Date((day + days) * DAY_MS).toISOString();
-    // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator,StringLiteral,MethodExpression: fast-path guard, luxon fallback gives the same answer (docs/testing.md)
-    if (iso.length === 24 && iso[0] !== '-' && iso[0] !== '+' && iso.slice(0, 4) >= '1000') return iso.slice(0, 10);
-  }
-  return DateTime.fromISO(localDate, { zone: 'UTC' }).plus({ days }).toISODate()!;
+  const day = parsePlainDate(localDate);
+  return day !== null && Number.isFinite(days) ? formatPlainDate(day + Math.floor(days)) : (null as unknown as string);
 }
 
 /** ISO weekday (1 = Monday) of a plain date. */
 export function weekdayOfDate(localDate: string): number {
-  const day = epochDay(localDate);
-  // 1970-01-01 was a Thursday (4).
-  return day !== null ? ((((day + 3) % 7) + 7) % 7) + 1 : DateTime.fromISO(localDate, { zone: 'UTC' }).weekday;
+  const day = parsePlainDate(localDate);
+  return day !== null ? isoWeekdayOfEpochDay(day) : Number.NaN;
 }
 
 /** Local wall time → UTC instant, DST-correct: a time in the spring-forward gap moves forward; an ambiguous one takes the first occurrence. */
@@ -107,7 +86,7 @@ export function localToUtc(localDate: string, localTime: string, timeZone: strin
   const key = `${localDate}T${localTime}|${timeZone}`;
   const known = localToUtcMemo.get(key);
   if (known !== undefined) return known;
-  const utc = DateTime.fromISO(`${localDate}T${localTime}`, { zone: timeZone }).toUTC().toISO()!;
+  const utc = formatInstant(zonedToUtc(localDate, localTime, timeZone));
   // A pure function asked for the same wall times day after day (each planning run covers 3 days): remember the last answers.
   // Stryker disable next-line ConditionalExpression,EqualityOperator: the memo's size bound only limits memory
   if (localToUtcMemo.size >= 20_000) localToUtcMemo.clear();
@@ -117,20 +96,15 @@ export function localToUtc(localDate: string, localTime: string, timeZone: strin
 const localToUtcMemo = new Map<string, string>();
 
 export function utcToLocal(instant: string, timeZone: string): { localDate: string; localTime: string; weekday: number } {
-  const dt = DateTime.fromISO(instant, { zone: 'UTC' }).setZone(timeZone);
-  return { localDate: dt.toISODate()!, localTime: dt.toFormat('HH:mm'), weekday: dt.weekday };
+  const ms = parseInstant(instant);
+  if (ms === null) throw new RangeError(`not an ISO instant: ${instant}`);
+  const local = utcToZoned(ms, timeZone);
+  return { localDate: local.date, localTime: local.time, weekday: local.weekday };
 }
 
 export function plusMinutes(instant: string, minutes: number): string {
-  // Stryker disable next-line ConditionalExpression,LogicalOperator,BlockStatement: fast-path guard, luxon fallback gives the same answer (docs/testing.md)
-  if (UTC_INSTANT.test(instant) && Number.isInteger(minutes)) {
-    const ms = Date.parse(instant) + minutes * 60_000;
-    // Stryker disable next-line StringLiteral: fast-path guard, luxon fallback gives the same answer (docs/testing.md)
-    const iso = Number.isNaN(ms) ? '' : new Date(ms).toISOString();
-    // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator,StringLiteral,MethodExpression: fast-path guard, luxon fallback gives the same answer (docs/testing.md)
-    if (iso.length === 24 && iso.slice(0, 4) >= '1000' && new Date(Date.parse(instant)).toISOString().slice(0, 16) === instant.slice(0, 16)) return iso;
-  }
-  return DateTime.fromISO(instant, { zone: 'UTC' }).plus({ minutes }).toUTC().toISO()!;
+  const ms = parseInstant(instant);
+  return ms !== null && Number.isFinite(minutes) ? formatInstant(ms + Math.round(minutes * 60_000)) : (null as unknown as string);
 }
 
 /**
@@ -220,9 +194,9 @@ export function labDates(protocol: Protocol, patient: Patient): string[] {
 
 /** Instants are compared as strings: bring any ISO form ("…00Z", "…00+08:00") to the canonical "…00.000Z". */
 export function canonicalInstant(instant: string): string {
-  const dt = DateTime.fromISO(instant, { setZone: true });
-  if (!dt.isValid) throw new RangeError(`not an ISO instant: ${instant}`);
-  return dt.toUTC().toISO()!;
+  const ms = parseInstant(instant);
+  if (ms === null) throw new RangeError(`not an ISO instant: ${instant}`);
+  return formatInstant(ms);
 }
 
 export function computeSchedule(patient: Patient, protocol: Protocol, requested: TimeWindow): ScheduledItem[] {

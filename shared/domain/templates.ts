@@ -1,7 +1,7 @@
-import { DateTime } from 'luxon';
 import type { Patient } from './patient.ts';
 import type { Language, Protocol, TemplateKey } from './protocol.ts';
 import type { ScheduledDose, ScheduledItem } from './schedule.ts';
+import { isoWeekdayOfEpochDay, monthDayOf, parsePlainDate } from './zoned-time.ts';
 
 /**
  * Message rendering from the protocol's templates (`protocol.templates[lang][key]`, `{name}`
@@ -50,10 +50,18 @@ export function formatAmount(amount: number): string {
 
 /** A local date as a patient reads it: "2月1日" / "Mon 1 Feb". */
 export function formatLocalDate(localDate: string, lang: Language): string {
-  const date = DateTime.fromISO(localDate, { zone: 'UTC' });
-  if (!date.isValid) throw new TemplateError(`"${localDate}" is not a date`);
-  return lang === 'zh-CN' ? `${date.month}月${date.day}日` : date.setLocale('en-GB').toFormat('ccc d LLL');
+  const day = parsePlainDate(localDate);
+  if (day === null) throw new TemplateError(`"${localDate}" is not a date`);
+  const { month, day: dayOfMonth } = monthDayOf(day);
+  return lang === 'zh-CN' ? `${month}月${dayOfMonth}日` : `${EN_WEEKDAYS[isoWeekdayOfEpochDay(day) - 1]} ${dayOfMonth} ${EN_MONTHS[month - 1]}`;
 }
+
+/*
+ * British English abbreviations, written out (what luxon's en-GB "ccc" and "LLL" gave through the
+ * platform's Intl data: "Sept", not "Sep"), so an SMS does not change with the runtime's ICU version.
+ */
+const EN_WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
+const EN_MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sept', 'Oct', 'Nov', 'Dec'] as const;
 
 /** Terms that must never reach a patient's phone (the diagnosis). Case-insensitive. */
 const NEVER_IN_SMS = [/igg4/i, /相关疾病/];

@@ -2,11 +2,11 @@
  * Working time for alert escalation: an urgent alert is re-sent after a wall-clock delay; a
  * routine one after a number of WORKING minutes (the study's working hours and weekdays, in the
  * study time zone), so a routine alert raised on Friday evening escalates on Monday, not at
- * 2 a.m. on Saturday. Pure: instants in, instants out; DST handled by luxon in the zone.
+ * 2 a.m. on Saturday. Pure: instants in, instants out; DST handled in the zone by zoned-time.ts.
  * The protocol's calendar adds public holidays (not working days) and make-up working weekend
  * days (China's 调休), which the daily worklist summary and the overdue count honour.
  */
-import { DateTime } from 'luxon';
+import { formatInstant, formatPlainDate, isValidTimeZone, isoWeekdayOfEpochDay, parseInstant, parsePlainDate, utcToZoned, wallClockToUtc } from './zoned-time.ts';
 
 export interface WorkingHours {
   /** Local "HH:mm"; start < end (no overnight shifts). */
@@ -31,11 +31,11 @@ const NO_CALENDAR: WorkingCalendar = { holidays: [], workingWeekendDays: [] };
 
 /** Whether a local date (YYYY-MM-DD) is a working day: a working weekday that is not a holiday, or a make-up day. */
 export function isWorkingDay(localDate: string, weekdays: readonly number[], calendar: WorkingCalendar = NO_CALENDAR): boolean {
-  const day = DateTime.fromISO(localDate, { zone: 'UTC' });
-  if (!day.isValid || !/^\d{4}-\d{2}-\d{2}$/.test(localDate)) throw new RangeError(`not a local date YYYY-MM-DD: ${localDate}`);
+  const day = parsePlainDate(localDate);
+  if (day === null) throw new RangeError(`not a local date YYYY-MM-DD: ${localDate}`);
   if (calendar.workingWeekendDays.includes(localDate)) return true;
   if (calendar.holidays.includes(localDate)) return false;
-  return weekdays.includes(day.weekday);
+  return weekdays.includes(isoWeekdayOfEpochDay(day));
 }
 
 /**
@@ -43,21 +43,21 @@ export function isWorkingDay(localDate: string, weekdays: readonly number[], cal
  * 1 working day old on Monday. 0 when `toDate` is not after `fromDate`.
  */
 export function workingDaysBetween(fromDate: string, toDate: string, weekdays: readonly number[], calendar: WorkingCalendar = NO_CALENDAR): number {
-  let day = DateTime.fromISO(fromDate, { zone: 'UTC' });
-  const end = DateTime.fromISO(toDate, { zone: 'UTC' });
-  if (!day.isValid || !end.isValid) throw new RangeError(`not local dates: ${fromDate}, ${toDate}`);
+  let day = parsePlainDate(fromDate);
+  const end = parsePlainDate(toDate);
+  if (day === null || end === null) throw new RangeError(`not local dates: ${fromDate}, ${toDate}`);
   let count = 0;
   // Bounded: ten years of days at most.
   for (let guard = 0; guard < 3700 && day < end; guard++) {
-    day = day.plus({ days: 1 });
-    if (isWorkingDay(day.toISODate()!, weekdays, calendar)) count++;
+    day++;
+    if (isWorkingDay(formatPlainDate(day), weekdays, calendar)) count++;
   }
   return count;
 }
 
 /** The local date of an instant in a zone. */
 export function localDateOf(instant: string, timeZone: string): string {
-  return parseInstant(instant, timeZone).toISODate()!;
+  return utcToZoned(instantMs(instant, timeZone), timeZone).date;
 }
 
 function parseHhmm(hhmm: string, label: string): { hour: number; minute: number } {
@@ -66,16 +66,16 @@ function parseHhmm(hhmm: string, label: string): { hour: number; minute: number 
   return { hour: Number(match[1]), minute: Number(match[2]) };
 }
 
-function parseInstant(instant: string, timeZone: string): DateTime {
-  const dt = DateTime.fromISO(instant, { zone: 'UTC' });
-  if (!dt.isValid) throw new RangeError(`not an ISO instant: ${instant}`);
-  const local = dt.setZone(timeZone);
-  if (!local.isValid) throw new RangeError(`unknown time zone: ${timeZone}`);
-  return local;
+/** Epoch ms of an instant (without an offset: UTC), checked against a zone that must exist. */
+function instantMs(instant: string, timeZone: string): number {
+  const ms = parseInstant(instant);
+  if (ms === null) throw new RangeError(`not an ISO instant: ${instant}`);
+  if (!isValidTimeZone(timeZone)) throw new RangeError(`unknown time zone: ${timeZone}`);
+  return ms;
 }
 
-/** Same shape as the Clock's instants (Date#toISOString), so string order in index keys is time order. */
-const iso = (dt: DateTime): string => dt.toUTC().toISO()!;
+const DAY_MS = 86_400_000;
+const MINUTE_MS = 60_000;
 
 /**
  * The instant that lies `minutes` working minutes after `from`. Time outside working hours
@@ -90,20 +90,24 @@ export function addWorkingMinutes(from: string, minutes: number, hours: WorkingH
   const weekdays = new Set(hours.weekdays);
   if (![...weekdays].some((d) => Number.isInteger(d) && d >= 1 && d <= 7)) throw new RangeError('workingHours.weekdays needs at least one day 1–7');
 
-  let cursor = parseInstant(from, timeZone);
-  let remainingMs = minutes * 60_000;
+  let cursor = instantMs(from, timeZone);
+  let remainingMs = minutes * MINUTE_MS;
+  const openMs = (open.hour * 60 + open.minute) * MINUTE_MS;
+  const closeMs = (close.hour * 60 + close.minute) * MINUTE_MS;
   // At most one iteration per calendar day; 3,700 days bounds any realistic ack time.
   for (let guard = 0; guard < 3700; guard++) {
-    const day = cursor.startOf('day');
-    const dayOpen = day.set({ hour: open.hour, minute: open.minute });
-    const dayClose = day.set({ hour: close.hour, minute: close.minute });
-    if (isWorkingDay(day.toISODate()!, [...weekdays], calendar) && cursor < dayClose) {
+    const day = utcToZoned(cursor, timeZone).epochDay;
+    const dayOpen = wallClockToUtc(day * DAY_MS + openMs, timeZone);
+    const dayClose = wallClockToUtc(day * DAY_MS + closeMs, timeZone);
+    if (isWorkingDay(formatPlainDate(day), [...weekdays], calendar) && cursor < dayClose) {
       const start = cursor < dayOpen ? dayOpen : cursor;
-      const available = dayClose.toMillis() - start.toMillis();
-      if (remainingMs <= available) return iso(start.plus({ milliseconds: remainingMs }));
+      const available = dayClose - start;
+      // Same shape as the Clock's instants (Date#toISOString), so string order in index keys is time order.
+      if (remainingMs <= available) return formatInstant(start + remainingMs);
       remainingMs -= available;
     }
-    cursor = day.plus({ days: 1 });
+    // The next local day starts at its midnight, or when the clocks do where that midnight does not exist.
+    cursor = wallClockToUtc((day + 1) * DAY_MS, timeZone);
   }
   throw new RangeError('working time too far in the future');
 }
@@ -114,5 +118,5 @@ export function addWorkingMinutes(from: string, minutes: number, hours: WorkingH
  * escalate on their own: they are marked overdue in the daily summary instead.
  */
 export function escalationDeadline(policy: EscalationPolicy, raisedAt: string, timeZone: string): string {
-  return iso(parseInstant(raisedAt, timeZone).plus({ minutes: policy.urgentAckMinutes }));
+  return formatInstant(instantMs(raisedAt, timeZone) + policy.urgentAckMinutes * MINUTE_MS);
 }

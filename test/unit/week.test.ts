@@ -24,7 +24,7 @@ describe('isoWeekBounds: malformed and non-existent weeks', () => {
   it('names what is wrong', () => {
     expect(() => isoWeekBounds('2027-2', SH)).toThrow(new RangeError('not an ISO week: 2027-2'));
     expect(() => isoWeekBounds('2027-W02', 'Asia/Beijing')).toThrow(new RangeError('invalid week or time zone: 2027-W02 Asia/Beijing'));
-    // Luxon refuses a week the year does not have, at either end.
+    // A week the week-year does not have is refused, at either end.
     expect(() => isoWeekBounds('2027-W53', SH)).toThrow(new RangeError('invalid week or time zone: 2027-W53 Asia/Shanghai'));
     expect(() => isoWeekBounds('2027-W00', SH)).toThrow(new RangeError('invalid week or time zone: 2027-W00 Asia/Shanghai'));
   });

@@ -82,7 +82,7 @@ export function frozen<T>(value: T): T {
 
 /**
  * ISO week of an instant in the study time zone, remembering the bounds of the weeks it has seen:
- * writes arrive roughly in time order, so nearly every call is a range check instead of luxon's
+ * writes arrive roughly in time order, so nearly every call is a range check instead of
  * time-zone arithmetic (the answer is isoWeekOfInstant's).
  */
 export class WeekOf {
