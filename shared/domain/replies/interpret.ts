@@ -131,6 +131,7 @@ function zhNumber(s: string): number | null {
   if (s.length === 2 && s[1] === '十') return (ZH_DIGIT[s[0]!] ?? 0) * 10;
   if (s.length === 3 && s[1] === '十') return (ZH_DIGIT[s[0]!] ?? 0) * 10 + (ZH_DIGIT[s[2]!] ?? 0);
   if (s.length === 2 && ZH_DIGIT[s[0]!] !== undefined && ZH_DIGIT[s[1]!] !== undefined) return Math.max(ZH_DIGIT[s[0]!]!, ZH_DIGIT[s[1]!]!); // 五六次
+  if (s.length === 3 && [...s].every((ch) => ch !== '十' && ZH_DIGIT[ch] !== undefined)) return Math.max(...[...s].map((ch) => ZH_DIGIT[ch]!)); // 三四五次: the upper end
   if (s.length === 1) return ZH_DIGIT[s] ?? null;
   return null;
 }
@@ -146,6 +147,9 @@ export function parseEpisodeCount(clause: string): number | null {
   for (const m of clause.matchAll(/(\d{1,2}|十几|十来|十多|[一二两三四五六七八九十]{1,3})\s*(次|回|趟|遍)(?!药)/gu)) take(zhNumber(m[1]!));
   for (const m of clause.matchAll(/(?<![a-z\d.])(\d{1,2})\s*(x|times?|bowel movements?|stools?|loose stools?)(?![a-z])/gu)) take(Number(m[1]));
   for (const m of clause.matchAll(/(?<![a-z])x\s*(\d{1,2})(?![\d.])/gu)) take(Number(m[1]));
+  // "…, 6 today" / "今天6": a number alone beside a day word, in a clause of its own
+  const dayCount = /^(?:(?:today|yesterday|今天|昨天|前天)\s*(\d{1,2})|(\d{1,2})\s*(?:today|yesterday|今天|昨天|前天))$/u.exec(clause.trim());
+  if (dayCount) take(Number(dayCount[1] ?? dayCount[2]));
   for (const m of clause.matchAll(/(?<![a-z])(once|twice|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)( times?)?(?![a-z])/gu)) {
     if (m[1] === 'once' || m[1] === 'twice' || m[2]) take(EN_NUMBER[m[1]!] ?? null);
   }
@@ -168,7 +172,8 @@ interface Finding {
   grade: number | null;
 }
 
-const NEG_BEFORE_ZH = /(没有|没|不|无|未|别|并无|从没|从未|不再|没再|也没有|也没|都没有|都没|不会|不用)(再|有|怎么|是|觉得|感觉|出现|发生|什么|任何|再有|发现)?\s?$/u;
+// "别" (don't) is not the 别 of 特别 (especially, very), 分别 or 区别.
+const NEG_BEFORE_ZH = /(没有|没|不太会|不怎么会|不|无|未|(?<![特分区级])别|并无|从没|从未|不再|没再|也没有|也没|都没有|都没|不会|不用)(再|有|怎么|是|觉得|感觉|出现|发生|什么|任何|再有|发现)?\s?$/u;
 const NEG_BEFORE_EN = /(?<![a-z])(no|not|without|never|dont|didnt|doesnt|havent|hasnt|isnt|arent|wasnt|nor|none|zero|denies|no more|any more)(?![a-z])(\s+[a-z]+){0,3}\s*$/u;
 /** Time and degree words that may sit between a symptom and "gone": "发烧今天好了", "烧也退了". */
 const RESOLVED_LEAD_ZH = '(今天|现在|已经|都|也|早就|基本|基本上|就|昨天|今早|后来|目前|完全)*';
@@ -183,6 +188,8 @@ const RESOLUTION_CLAUSE = new RegExp(
     '|^(but )?(it |that |they |this |which )?(has |have |is |are |was )?(all )?(gone|went away|went down|cleared( up)?|resolved|stopped|better now|fine now|disappeared)( now)?$',
   'u',
 );
+/** A day named in a clause: counts given day by day. */
+const DAY_WORD = /今天|昨天|前天|今日|昨日|(?<![a-z])(today|yesterday)(?![a-z])/u;
 /** What may be left of a clause besides its intensity words for it to be "only an intensity" ("还有一点", "it's mild"). */
 const ONLY_INTENSITY_REST = /^(\s|[的了吧啊呢嘛哈是还就只也但]|(?<![a-z])(it|its|is|but|just|only|still|and)(?![a-z]))*$/u;
 /** What may sit between two symptoms of one negated list: "没有恶心呕吐", "没有恶心、呕吐或腹泻". */
@@ -201,7 +208,8 @@ function presence(clause: string, hit: Hit): Presence {
   if (/不太\s?$/u.test(beforeZh)) return 'present'; // 不太恶心 = a little, handled as intensity 1
   const zh = NEG_BEFORE_ZH.exec(beforeZh);
   if (zh) return /再/u.test(zh[0]) || /^\s*了/u.test(after) ? 'resolved' : 'denied';
-  const en = /[a-z]/.test(clause.slice(hit.start, hit.end)) ? NEG_BEFORE_EN.exec(before) : null;
+  // an English "no" right before a Chinese symptom denies it too ("no 恶心")
+  const en = /[a-z]/.test(clause.slice(hit.start, hit.end)) ? NEG_BEFORE_EN.exec(before) : /(?<![a-z])(no|not|never|without|zero)\s*$/u.exec(before);
   if (en) return /no more|any more/u.test(en[0]) || /^\s*(any ?more|now)(?![a-z])/u.test(after) ? 'resolved' : 'denied';
   if (/^\s*(test |test was |test is |is |was )?(阴性|negative)/u.test(after)) return 'denied'; // a negative test: never there
   return RESOLVED_AFTER.test(after) ? 'resolved' : 'present';
@@ -508,10 +516,23 @@ function interpretUnsafe(text: string, context: ReplyContext): Interpretation {
     const mods = findModifiers(clause, hits);
     const levels = assignIntensity(hits, mods);
     let prev: Presence = 'present';
-    hits.forEach((h, i) => {
-      const inherits = prev !== 'present' && i > 0 && LIST_JOIN.test(clause.slice(hits[i - 1]!.end, h.start));
-      let p = inherits ? prev : presence(clause, h);
+    const latin = (h: Hit) => /[a-z]/.test(clause.slice(h.start, h.end));
+    const joined = (i: number) => i > 0 && LIST_JOIN.test(clause.slice(hits[i - 1]!.end, hits[i]!.start)) && latin(hits[i - 1]!) === latin(hits[i]!);
+    const presences = hits.map((h, i) => {
+      const p = prev !== 'present' && joined(i) ? prev : presence(clause, h);
       prev = p;
+      return p;
+    });
+    // "头痛和恶心都好了", "头痛恶心都没了": "gone" after the last of a list joined by a conjunction, or
+    // said of "both" (都, all, both), is said of the whole list; "头痛 恶心好了" leaves the headache.
+    for (let i = hits.length - 2; i >= 0; i--) {
+      const after = clause.slice(hits[i + 1]!.end, hits[i + 1]!.end + 16);
+      const conjunction = /\S/u.test(clause.slice(hits[i]!.end, hits[i + 1]!.start));
+      const both = /^\s*(都|全|全都|(all|both)(?![a-z]))/u.test(after);
+      if (presences[i] === 'present' && presences[i + 1] === 'resolved' && joined(i + 1) && (conjunction || both) && RESOLVED_AFTER.test(after)) presences[i] = 'resolved';
+    }
+    hits.forEach((h, i) => {
+      let p = presences[i]!;
       // a bleed, a pregnancy or thoughts of self-harm that "stopped" still need a call today
       if (p === 'resolved' && h.entry.resolvable === false) p = 'present';
       if (p === 'denied') return;
@@ -540,13 +561,20 @@ function interpretUnsafe(text: string, context: ReplyContext): Interpretation {
   // Episode counts: the clause's own, else one said in a clause of its own ("拉肚子，一天两回").
   const clauseCounts = clauses.map((c) => parseEpisodeCount(c));
   const countGradedClauses = new Set(findings.filter((f) => f.entry.gradedBy === 'count').map((f) => f.clause));
+  // Counts given day by day ("拉肚子，昨天2次，今天6次", "2 times yesterday, 6 today"): the highest, as for a range.
+  const dayMarked = clauses.map((c) => DAY_WORD.test(c));
   const countFor = (ci: number): number | undefined => {
     const own = clauseCounts[ci];
-    if (own !== null && own !== undefined) return own;
     const loose = clauseCounts
       .map((n, i) => ({ n, i }))
-      .filter(({ n, i }) => n !== null && !countGradedClauses.has(i))
+      .filter(({ n, i }) => n !== null && i !== ci && !countGradedClauses.has(i))
       .sort((a, b) => Math.abs(a.i - ci) - Math.abs(b.i - ci) || b.i - a.i);
+    if (own !== null && own !== undefined) {
+      if (!dayMarked[ci]) return own;
+      return Math.max(own, ...loose.filter(({ i }) => dayMarked[i]).map(({ n }) => n!));
+    }
+    const byDay = loose.filter(({ i }) => dayMarked[i]);
+    if (byDay.length > 1) return Math.max(...byDay.map(({ n }) => n!));
     return loose[0]?.n ?? undefined;
   };
 

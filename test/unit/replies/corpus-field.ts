@@ -98,17 +98,4 @@ export const fieldCorpus: CorpusCase[] = [
 ];
 
 /** Cases still misread, `ctx|text` → why (asserted as still misread; a fix shows as a failure: move it out). */
-export const fieldMisreads: Record<string, string> = {
-  'none|特别是腿有点肿': 'intent unclear ≠ side_effect; terms [] ≠ ["Edema limbs"]; relapseSignal false; grade Edema limbs undefined ≠ 1',
-  'none|特别是下巴有点肿': 'intent unclear ≠ symptom; terms [] ≠ ["Salivary duct inflammation"]; relapseSignal false; grade Salivary duct inflammation undefined ≠ 1',
-  'none|眼睛特别肿': 'intent unclear ≠ symptom; terms [] ≠ ["Eye disorders - Other, specify"]; redFlag false; relapseSignal false; grade Eye disorders - Other, specify undefined ≠ 3',
-  'none|眼睛很肿': 'intent unclear ≠ symptom; terms [] ≠ ["Eye disorders - Other, specify"]; relapseSignal false; grade Eye disorders - Other, specify undefined ≠ 2',
-  'none|头痛和恶心都好了': 'intent side_effect ≠ unclear; terms ["Headache"] ≠ []; relapseSignal true; resolved ["Nausea"]',
-  'none|头痛恶心都没了': 'intent side_effect ≠ unclear; terms ["Headache"] ≠ []; relapseSignal true; resolved ["Nausea"]',
-  'none|拉肚子，昨天2次，今天6次': 'redFlag false; grade Diarrhea 1 ≠ 2',
-  'none|diarrhea 2 times yesterday, 6 today': 'redFlag false; grade Diarrhea 1 ≠ 2',
-  'none|拉肚子三四五次': 'redFlag false; grade Diarrhea null ≠ 2',
-  'none|no 恶心': 'intent side_effect ≠ unclear; terms ["Nausea"] ≠ []',
-  'none|不太会恶心': 'intent side_effect ≠ unclear; terms ["Nausea"] ≠ []',
-  'none|no fever 头痛': 'intent unclear ≠ side_effect; terms [] ≠ ["Headache"]; relapseSignal false',
-};
+export const fieldMisreads: Record<string, string> = {};
