@@ -14,7 +14,8 @@ const functions = readdirSync(root).filter((name) => existsSync(join(root, name,
  * bundle is held to BUNDLE_GOAL_KIB. Sizes are deterministic for a given lock file.
  */
 // luxon left every bundle (shared/domain/zoned-time.ts, branch `lux`, 2026-12-05): −67 KiB each; ceilings at the new size + 1 KiB.
-const OVER_GOAL: Partial<Record<string, number>> = { 'coordinator-api': 658, 'inbound-sms': 338, 'pull-sms': 343 };
+// The reply rules of the field corpus (ordinals, day-by-day counts, negation fixes) then added 2 KiB to the two reply paths: 339 / 344.
+const OVER_GOAL: Partial<Record<string, number>> = { 'coordinator-api': 658, 'inbound-sms': 339, 'pull-sms': 344 };
 
 /**
  * Each function bundled as the CDK construct bundles it (infra/constructs/bundling.ts: the AWS SDK
