@@ -8,45 +8,22 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { DynamoAlertRepository } from '#adapters/dynamo/alert-repository.ts';
-import { DynamoAuditLog } from '#adapters/dynamo/audit-log.ts';
-import { DynamoDigestRepository } from '#adapters/dynamo/digest-repository.ts';
-import { DynamoMessageLog } from '#adapters/dynamo/message-log.ts';
-import { DynamoPatientRepository } from '#adapters/dynamo/patient-repository.ts';
-import { DynamoReminderRepository } from '#adapters/dynamo/reminder-repository.ts';
-import { DynamoReportRepository } from '#adapters/dynamo/report-repository.ts';
-import { DynamoVisitRepository } from '#adapters/dynamo/visit-repository.ts';
 import { SnsAlertPublisher } from '#adapters/sns/sns-alert-publisher.ts';
-import { runWeeklyDigest, type WeeklyDigestDeps } from '#app/weekly-digest.ts';
+import { runWeeklyDigest } from '#app/weekly-digest.ts';
 import { loadProtocolFile } from '#config/protocol-loader.ts';
 import type { Patient } from '#domain/patient.ts';
+import { dynamoDigestDeps } from '../support/digest-deps.ts';
 import { useLocalDynamo } from '../support/dynamo.ts';
 import { makePatient } from '../support/patients.ts';
 
 const protocol = loadProtocolFile();
 const local = useLocalDynamo();
 const snsMock = mockClient(SNSClient);
-const TZ = protocol.studyTimeZone;
 const WEEK = '2027-W02'; // Monday 2027-01-11 to Sunday 2027-01-17 (Asia/Shanghai); next week 01-18 to 01-24
 
 async function digestOf(patients: Patient[], now: string) {
   const table = await local.freshTable();
-  const doc = local.db.doc;
-  const deps: WeeklyDigestDeps = {
-    patients: new DynamoPatientRepository(doc, table),
-    reminders: new DynamoReminderRepository(doc, table, TZ),
-    reports: new DynamoReportRepository(doc, table, TZ),
-    alerts: new DynamoAlertRepository(doc, table, TZ),
-    messages: new DynamoMessageLog(doc, table, TZ),
-    visits: new DynamoVisitRepository(doc, table),
-    digests: new DynamoDigestRepository(doc, table),
-    publisher: new SnsAlertPublisher(new SNSClient({ region: 'cn-north-1' }), { coordinators: 'arn:aws:sns:cn-north-1:123456789012:coordinators' }, 'https://console.example.org/'),
-    audit: new DynamoAuditLog(doc, table),
-    protocol,
-    smsCostPerPartUsd: 0.05,
-    language: 'en',
-    consoleUrl: 'https://console.example.org/',
-  };
+  const deps = dynamoDigestDeps(local.db.doc, table, protocol, new SnsAlertPublisher(new SNSClient({ region: 'cn-north-1' }), { coordinators: 'arn:aws:sns:cn-north-1:123456789012:coordinators' }, 'https://console.example.org/'));
   for (const p of patients) await deps.patients.create(p);
   return (await runWeeklyDigest(deps, { week: WEEK, now })).digest.digest.overall;
 }

@@ -10,17 +10,9 @@ vi.hoisted(() => {
 
 import { mockClient } from 'aws-sdk-client-mock';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { DynamoAlertRepository } from '#adapters/dynamo/alert-repository.ts';
-import { DynamoAuditLog } from '#adapters/dynamo/audit-log.ts';
-import { DynamoDigestRepository } from '#adapters/dynamo/digest-repository.ts';
-import { DynamoMessageLog } from '#adapters/dynamo/message-log.ts';
-import { DynamoPatientRepository } from '#adapters/dynamo/patient-repository.ts';
-import { DynamoReminderRepository } from '#adapters/dynamo/reminder-repository.ts';
-import { DynamoReportRepository } from '#adapters/dynamo/report-repository.ts';
-import { DynamoVisitRepository } from '#adapters/dynamo/visit-repository.ts';
 import { SnsAlertPublisher } from '#adapters/sns/sns-alert-publisher.ts';
 import { acknowledgeAlert } from '#app/acknowledge-alert.ts';
-import { previousIsoWeek, runWeeklyDigest, type WeeklyDigestDeps } from '#app/weekly-digest.ts';
+import { previousIsoWeek, runWeeklyDigest } from '#app/weekly-digest.ts';
 import { loadProtocolFile } from '#config/protocol-loader.ts';
 import type { Patient } from '#domain/patient.ts';
 import { computeSchedule } from '#domain/schedule.ts';
@@ -29,6 +21,7 @@ import type { Alert } from '#ports/alerts.ts';
 import type { Report } from '#ports/reports.ts';
 import { createDigestHandler } from '#functions/weekly-digest/handler.ts';
 import { measureDigestReads } from '../../bench/digest.ts';
+import { dynamoDigestDeps } from '../support/digest-deps.ts';
 import { useLocalDynamo } from '../support/dynamo.ts';
 import { makePatient } from '../support/patients.ts';
 
@@ -47,23 +40,7 @@ const P4 = makePatient(protocol, { id: 'pat-004', studyId: 'IGG4-004', phone: '+
 const P5 = makePatient(protocol, { id: 'pat-005', studyId: 'IGG4-005', phone: '+8613800000005', enrolledOn: '2026-06-20', arm: 'LEF', randomizedOn: '2026-12-19', status: 'withdrawn', smsOptOut: true });
 
 function repositories(table: string, publisher = new SnsAlertPublisher(new SNSClient({ region: 'cn-north-1' }), { coordinators: COORDINATORS }, 'https://console.example.org/')) {
-  const doc = local.db.doc;
-  const deps: WeeklyDigestDeps = {
-    patients: new DynamoPatientRepository(doc, table),
-    reminders: new DynamoReminderRepository(doc, table, TZ),
-    reports: new DynamoReportRepository(doc, table, TZ),
-    alerts: new DynamoAlertRepository(doc, table, TZ),
-    messages: new DynamoMessageLog(doc, table, TZ),
-    visits: new DynamoVisitRepository(doc, table),
-    digests: new DynamoDigestRepository(doc, table),
-    publisher,
-    audit: new DynamoAuditLog(doc, table),
-    protocol,
-    smsCostPerPartUsd: 0.05,
-    language: 'en',
-    consoleUrl: 'https://console.example.org/',
-  };
-  return deps;
+  return dynamoDigestDeps(local.db.doc, table, protocol, publisher);
 }
 
 /**
