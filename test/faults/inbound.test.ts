@@ -1,12 +1,5 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it, vi } from 'vitest';
-import { DynamoAlertRepository } from '#adapters/dynamo/alert-repository.ts';
-import { DynamoAuditLog } from '#adapters/dynamo/audit-log.ts';
-import { DynamoConversationRepository } from '#adapters/dynamo/conversation-repository.ts';
-import { DynamoMessageLog } from '#adapters/dynamo/message-log.ts';
-import { DynamoPatientRepository } from '#adapters/dynamo/patient-repository.ts';
-import { DynamoReminderRepository } from '#adapters/dynamo/reminder-repository.ts';
-import { DynamoReportRepository } from '#adapters/dynamo/report-repository.ts';
 import type { InboundSmsDeps } from '#app/inbound/index.ts';
 import { loadProtocolFile } from '#config/protocol-loader.ts';
 import type { Patient } from '#domain/patient.ts';
@@ -16,6 +9,7 @@ import { lambdaContext } from '#infra/local/lambda-events.ts';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { RecordingAlertPublisher, RecordingSmsSender } from '../support/dispatch-fakes.ts';
 import { useLocalDynamo } from '../support/dynamo.ts';
+import { dynamoInboundDeps } from '../support/inbound-deps.ts';
 import { makePatient } from '../support/patients.ts';
 import { deadWhenKilled, faultyDynamo, killAfter, type FaultyDynamo } from './support.ts';
 
@@ -47,20 +41,7 @@ interface LogLine {
 }
 
 function depsOn(doc: DynamoDBDocumentClient, table: string, clock: ReturnType<typeof fixedClock>, sms: RecordingSmsSender, publisher: RecordingAlertPublisher): InboundSmsDeps {
-  const tz = protocol.studyTimeZone;
-  return {
-    patients: new DynamoPatientRepository(doc, table),
-    reminders: new DynamoReminderRepository(doc, table, tz),
-    reports: new DynamoReportRepository(doc, table, tz),
-    messages: new DynamoMessageLog(doc, table, tz),
-    conversations: new DynamoConversationRepository(doc, table),
-    alerts: new DynamoAlertRepository(doc, table, tz),
-    publisher,
-    audit: new DynamoAuditLog(doc, table),
-    sms,
-    clock,
-    protocol,
-  };
+  return dynamoInboundDeps(doc, table, protocol, { publisher, sms, clock });
 }
 
 async function setup() {

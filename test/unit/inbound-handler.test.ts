@@ -1,13 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DynamoAlertRepository } from '#adapters/dynamo/alert-repository.ts';
-import { DynamoAuditLog } from '#adapters/dynamo/audit-log.ts';
-import { DynamoConversationRepository } from '#adapters/dynamo/conversation-repository.ts';
-import { DynamoMessageLog } from '#adapters/dynamo/message-log.ts';
-import { DynamoPatientRepository } from '#adapters/dynamo/patient-repository.ts';
-import { DynamoReminderRepository } from '#adapters/dynamo/reminder-repository.ts';
-import { DynamoReportRepository } from '#adapters/dynamo/report-repository.ts';
 import { SnsAlertPublisher } from '#adapters/sns/sns-alert-publisher.ts';
 import { SnsSmsSender } from '#adapters/sns/sns-sms-sender.ts';
 import { loadProtocolFile } from '#config/protocol-loader.ts';
@@ -17,6 +10,7 @@ import { renderTemplate } from '#domain/templates.ts';
 import { fixedClock } from '#ports/clock.ts';
 import { lambdaContext } from '#infra/local/lambda-events.ts';
 import { useLocalDynamo } from '../support/dynamo.ts';
+import { dynamoInboundDeps } from '../support/inbound-deps.ts';
 import { makePatient } from '../support/patients.ts';
 
 // The handler module parses its environment at load (cold start), as on AWS.
@@ -53,22 +47,13 @@ interface LogLine {
 async function setup(now = '2027-01-16T02:00:00.000Z') {
   const table = await local.freshTable();
   const doc = local.db.doc;
-  const tz = protocol.studyTimeZone;
   const clock = fixedClock(now);
   const sns = new SNSClient({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
-  const deps = {
-    patients: new DynamoPatientRepository(doc, table),
-    reminders: new DynamoReminderRepository(doc, table, tz),
-    reports: new DynamoReportRepository(doc, table, tz),
-    messages: new DynamoMessageLog(doc, table, tz),
-    conversations: new DynamoConversationRepository(doc, table),
-    alerts: new DynamoAlertRepository(doc, table, tz),
+  const deps = dynamoInboundDeps(doc, table, protocol, {
     publisher: new SnsAlertPublisher(sns, { coordinators: ALERT_TOPIC }, 'https://console.example.org/'),
-    audit: new DynamoAuditLog(doc, table),
     sms: new SnsSmsSender(sns, { sleep: async () => {}, random: () => 0 }),
     clock,
-    protocol,
-  };
+  });
   const logs: LogLine[] = [];
   const logger = {
     info: (message: string, fields?: unknown) => void logs.push({ level: 'info', message, fields }),
