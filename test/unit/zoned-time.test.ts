@@ -60,8 +60,15 @@ function oracleLocalToUtc(date: string, time: string, zone: string): string {
     return DateTime.fromObject({ year, month, day, hour, minute }, { zone });
   });
   Settings.now = realNow;
-  const exact = answers.filter((dt) => wallOf(dt) === `${date} ${time}`).map((dt) => dt.toMillis());
-  return new Date(exact.length > 0 ? Math.min(...exact) : answers[0]!.toMillis()).toISOString();
+  // luxon's search starts from the zone's offset today, so a zone that kept one offset since (Asia/Shanghai
+  // after 1991) never finds the first occurrence of a fall-back hour of its past: also try every offset the
+  // zone had a day either side, and keep each instant whose wall clock is the one asked for.
+  const base = answers[0]!.toMillis();
+  const offsets = new Set([-86_400_000, 0, 86_400_000].map((d) => DateTime.fromMillis(base + d, { zone }).offset));
+  const wallMs = Date.UTC(year, month - 1, day, hour, minute);
+  const candidates = [...answers.map((dt) => dt.toMillis()), ...[...offsets].map((o) => wallMs - o * 60_000)];
+  const exact = candidates.filter((ms) => wallOf(DateTime.fromMillis(ms, { zone })) === `${date} ${time}`);
+  return new Date(exact.length > 0 ? Math.min(...exact) : base).toISOString();
 }
 
 const zone = fc.constantFrom(...ZONES);
@@ -103,7 +110,8 @@ describe('zoned-time equals luxon', () => {
         const time = `${pad(w.hour)}:${pad(w.minute)}`;
         expect(formatInstant(zonedToUtc(date, time, z))).toBe(oracleLocalToUtc(date, time, z));
       }),
-      { numRuns: 3000 },
+      // Shanghai's last fall-back (1990-09-16 02:00 → 01:00): once found at random, the oracle's own blind spot.
+      { numRuns: 3000, examples: [[{ year: 1990, month: 9, day: 16, hour: 1, minute: 0 }, 'Asia/Shanghai']] },
     );
   });
 
