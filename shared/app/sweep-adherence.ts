@@ -138,16 +138,26 @@ export function toDoseOutcome(item: StoredReminder, arm: Patient['arm']): DoseOu
  * revises the alerts of episodes that ended. Also callable by inbound-sms right after a late
  * answer, so the revision does not wait for the next sweep.
  */
-export async function evaluatePatientMissedDoses(deps: SweepDeps, patientId: string, now: string, known?: Patient): Promise<{ raised: number; revised: number }> {
+export async function evaluatePatientMissedDoses(
+  deps: SweepDeps,
+  patientId: string,
+  now: string,
+  known?: Patient,
+  options: { reviseOnly?: boolean } = {},
+): Promise<{ raised: number; revised: number }> {
   // The inbound flow passes the patient it read for this text; the sweep reads it.
   const patient = known?.id === patientId ? known : await deps.patients.get(patientId);
   if (!patient) return { raised: 0, revised: 0 };
+  const refs = await deps.alerts.listUnresolvedForPatient(patientId, ADHERENCE_ALERT_KINDS);
+  // `reviseOnly` (a "taken" answer): an answer that takes a miss away cannot start an episode, so
+  // with none open there is nothing for it to change; an episode already due for other misses is
+  // the sweep's to raise, as it was before this answer came. The history is not read.
+  if (options.reviseOnly && refs.length === 0) return { raised: 0, revised: 0 };
   const from = new Date(Date.parse(now) - HISTORY_DAYS * 86_400_000).toISOString();
   const outcomes = (await deps.reminders.listForPatient(patientId, from, now))
     .map((item) => toDoseOutcome(item, patient.arm))
     .filter((o): o is DoseOutcome => o !== null);
 
-  const refs = await deps.alerts.listUnresolvedForPatient(patientId, ADHERENCE_ALERT_KINDS);
   const unresolved = await Promise.all(refs.map((ref) => deps.alerts.get(ref.alertId)));
   const episodes = unresolved.filter((a): a is Alert => a !== null && !a.resolvedReason);
   const openEpisodes: OpenMissedDoseEpisode[] = episodes.map((a) => ({

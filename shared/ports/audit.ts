@@ -48,6 +48,12 @@ export interface PendingAudit extends AuditEntry {
  */
 export interface AppendHint {
   newEntity?: boolean;
+  /**
+   * The entry is one of the entity's first few (its creation, say), in a chain that stays short:
+   * the store may find an earlier append of the same id by reading the chain from its start instead
+   * of keeping a receipt. Pass the same value on every call with that id (a retry included).
+   */
+  fromStart?: boolean;
 }
 
 /** Append-only: no update, no delete. */
@@ -84,7 +90,7 @@ export type StoredChainEntry = AuditEntry & { position: number };
 
 /** What the verifier and the anchor read: the chains as stored. */
 export interface AuditChainReader {
-  /** Every entity that has a chain (the chain registry, written before a chain's first entry). */
+  /** Every entity that has a chain (the chain registry: its first entry lists it, in the same write). */
   listChains(): Promise<{ entityType: string; entityId: string }[]>;
   /** One chain's entries in storage-key order. */
   readChain(entityType: string, entityId: string): Promise<StoredChainEntry[]>;

@@ -74,6 +74,43 @@ describe('audit hash chain (dynalite)', () => {
     expect((await verifyAuditTrail({ audit })).breaks).toEqual([]);
   });
 
+  it('the fromStart hint (a creation entry, no receipt): once however often, concurrently, and on a retry after later entries; the chain is registered by its first entry', async () => {
+    const table = await local.freshTable();
+    const audit = new DynamoAuditLog(local.db.doc, table);
+    const entry = { id: 'report.create:r3', at: '2027-01-04T02:00:00.000Z', actor: 'system:inbound-sms', action: 'report.create', entityType: 'report', entityId: 'r3', before: null, after: {} };
+    await Promise.all([audit.append(entry, { newEntity: true, fromStart: true }), audit.append(entry, { newEntity: true, fromStart: true })]);
+    await audit.append({ ...entry, id: undefined, action: 'report.review', at: '2027-01-04T03:00:00.000Z' });
+    // The retry of the creating call (the report exists now: created false, so no newEntity).
+    await audit.append({ ...entry, at: '2027-01-04T04:00:00.000Z' }, { fromStart: true });
+    expect((await audit.readChain('report', 'r3')).map((e) => [e.seq, e.action])).toEqual([
+      [1, 'report.create'],
+      [2, 'report.review'],
+    ]);
+    const stored = await local.db.doc.send(new GetCommand({ TableName: table, Key: { pk: keys.audit('report', 'r3'), sk: keys.auditReceipt('report.create:r3') } }));
+    expect(stored.Item, 'no receipt item').toBeUndefined();
+    expect(await audit.listChains()).toEqual([{ entityType: 'report', entityId: 'r3' }]);
+    expect((await verifyAuditTrail({ audit })).breaks).toEqual([]);
+  });
+
+  it('the chain registry lists chains registered by an item of their own (tables written before the registry index) and by their first entry, each once', async () => {
+    const table = await local.freshTable();
+    const audit = new DynamoAuditLog(local.db.doc, table);
+    await audit.append({ at: '2027-01-04T02:00:00.000Z', actor: 'system:sweep', action: 'alert.note', entityType: 'alert', entityId: 'a9', before: null, after: {} });
+    await audit.append({ at: '2027-01-04T02:00:00.000Z', actor: 'system:sweep', action: 'patient.view', kind: 'read', entityType: 'patient', entityId: 'p9', before: null, after: {} });
+    // As the earlier version registered them: one item per chain in AUDIT#CHAINS (p9 both ways, r0 that way only).
+    for (const [entityType, entityId] of [['patient', 'p9'], ['report', 'r0']] as const) {
+      await local.db.doc.send(new PutCommand({ TableName: table, Item: { pk: keys.auditChains, sk: `${entityType}#${entityId}`, entity: 'auditChain', entityType, entityId, since: '2027-01-01T00:00:00.000Z' } }));
+    }
+    expect(await audit.listChains()).toEqual([
+      { entityType: 'alert', entityId: 'a9' },
+      { entityType: 'patient', entityId: 'p9' },
+      { entityType: 'report', entityId: 'r0' },
+    ]);
+    // The second entry of a chain does not list it again.
+    await audit.append({ at: '2027-01-04T02:01:00.000Z', actor: 'system:sweep', action: 'alert.note', entityType: 'alert', entityId: 'a9', before: null, after: { n: 2 } });
+    expect((await audit.listChains()).filter((c) => c.entityId === 'a9')).toHaveLength(1);
+  });
+
   it('an outbox entry prepared with the newEntity hint on a chain that has entries: completed after the head, once however often', async () => {
     const table = await local.freshTable();
     const audit = new DynamoAuditLog(local.db.doc, table);

@@ -267,12 +267,51 @@ describe('an answer that changes nothing the rules read is not evaluated again',
     await recordDoseAnswer(runAt(s, 'in-2', first!, false), current, taken);
     expect(s.log.filter((r) => r.startsWith('Query PATIENT')).length).toBeGreaterThan(0);
   });
+
+  it('a "taken" with no adherence episode open reads the open episodes only; with one open, the history too, and the episode is revised', async () => {
+    const s = await setup();
+    const [first, second] = await mornings(s);
+    await recordDoseAnswer(runAt(s, 'in-1', first!, false), first!, missed);
+    expect(await withdrawals(s), 'one miss during the taper opens nothing').toEqual([]);
+    s.log.length = 0;
+    await recordDoseAnswer(runAt(s, 'in-2', second!, false), second!, taken);
+    expect(s.log.filter((r) => r.startsWith('Query PATIENT')), 'the open episodes only, not the 16-day history').toHaveLength(1);
+
+    // Two misses in a row open the steroid-withdrawal episode; a late "taken" for one of them ends it.
+    const again = await setup();
+    const [a, b] = await mornings(again);
+    await recordDoseAnswer(runAt(again, 'in-1', a!, false), a!, missed);
+    await recordDoseAnswer(runAt(again, 'in-2', b!, false), b!, missed);
+    const [episode] = await withdrawals(again);
+    expect(episode?.resolvedReason).toBeUndefined();
+    again.log.length = 0;
+    const current = (await again.deps.reminders.get(again.patient.id, b!.id, b!.dueAt))!;
+    await recordDoseAnswer(runAt(again, 'in-3', b!, false), current, taken);
+    expect(again.log.filter((r) => r.startsWith('Query PATIENT')).length, 'the open episodes, then the history').toBeGreaterThanOrEqual(2);
+    expect((await again.deps.alerts.get(episode!.id))?.resolvedReason).toBe('late_taken_reply');
+  });
 });
 
 describe('requests of a reply through the real handler', () => {
   it('a "taken" answer: no read of the sender\'s previous text, none of the check-in before its update', async () => {
     const s = await setup();
     const requests = await s.text('1', 10);
+    // Sender lookup 2, store, context 2, the answer with its entry riding on it, the entry appended
+    // (the chain's first: it registers the chain, no separate item), the entry cleared from the
+    // check-in, the patient's open adherence episodes (none: the 16-day history is not read), mark processed.
+    expect(requests).toEqual([
+      'Get PHONE/CLAIM',
+      'Get PATIENT/PROFILE',
+      'Put INBOUND/MSG',
+      'Query PATIENT',
+      'Get PATIENT/CONVERSATION',
+      'Update PATIENT/ITEM',
+      'Put AUDIT/E',
+      'Update PATIENT/ITEM',
+      'Query PATIENT',
+      'Update INBOUND/MSG',
+    ]);
+    expect(await s.deps.audit.listChains()).toContainEqual({ entityType: 'reminder', entityId: s.checkIn.id });
     expect(requests.filter((r) => r.includes('index gsi1 MSGS'))).toEqual([]);
     expect(requests.filter((r) => r.startsWith('Get PATIENT/ITEM'))).toEqual([]);
     expect((await s.deps.reminders.get(s.patient.id, s.checkIn.id, s.checkIn.dueAt))?.outcome).toBe('taken');
@@ -308,7 +347,10 @@ describe('requests of a reply through the real handler', () => {
     expect((await s.deps.patients.get(s.patient.id))?.smsOptOut).toBe(true);
     expect((await s.deps.audit.listForEntity('patient', s.patient.id)).map((e) => e.action)).toContain('patient.sms_opt_out');
     const reportStart = requests.indexOf('Put REPORT/REPORT');
-    expect(requests.slice(reportStart, reportStart + 4), 'no pointer item, no head Query').toEqual(['Put REPORT/REPORT', 'Put AUDIT/R', 'Put AUDIT/report', 'Put AUDIT/E']);
+    // The chain's first entry registers the chain itself (the registry index), and a creation entry
+    // needs no receipt (a retry finds it from the chain's start): two writes, nothing read.
+    expect(requests.slice(reportStart, reportStart + 3), 'no pointer item, no head Query, no receipt, no registry item').toEqual(['Put REPORT/REPORT', 'Put AUDIT/E', 'Put PATIENT/ALERTREF']);
+    expect(await s.deps.audit.listChains()).toContainEqual({ entityType: 'report', entityId: expect.stringContaining('') });
   });
 
   it('STOP from a patient whose read is stale (opted out meanwhile): no second opt-out, no second confirmation', async () => {

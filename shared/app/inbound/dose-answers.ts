@@ -65,7 +65,9 @@ export async function recordDoseAnswer(run: Run, checkIn: StoredReminder, interp
   if (applied && pending && displacedAudit?.id !== pending.id) await deps.audit.complete(pending);
   // A reported miss (e.g. prednisone during the taper) alerts now, not at the next sweep; a late
   // "taken" revises an open episode. Episode keys make this idempotent with the sweep.
-  if (applied && !answerChangedNothing(run, previous, outcome, missedDrugs)) await evaluatePatientMissedDoses(deps, checkIn.patientId, run.now, patient);
+  if (applied && !answerChangedNothing(run, previous, outcome, missedDrugs)) {
+    await evaluatePatientMissedDoses(deps, checkIn.patientId, run.now, patient, { reviseOnly: outcome === 'taken' });
+  }
 }
 
 /**

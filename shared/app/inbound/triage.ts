@@ -86,6 +86,7 @@ export async function fileReport(
 export async function createReportAudited(deps: Pick<InboundSmsDeps, 'reports' | 'audit'>, report: Report, actor: string): Promise<Report> {
   const { report: stored, created } = await deps.reports.createIfAbsent(report);
   // Created by this call: its chain is empty, the head is not read (a retry, created: false, reads it).
+  // The creation is the report's first entry: found from the chain's start on a retry, no receipt.
   await appendAuditOnce(deps.audit, {
     id: `report.create:${stored.id}`,
     at: stored.createdAt,
@@ -102,7 +103,7 @@ export async function createReportAudited(deps: Pick<InboundSmsDeps, 'reports' |
       relapseSignal: stored.interpretation.relapseSignal,
       answersCheckInId: stored.answersCheckInId ?? null,
     },
-  }, { newEntity: created });
+  }, { newEntity: created, fromStart: true });
   return stored;
 }
 

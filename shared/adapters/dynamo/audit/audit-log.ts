@@ -26,7 +26,7 @@ export class DynamoAuditLog implements AuditTrail {
   }
 
   async append(input: NewAuditEntry, hint: AppendHint = {}): Promise<AuditEntry> {
-    if (input.id) return (await this.chains.appendOnce(chainContentFrom(input, input.id), hint.newEntity === true)) as AuditEntry;
+    if (input.id) return (await this.chains.appendOnce(chainContentFrom(input, input.id), hint.newEntity === true, hint.fromStart === true)) as AuditEntry;
     // Entries of one instant keep their write order in the month index: a per-process sequence leads the random part.
     return (await this.chains.append(chainContentFrom(input, `${String(++sequence).padStart(10, '0')}-${randomUUID()}`), null)) as AuditEntry;
   }

@@ -68,7 +68,6 @@ export class AuditChainStore {
         head = last ? { seq: Number(last.seq), hash: String(last.hash), prevHash: String(last.prevHash), id: String(last.id) } : null;
       }
       const entry = link(head, content);
-      if (!head) await this.register(content.entityType, content.entityId, content.at);
       try {
         await this.doc.send(
           new PutCommand({
@@ -79,6 +78,9 @@ export class AuditChainStore {
               gsi1pk: keys.auditMonth(entry.at),
               gsi1sk: `${entry.at}#${entry.id}`,
               entity: 'audit',
+              // The chain registry: a chain's first entry lists it in the sparse registry index, in
+              // the same conditional put (no separate registration request, none to lose in a crash).
+              ...(entry.seq === 1 ? { gsi2pk: keys.auditChains, gsi2sk: `${entry.entityType}#${entry.entityId}` } : {}),
               ...entry,
             },
             ConditionExpression: 'attribute_not_exists(pk)',
@@ -99,7 +101,11 @@ export class AuditChainStore {
    * immutable receipt (the entry as first asked for, and the head then); every call appends from
    * that receipt, which finds the entry if an earlier call already appended it.
    */
-  async appendOnce(content: ChainContent, assumeEmpty = false): Promise<ChainedEntry> {
+  async appendOnce(content: ChainContent, assumeEmpty = false, fromStart = false): Promise<ChainedEntry> {
+    // `fromStart` (a short chain, the entity's first entries): no receipt; every call reads the chain
+    // from its start, which finds the entry if an earlier call appended it. One request less on the
+    // first call, and the same on a retry, for chains of a few entries.
+    if (fromStart) return this.append(content, 0, assumeEmpty ? null : undefined);
     const pk = keys.audit(content.entityType, content.entityId);
     const receiptKey = { pk, sk: keys.auditReceipt(content.id) };
     // `assumeEmpty` (an entity created just now): the head is taken to be none, not read. If the chain
@@ -126,24 +132,22 @@ export class AuditChainStore {
     return this.append(Item.entry as ChainContent, Number(Item.fromSeq));
   }
 
-  /** Records that the entity has a chain (before its first entry; idempotent, never overwrites). */
-  private async register(entityType: string, entityId: string, at: string): Promise<void> {
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { pk: keys.auditChains, sk: `${entityType}#${entityId}`, entity: 'auditChain', entityType, entityId, since: at },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-    } catch (error) {
-      if (!isConditionalFailure(error)) throw error;
-    }
-  }
-
+  /**
+   * Every chain: those whose first entry is in the registry index, and those registered by an item
+   * of their own in AUDIT#CHAINS (how chains were registered before the index; read so that a table
+   * written by an earlier version lists them too). Each chain once, sorted.
+   */
   async listChains(): Promise<{ entityType: string; entityId: string }[]> {
-    const items = await queryAll(this.doc, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.auditChains } });
-    return items.map((i) => ({ entityType: String(i.entityType), entityId: String(i.entityId) }));
+    const [indexed, legacy] = await Promise.all([
+      queryAll(this.doc, { TableName: this.tableName, IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': keys.auditChains } }),
+      queryAll(this.doc, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.auditChains } }),
+    ]);
+    const chains = new Map<string, { entityType: string; entityId: string }>();
+    for (const item of [...indexed, ...legacy]) {
+      const chain = { entityType: String(item.entityType), entityId: String(item.entityId) };
+      chains.set(`${chain.entityType}#${chain.entityId}`, chain);
+    }
+    return [...chains.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, chain]) => chain);
   }
 
   async latest(entityType: string, entityId: string): Promise<AuditEntry | null> {
