@@ -12,7 +12,7 @@ import { DynamoPatientRepository } from '#adapters/dynamo/patient-repository.ts'
 import { DynamoReminderRepository } from '#adapters/dynamo/reminder-repository.ts';
 import { createLogger, createMetrics, MetricUnit, safeError } from '#adapters/observability.ts';
 import { SnsAlertPublisher } from '#adapters/sns/sns-alert-publisher.ts';
-import { dailyCapFromEnv, smsSenderFromEnv, smsSignatureFromEnv } from '#adapters/sms-sender-from-env.ts';
+import { dailyCapFromEnv, smsSenderFromEnv, smsSignatureFromEnv } from '#adapters/sms-from-env/index.ts';
 import { dispatchReminders, type DispatchDeps, type DispatchResult } from '#app/dispatch-reminders.ts';
 import { dispatchRemindersEnvSchema, parseEnv } from '#config/env.ts';
 import { bundledProtocol } from '#config/protocol.ts';

@@ -14,7 +14,8 @@ import { DynamoReportRepository } from '#adapters/dynamo/report-repository.ts';
 import { createLogger, createMetrics, MetricUnit, safeError } from '#adapters/observability.ts';
 import { parseInboundRecord, snsEventSchema } from '#adapters/sns/inbound-payload.ts';
 import { SnsAlertPublisher } from '#adapters/sns/sns-alert-publisher.ts';
-import { smsSenderFromEnv, smsSignatureFromEnv } from '#adapters/sms-sender-from-env.ts';
+import { smsSignatureFromEnv } from '#adapters/sms-from-env/env.ts';
+import { snsSenderFromEnv } from '#adapters/sms-from-env/sns.ts';
 import { handleInboundSms, retryUnprocessedInbound, type InboundResult, type InboundSmsDeps, type RetryUnprocessedResult } from '#app/inbound/index.ts';
 import { inboundSmsEnvSchema, parseEnv } from '#config/env.ts';
 import { bundledProtocol } from '#config/protocol.ts';
@@ -191,7 +192,7 @@ export const handler = createInboundHandler({
   alerts: new DynamoAlertRepository(doc, env.TABLE_NAME, protocol.studyTimeZone),
   publisher: new SnsAlertPublisher(alertClient, { coordinators: env.ALERT_TOPIC_ARN }, env.CONSOLE_URL),
   audit: new DynamoAuditLog(doc, env.TABLE_NAME),
-  sms: smsSenderFromEnv(env, protocol),
+  sms: snsSenderFromEnv(env),
   clock: systemClock,
   protocol,
   ...(smsSignature ? { smsSignature } : {}),

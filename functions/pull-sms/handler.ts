@@ -17,7 +17,8 @@ import { DynamoPatientRepository } from '#adapters/dynamo/patient-repository.ts'
 import { DynamoReminderRepository } from '#adapters/dynamo/reminder-repository.ts';
 import { DynamoReportRepository } from '#adapters/dynamo/report-repository.ts';
 import { createLogger, createMetrics, MetricUnit, safeError } from '#adapters/observability.ts';
-import { smsSenderFromEnv, smsSignatureFromEnv } from '#adapters/sms-sender-from-env.ts';
+import { aliyunSenderFromEnv } from '#adapters/sms-from-env/aliyun.ts';
+import { smsSignatureFromEnv } from '#adapters/sms-from-env/env.ts';
 import { SnsAlertPublisher } from '#adapters/sns/sns-alert-publisher.ts';
 import { retryUnprocessedInbound, type RetryUnprocessedResult } from '#app/inbound/index.ts';
 import { pullSmsUpstream, UpstreamPullError, type PullDeps, type PullResult } from '#app/pull-sms-upstream.ts';
@@ -138,7 +139,7 @@ export const handler = createPullHandler({
     alerts: new DynamoAlertRepository(doc, env.TABLE_NAME, protocol.studyTimeZone),
     publisher: new SnsAlertPublisher(new SNSClient({}), { coordinators: env.ALERT_TOPIC_ARN }, env.CONSOLE_URL),
     audit: new DynamoAuditLog(doc, env.TABLE_NAME),
-    sms: smsSenderFromEnv(env, protocol),
+    sms: aliyunSenderFromEnv(env, protocol),
     clock: systemClock,
     protocol,
     ...(smsSignature ? { smsSignature } : {}),

@@ -42,7 +42,15 @@ export const dispatchRemindersEnvSchema = z.extend(
   smsEnvSchema.shape,
 );
 
-export const inboundSmsEnvSchema = z.extend(z.object({ TABLE_NAME: tableName, ALERT_TOPIC_ARN: arn, CONSOLE_URL: z.url() }), smsEnvSchema.shape);
+/** inbound-sms: SNS two-way replies, so SNS environments only (on the mainland pull-sms receives them). */
+export const inboundSmsEnvSchema = z
+  .extend(z.object({ TABLE_NAME: tableName, ALERT_TOPIC_ARN: arn, CONSOLE_URL: z.url() }), smsEnvSchema.shape)
+  .check(
+    z.refine((e) => e.SMS_PROVIDER === 'sns', {
+      message: 'inbound-sms receives replies from Amazon SNS and needs SMS_PROVIDER=sns (on the mainland, pull-sms receives them)',
+      path: ['SMS_PROVIDER'],
+    }),
+  );
 
 /** pull-sms (env=cn): replies and delivery receipts from the provider's queues, every minute. */
 export const pullSmsEnvSchema = z

@@ -15,7 +15,9 @@ const functions = readdirSync(root).filter((name) => existsSync(join(root, name,
  */
 // luxon left every bundle (shared/domain/zoned-time.ts, branch `lux`, 2026-12-05): −67 KiB each; ceilings at the new size + 1 KiB.
 // The reply rules of the field corpus (ordinals, day-by-day counts, negation fixes) then added 2 KiB to the two reply paths: 339 / 344.
-const OVER_GOAL: Partial<Record<string, number>> = { 'coordinator-api': 658, 'inbound-sms': 339, 'pull-sms': 344 };
+// Each reply path then carried its own provider only (shared/adapters/sms-from-env/, 2026-12-05): inbound-sms 339 → 326 without the
+// Alibaba sender, the mainland template checks and the Secrets Manager client; pull-sms 344 → 342 without the SNS sender.
+const OVER_GOAL: Partial<Record<string, number>> = { 'coordinator-api': 658, 'inbound-sms': 326, 'pull-sms': 342 };
 
 /**
  * Each function bundled as the CDK construct bundles it (infra/constructs/bundling.ts: the AWS SDK
@@ -28,8 +30,10 @@ describe('Lambda bundles load', () => {
     expect(functions.sort()).toEqual(['coordinator-api', 'daily-summary', 'dispatch-reminders', 'inbound-sms', 'plan-schedule', 'pull-sms', 'sweep-adherence', 'weekly-digest']);
   });
 
-  /** Imported with the mainland environment (SMS_PROVIDER=aliyun): pull-sms exists only there; the others send or reply by SMS. */
-  const MAINLAND = new Set(['dispatch-reminders', 'inbound-sms', 'pull-sms']);
+  /** Imported with the mainland environment (SMS_PROVIDER=aliyun): pull-sms exists only there, dispatch-reminders everywhere. */
+  const MAINLAND = new Set(['dispatch-reminders', 'pull-sms']);
+  /** Deployed where SNS delivers replies only (infra/stacks/stateless-stack.ts): the SNS sender, no Alibaba code, no Secrets Manager. */
+  const SNS_ONLY = new Set(['inbound-sms']);
   /** Functions that text no one carry no SMS sender at all (neither provider), nor the reply pipeline's Chinese converter. */
   const NO_SMS = new Set(['sweep-adherence', 'weekly-digest', 'daily-summary', 'plan-schedule']);
   /** The official Alibaba Cloud SDK and what it brings: no bundle carries them (shared/adapters/aliyun/client.ts signs its own calls). */
@@ -48,6 +52,21 @@ describe('Lambda bundles load', () => {
     // Dates and zones are shared/domain/zoned-time.ts's (Intl): luxon (69 KiB, not tree-shakeable) is a test oracle only.
     expect(Object.keys(byPackage).filter((p) => p === 'luxon')).toEqual([]);
     if (MAINLAND.has(name)) expect(readFileSync(file, 'utf8')).toContain('ACS3-HMAC-SHA256');
+    if (SNS_ONLY.has(name)) {
+      const code = readFileSync(file, 'utf8');
+      expect(code).toContain('CheckIfPhoneNumberIsOptedOut');
+      expect(code).not.toContain('ACS3-HMAC-SHA256');
+      expect(code).not.toContain('@aws-sdk/client-secrets-manager');
+      // Configured for the mainland by mistake, it refuses to load and says why (not at the first reply).
+      let refused = '';
+      try {
+        execFileSync(process.execPath, [probe], { env: { ...process.env, ...FAKE_ENV, ...MAINLAND_FAKE_ENV, AWS_LAMBDA_FUNCTION_NAME: name }, encoding: 'utf8', stdio: 'pipe' });
+      } catch (error) {
+        refused = String((error as { stderr?: string }).stderr);
+      }
+      expect(refused).toContain('needs SMS_PROVIDER=sns');
+    }
+    if (name === 'pull-sms') expect(readFileSync(file, 'utf8')).not.toContain('CheckIfPhoneNumberIsOptedOut');
     if (NO_SMS.has(name)) {
       const code = readFileSync(file, 'utf8');
       expect(code).not.toContain('ACS3-HMAC-SHA256');
