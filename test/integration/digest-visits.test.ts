@@ -78,6 +78,13 @@ describe('visits in the weekly digest', () => {
     expect(d.visitsMissed.map((v) => v.targetDate)).toEqual(['2027-01-06']);
   });
 
+  it('a digest of an earlier week run late lists as missed only the windows that closed in that week, not those closed since', async () => {
+    // W02's digest generated on Monday 2027-01-25 (a rerun on request): the window closing on
+    // Tuesday 01-19 belongs to W03's digest, though it is before today.
+    const d = await digestOf([patient({ m1: '2027-01-08' }), patient({ m1: '2027-01-12' })], '2027-01-25T00:00:00.000Z');
+    expect(d.visitsMissed.map((v) => `${v.studyId} ${v.targetDate}`)).toEqual(['IGG4-V01 2027-01-08']);
+  });
+
   it('withdrawn and completed patients have no visits due or missed', async () => {
     const d = await digestOf(
       // month 1 on 01-04 (its window closed Monday 01-11), month 3 moved to next Wednesday
