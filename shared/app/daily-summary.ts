@@ -98,16 +98,18 @@ export async function sendDailySummary(deps: DailySummaryDeps, now: string): Pro
   });
   const counts = { newItems: summary.newItems.length, openItems: summary.newItems.length + summary.stillOpen.length, overdueItems: summary.overdueItems };
   const empty = counts.openItems === 0 && summary.urgentOpen.length === 0;
-  if (!empty || config.sendWhenEmpty) await deps.publisher.publishText(summary.subject, summary.text, 'coordinators');
+  const pushed = !empty || config.sendWhenEmpty;
+  if (pushed) await deps.publisher.publishText(summary.subject, summary.text, 'coordinators');
   await deps.alerts.markDailySummarySent(localDate, now, { subject: summary.subject, ...counts });
   await deps.audit.append({
     at: now,
     actor: SUMMARY_ACTOR,
-    action: empty && !config.sendWhenEmpty ? 'daily_summary.skip_empty' : 'daily_summary.send',
+    action: pushed ? 'daily_summary.send' : 'daily_summary.skip_empty',
     entityType: 'daily_summary',
     entityId: localDate,
     before: null,
-    after: { ...counts, urgentOpen: summary.urgentOpen.length, snoozed: summary.snoozed, channel: 'coordinators' },
+    // The channel it went to; none when nothing was pushed (an audit reader must not see a push that did not happen).
+    after: { ...counts, urgentOpen: summary.urgentOpen.length, snoozed: summary.snoozed, channel: pushed ? 'coordinators' : null },
   });
-  return result(empty && !config.sendWhenEmpty ? 'empty' : 'sent', counts);
+  return result(pushed ? 'sent' : 'empty', counts);
 }

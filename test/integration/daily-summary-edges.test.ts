@@ -96,14 +96,14 @@ describe('daily worklist summary: edges (in memory, fake clock)', () => {
         entityType: 'daily_summary',
         entityId: '2027-01-12',
         before: null,
-        after: { newItems: 0, openItems: 0, overdueItems: 0, urgentOpen: 0, snoozed: 0, channel: 'coordinators' },
+        after: { newItems: 0, openItems: 0, overdueItems: 0, urgentOpen: 0, snoozed: 0, channel: null },
       },
     ]);
 
     const loud = setup({ ...base, alerts: { ...base.alerts, dailySummary: { ...base.alerts.dailySummary, sendWhenEmpty: true } } });
     expect((await sendDailySummary(loud.deps, sh('2027-01-12T09:00'))).status).toBe('sent');
     expect(loud.inbox.texts).toHaveLength(1);
-    expect((await loud.summaryEntries('2027-01-12')).map((e) => e.action)).toEqual(['daily_summary.send']);
+    expect((await loud.summaryEntries('2027-01-12')).map((e) => [e.action, (e.after as { channel: unknown }).channel])).toEqual([['daily_summary.send', 'coordinators']]);
   });
 
   it('a run that died while publishing holds the day for 120 seconds; a run after that sends it (once)', async () => {
