@@ -5,6 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { alertIdFor } from '#app/alerts.ts';
 import { reportIdFor } from '#app/inbound/index.ts';
+import { emptyResult, type Run } from '#app/inbound/run.ts';
+import { raiseRedFlag, raiseRelapseSignal } from '#app/inbound/triage.ts';
+import type { Interpretation } from '#domain/replies/interpretation.ts';
 import { loadProtocolFile } from '#config/protocol-loader.ts';
 import type { Protocol } from '#domain/protocol.ts';
 import { raisedAlerts } from '../support/dispatch-fakes.ts';
@@ -222,5 +225,29 @@ describe('the report.create entry in the audit trail', () => {
     expect(entries.map((e) => [e.action, e.after])).toEqual([
       ['report.create', { source: 'sms', intent: 'dose_missed', items: [], redFlag: false, relapseSignal: false, answersCheckInId: checkIn.id }],
     ]);
+  });
+});
+
+describe('alert contents when the reading left parts out (raised directly)', () => {
+  const runOf = (w: ReturnType<typeof memoryInbound>): Run =>
+    ({ deps: w.deps, message: { inboundMessageId: 'in-direct', receivedAt: AT }, now: AT, resumed: false, result: emptyResult('in-direct', null) }) as unknown as Run;
+
+  it('a red flag from an unknown number, with no CTCAE term and no reasons: "Red flag from unknown number: red flag"', async () => {
+    const w = memoryInbound(protocol, AT);
+    const reading = { intent: 'side_effect', items: [], redFlag: true, relapseSignal: false, language: 'zh' } as Interpretation;
+    await raiseRedFlag(runOf(w), null, reading, 'rpt-direct');
+    const [alert] = await raisedAlerts(w.repos.alerts);
+    expect(alert).toMatchObject({ kind: 'red_flag', patientId: null, studyId: null, title: 'Red flag from unknown number: red flag' });
+    expect(alert!.details).toStrictEqual({ studyId: null, items: [], reasons: [], relapseSignal: false, reportId: 'rpt-direct', receivedAt: AT });
+  });
+
+  it('a relapse sign without the signs named: an empty list, not an invented one', async () => {
+    const w = memoryInbound(protocol, AT);
+    const patient = await w.enroll();
+    const reading = { intent: 'symptom', items: [], redFlag: false, relapseSignal: true, language: 'zh' } as Interpretation;
+    await raiseRelapseSignal(runOf(w), patient, reading, 'rpt-direct');
+    const [alert] = await raisedAlerts(w.repos.alerts);
+    expect(alert).toMatchObject({ kind: 'relapse_signal', title: 'Possible relapse sign reported by IGG4-001: ' });
+    expect(alert!.details).toStrictEqual({ studyId: 'IGG4-001', signals: [], items: [], reportId: 'rpt-direct' });
   });
 });
