@@ -241,13 +241,13 @@ describe('alert contents when the reading left parts out (raised directly)', () 
     expect(alert!.details).toStrictEqual({ studyId: null, items: [], reasons: [], relapseSignal: false, reportId: 'rpt-direct', receivedAt: AT });
   });
 
-  it('a relapse sign without the signs named: an empty list, not an invented one', async () => {
+  it('a relapse sign without the signs named: the title says so (no bare colon), the details keep an empty list, not an invented one', async () => {
     const w = memoryInbound(protocol, AT);
     const patient = await w.enroll();
     const reading = { intent: 'symptom', items: [], redFlag: false, relapseSignal: true, language: 'zh' } as Interpretation;
     await raiseRelapseSignal(runOf(w), patient, reading, 'rpt-direct');
     const [alert] = await raisedAlerts(w.repos.alerts);
-    expect(alert).toMatchObject({ kind: 'relapse_signal', title: 'Possible relapse sign reported by IGG4-001: ' });
+    expect(alert).toMatchObject({ kind: 'relapse_signal', title: 'Possible relapse sign reported by IGG4-001: signs not named (see the report)' });
     expect(alert!.details).toStrictEqual({ studyId: 'IGG4-001', signals: [], items: [], reportId: 'rpt-direct' });
   });
 });

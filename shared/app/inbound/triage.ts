@@ -48,7 +48,7 @@ export async function raiseRelapseSignal(run: Run, patient: Patient, interpretat
     episodeKey: `relapse_signal:${run.message.inboundMessageId}`,
     patientId: patient.id,
     studyId: patient.studyId,
-    title: `Possible relapse sign reported by ${patient.studyId}: ${(interpretation.relapseSignals ?? []).join(', ')}`,
+    title: `Possible relapse sign reported by ${patient.studyId}: ${(interpretation.relapseSignals ?? []).join(', ') || 'signs not named (see the report)'}`,
     details: { studyId: patient.studyId, signals: interpretation.relapseSignals ?? [], items: interpretation.items, reportId },
     sourceId: reportId,
     now: run.now,
