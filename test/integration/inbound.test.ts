@@ -3,7 +3,6 @@ import type { InboundSmsRecord } from '#adapters/sns/inbound-payload.ts';
 import { expireConversations, handleInboundSms, reportIdFor } from '#app/inbound/index.ts';
 import { loadProtocolFile } from '#config/protocol-loader.ts';
 import type { Patient } from '#domain/patient.ts';
-import { computeSchedule } from '#domain/schedule.ts';
 import { renderTemplate } from '#domain/templates.ts';
 import type { AlertPublisher } from '#ports/alert-publisher.ts';
 import type { Alert } from '#ports/alerts.ts';
@@ -13,6 +12,7 @@ import { SmsSendError, type SmsSender } from '#ports/sms.ts';
 import { useLocalDynamo } from '../support/dynamo.ts';
 import { dynamoInboundDeps } from '../support/inbound-deps.ts';
 import { makePatient } from '../support/patients.ts';
+import { sendReminderAsDispatcher } from '../support/send-reminder.ts';
 
 const protocol = loadProtocolFile();
 const local = useLocalDynamo();
@@ -65,28 +65,8 @@ async function enroll(s: Setup, overrides: Partial<Patient> = {}): Promise<Patie
 }
 
 /** Plans the day and "sends" the item due at `dueAt` as the dispatcher would: sent + outbound record with a provider id. */
-async function sendReminder(s: Setup, patient: Patient, dueAt: string, kind: StoredReminder['kind']): Promise<StoredReminder & { providerMessageId: string }> {
-  const window = { from: '2027-01-15T16:00:00.000Z', to: '2027-01-17T16:00:00.000Z' };
-  await s.deps.reminders.materialize(patient.id, patient.studyId, computeSchedule(patient, protocol, window), window, '2027-01-15T15:00:00.000Z');
-  const item = (await s.deps.reminders.listForPatient(patient.id, dueAt, `${dueAt}~`)).find((r) => r.kind === kind && r.dueAt === dueAt);
-  if (!item) throw new Error(`no ${kind} due at ${dueAt}`);
-  expect(await s.deps.reminders.claim(item, 'dispatch-test', dueAt, 60)).toBe(true);
-  const providerMessageId = `prov-${item.id}`;
-  await s.deps.reminders.markSent(item, 'dispatch-test', { messageId: providerMessageId, parts: 1, sentAt: dueAt });
-  await s.deps.messages.recordOutbound({
-    id: `reminder:${item.id}`,
-    providerMessageId,
-    to: patient.phone,
-    body: 'reminder',
-    parts: 1,
-    sentAt: dueAt,
-    patientId: patient.id,
-    studyId: patient.studyId,
-    purpose: 'reminder',
-    reminderId: item.id,
-    reminderDueAt: item.dueAt,
-  });
-  return { ...item, providerMessageId };
+function sendReminder(s: Setup, patient: Patient, dueAt: string, kind: StoredReminder['kind']): Promise<StoredReminder & { providerMessageId: string }> {
+  return sendReminderAsDispatcher(s.deps, protocol, patient, kind, dueAt, { from: '2027-01-15T16:00:00.000Z', to: '2027-01-17T16:00:00.000Z' }, '2027-01-15T15:00:00.000Z');
 }
 
 let counter = 0;

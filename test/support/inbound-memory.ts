@@ -5,13 +5,13 @@ import { memoryRepositories } from '#adapters/memory/index.ts';
 import { handleInboundSms, type InboundSmsDeps } from '#app/inbound/index.ts';
 import type { Patient } from '#domain/patient.ts';
 import type { Protocol, TemplateKey } from '#domain/protocol.ts';
-import { computeSchedule } from '#domain/schedule.ts';
 import { renderTemplate } from '#domain/templates.ts';
 import type { InboundSmsRecord } from '#ports/inbound-sms.ts';
 import { fixedClock } from '#ports/clock.ts';
 import type { StoredReminder } from '#ports/schedule.ts';
 import { RecordingAlertPublisher, RecordingSmsSender } from './dispatch-fakes.ts';
 import { makePatient } from './patients.ts';
+import { sendReminderAsDispatcher } from './send-reminder.ts';
 
 /** A valid mainland mobile (the patient's) and the study's number. */
 export const PATIENT_PHONE = '+8613800138000';
@@ -54,30 +54,10 @@ export function memoryInbound(protocol: Protocol, start: string) {
   }
 
   /** Plans the patient's items around `dueAt` and "sends" the one of `kind` due then, as the dispatcher does. */
-  async function sendReminder(patient: Patient, dueAt: string, kind: StoredReminder['kind']): Promise<StoredReminder & { providerMessageId: string }> {
+  function sendReminder(patient: Patient, dueAt: string, kind: StoredReminder['kind']): Promise<StoredReminder & { providerMessageId: string }> {
     const from = new Date(Date.parse(dueAt) - 86_400_000).toISOString();
     const to = new Date(Date.parse(dueAt) + 86_400_000).toISOString();
-    const window = { from, to };
-    await repos.reminders.materialize(patient.id, patient.studyId, computeSchedule(patient, protocol, window), window, from);
-    const item = (await repos.reminders.listForPatient(patient.id, dueAt, `${dueAt}~`)).find((r) => r.kind === kind && r.dueAt === dueAt);
-    if (!item) throw new Error(`no ${kind} due at ${dueAt}`);
-    if (!(await repos.reminders.claim(item, 'dispatch-test', dueAt, 60))) throw new Error('claim failed');
-    const providerMessageId = `prov-${item.id}`;
-    await repos.reminders.markSent(item, 'dispatch-test', { messageId: providerMessageId, parts: 1, sentAt: dueAt });
-    await repos.messages.recordOutbound({
-      id: `reminder:${item.id}`,
-      providerMessageId,
-      to: patient.phone,
-      body: 'reminder',
-      parts: 1,
-      sentAt: dueAt,
-      patientId: patient.id,
-      studyId: patient.studyId,
-      purpose: 'reminder',
-      reminderId: item.id,
-      reminderDueAt: item.dueAt,
-    });
-    return { ...item, providerMessageId };
+    return sendReminderAsDispatcher(repos, protocol, patient, kind, dueAt, { from, to });
   }
 
   return { repos, deps, clock, sms, publisher, enroll, text, deliver, sendReminder };
