@@ -33,8 +33,9 @@ describe('the per-number daily reply budget', () => {
       patientId: w.patient.id,
       studyId: w.patient.studyId,
       title: `${w.patient.studyId}: automatic replies stopped for today (${BUDGET} sent); further texts are stored for review, not answered`,
-      details: { studyId: w.patient.studyId, sender: senderRef(PATIENT_PHONE), localDate: '2027-01-16', budget: BUDGET, firstWithheldMessageId: `in-${BUDGET}` },
     });
+    // Routine, as the protocol's lanes say, and not flagged as raised urgent by the raiser either.
+    expect(items[0]!.details).toEqual({ studyId: w.patient.studyId, sender: senderRef(PATIENT_PHONE), localDate: '2027-01-16', budget: BUDGET, firstWithheldMessageId: `in-${BUDGET}` });
     expect(results[BUDGET]!.alertIds).toEqual([items[0]!.id]);
     expect(results[BUDGET + 1]!.alertIds).toEqual([]);
   });
