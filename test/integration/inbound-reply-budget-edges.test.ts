@@ -41,6 +41,18 @@ describe('the per-number daily reply budget', () => {
   });
 });
 
+describe('the budget of two patients', () => {
+  it('is counted per number: each gets its own replies and its own reply_budget item', async () => {
+    const w = await world();
+    const other = await w.enroll({ id: 'pat-0002', studyId: 'IGG4-002', phone: '+8613800138001' });
+    for (const [n, from] of [PATIENT_PHONE, other.phone].entries()) {
+      for (let i = 0; i <= BUDGET; i++) await w.deliver(w.text(`看不懂的话 ${'啊'.repeat(i + 1)}`, at(n * 30 + i * 3), { from }));
+    }
+    expect(w.sms.sent.map((s) => s.to)).toEqual([...Array.from({ length: BUDGET }, () => PATIENT_PHONE), ...Array.from({ length: BUDGET }, () => other.phone)]);
+    expect((await w.openItems('reply_budget')).map((a) => a.studyId).sort()).toEqual([w.patient.studyId, 'IGG4-002']);
+  });
+});
+
 describe('a reply the provider refused (permanent failure)', () => {
   it('the urgent-contact text after a red flag: a worklist item to call the sender, listed with the text\'s alerts', async () => {
     const w = await world();
