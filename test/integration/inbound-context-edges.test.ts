@@ -195,3 +195,22 @@ describe('when a reply starts the weekly check-in conversation', () => {
     expect(w.sms.sent.map((s) => s.body)).toEqual([MENU]);
   });
 });
+
+describe('a STOP while the weekly check-in conversation is open', () => {
+  async function stopAfter(minutes: number) {
+    const w = memoryInbound(protocol, CHECKIN);
+    const patient = await w.enroll();
+    await w.sendReminder(patient, CHECKIN, 'checkin');
+    await w.deliver(w.text('是', at(CHECKIN, 5)));
+    await w.deliver(w.text('STOP', at(CHECKIN, 5 + minutes)));
+    return (await w.repos.conversations.get(patient.id))!.state;
+  }
+
+  it('within the step timeout closes it as opted out', async () => {
+    expect(await stopAfter(60)).toMatchObject({ step: 'done', endReason: 'opted_out' });
+  });
+
+  it('after the step timed out closes it as timed out (the sweep had not run yet), not as opted out', async () => {
+    expect(await stopAfter(protocol.checkIns.stepTimeoutMinutes + 1)).toMatchObject({ step: 'done', endReason: 'timed_out' });
+  });
+});
