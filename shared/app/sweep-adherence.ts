@@ -5,7 +5,7 @@ import { prednisoneDoseMg, type Protocol } from '#domain/protocol.ts';
 import { localDateTurnedWithinHour, studyDayOf } from '#domain/schedule.ts';
 import { escalationDeadline } from '#domain/working-time.ts';
 import type { AlertPublisher } from '#ports/alert-publisher.ts';
-import type { Alert, AlertRepository } from '#ports/alerts.ts';
+import type { Alert, AlertRepository, UnresolvedAlertRef } from '#ports/alerts.ts';
 import type { AuditTrail } from '#ports/audit.ts';
 import type { PatientRepository } from '#ports/patients.ts';
 import type { ReminderRepository, StoredReminder } from '#ports/schedule.ts';
@@ -143,12 +143,16 @@ export async function evaluatePatientMissedDoses(
   patientId: string,
   now: string,
   known?: Patient,
-  options: { reviseOnly?: boolean } = {},
+  options: { reviseOnly?: boolean; unresolved?: readonly UnresolvedAlertRef[] } = {},
 ): Promise<{ raised: number; revised: number }> {
   // The inbound flow passes the patient it read for this text; the sweep reads it.
   const patient = known?.id === patientId ? known : await deps.patients.get(patientId);
   if (!patient) return { raised: 0, revised: 0 };
-  const refs = await deps.alerts.listUnresolvedForPatient(patientId, ADHERENCE_ALERT_KINDS);
+  // `unresolved`: the open adherence alerts the inbound flow read with the reply's context (one
+  // request with the conversation), moments before the answer was written. An episode the sweep
+  // raised in between is left to the sweep's next evaluation of the patient, as below; raising is
+  // idempotent by episode key, so a stale list never duplicates an alert.
+  const refs = options.unresolved ? [...options.unresolved] : await deps.alerts.listUnresolvedForPatient(patientId, ADHERENCE_ALERT_KINDS);
   // `reviseOnly` (a "taken" answer): an answer that takes a miss away cannot start an episode, so
   // with none open there is nothing for it to change; an episode already due for other reasons (a
   // 14-day response window that slid) is the sweep's to raise at its next evaluation of the patient

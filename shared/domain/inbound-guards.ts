@@ -48,14 +48,17 @@ export type ReplyClass = 'budgeted' | 'required' | 'urgent';
 /**
  * Reply purposes by class. `stop_confirm` / `start_confirm` are the carrier-mandated confirmations
  * of a change (one per change already); `urgent` is the urgent-contact text after a red flag.
- * Everything else (thanks, unclear, dose_missed, help, conversation re-asks, unknown_number) is budgeted.
+ * `answersQuestion`: the reply follows an answer to a question the system asked, and the questions
+ * bound it — the next step of a weekly check-in being answered (each step once, one re-ask, a step
+ * timeout), the missed-dose guidance after a dose check-in was newly answered "missed" (one per
+ * check-in: the same answer again changes nothing and is not this). Those are required.
+ * Everything else (thanks, unclear, help, conversation re-asks, a repeated "missed",
+ * unknown_number) is budgeted.
  */
-export function replyClassOf(purpose: string, options: { answersConversation?: boolean } = {}): ReplyClass {
+export function replyClassOf(purpose: string, options: { answersQuestion?: boolean } = {}): ReplyClass {
   if (purpose === 'urgent') return 'urgent';
   if (purpose === 'stop_confirm' || purpose === 'start_confirm') return 'required';
-  // The next question of a weekly check-in the patient is answering: the conversation bounds itself
-  // (each step once, re-asks at most once, a step timeout); only its re-asks are budgeted.
-  if (purpose === 'conversation' && options.answersConversation) return 'required';
+  if ((purpose === 'conversation' || purpose === 'dose_missed') && options.answersQuestion) return 'required';
   return 'budgeted';
 }
 

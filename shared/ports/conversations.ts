@@ -1,6 +1,8 @@
 import type { ConversationState } from '#domain/replies/conversation.ts';
 import type { OpenQuestion } from '#domain/replies/interpret.ts';
 import type { ReplyLanguage } from '#domain/replies/interpretation.ts';
+import type { AlertKind } from '#domain/alert-kinds.ts';
+import type { UnresolvedAlertRef } from './alerts.ts';
 
 /**
  * A patient's weekly side-effect check-in conversation as stored: the pure state machine's
@@ -34,6 +36,13 @@ export interface StoredConversation {
 
 export interface ConversationRepository {
   get(patientId: string): Promise<StoredConversation | null>;
+  /**
+   * The conversation and, in the same read, the patient's unresolved alerts of `kinds` (what
+   * AlertRepository.listUnresolvedForPatient answers, in its order), strongly consistent. A
+   * patient's free reply needs both: the conversation it may answer, and the open adherence
+   * episodes a dose answer re-evaluates (docs/performance.md, "The reply's context in one read").
+   */
+  getWithUnresolvedAlerts(patientId: string, kinds: readonly AlertKind[]): Promise<{ conversation: StoredConversation | null; unresolvedAlerts: UnresolvedAlertRef[] }>;
   /**
    * Optimistic write: `expectedVersion` null = none stored yet; otherwise the stored version
    * must equal it. Stores version + 1 and returns what was stored. Throws StaleWriteError

@@ -45,7 +45,10 @@ function tracing(doc: DynamoDBDocumentClient): { doc: DynamoDBDocumentClient; lo
     async send(command: { constructor: { name: string }; input: Record<string, unknown> }) {
       const input = command.input as { Key?: Record<string, unknown>; Item?: Record<string, unknown>; IndexName?: string; ExpressionAttributeValues?: Record<string, unknown> };
       const key = input.Key ?? input.Item;
-      const where = key ? `${text(key.pk)}/${text(key.sk)}` : `${input.IndexName ? `index ${input.IndexName} ` : ''}${text(input.ExpressionAttributeValues?.[':pk'])}`;
+      const values = input.ExpressionAttributeValues ?? {};
+      // A Query of a patient's partition says which range: ITEM (recent items), ALERTREF (alert pointers), ALERTREF..CONVERSATION (both with the conversation).
+      const range = values[':refs'] ? `/${text(values[':refs'])}..${text(values[':conversation'])}` : values[':from'] ? `/${text(values[':from'])}` : values[':prefix'] ? `/${text(values[':prefix'])}` : '';
+      const where = key ? `${text(key.pk)}/${text(key.sk)}` : `${input.IndexName ? `index ${input.IndexName} ` : ''}${text(values[':pk'])}${input.IndexName ? '' : range}`;
       log.push(`${command.constructor.name.replace('Command', '')} ${where}`);
       return doc.send(command as never);
     },
@@ -290,25 +293,57 @@ describe('an answer that changes nothing the rules read is not evaluated again',
     expect(again.log.filter((r) => r.startsWith('Query PATIENT')).length, 'the open episodes, then the history').toBeGreaterThanOrEqual(2);
     expect((await again.deps.alerts.get(episode!.id))?.resolvedReason).toBe('late_taken_reply');
   });
+
+  it('through the handler, a late "taken" finds the open episode in the read it makes with the conversation: no second read of the episodes', async () => {
+    const s = await setup();
+    const [a, b] = await mornings(s);
+    await recordDoseAnswer(runAt(s, 'miss-1', a!, false), a!, missed);
+    await recordDoseAnswer(runAt(s, 'miss-2', b!, false), b!, missed);
+    const [episode] = await withdrawals(s);
+    expect(episode?.resolvedReason).toBeUndefined();
+    // "1" (taken) 15 minutes after the second morning's check-in, inside its answer window.
+    const requests = await s.text('1', (Date.parse(b!.dueAt) - Date.parse(s.checkIn.dueAt)) / 60_000 + 15);
+    expect((await s.deps.reminders.get(s.patient.id, b!.id, b!.dueAt))?.outcome).toBe('taken');
+    expect((await s.deps.alerts.get(episode!.id))?.resolvedReason).toBe('late_taken_reply');
+    expect(requests.filter((r) => r === 'Query PATIENT/ALERTREF..CONVERSATION'), 'the episodes, read once with the conversation').toHaveLength(1);
+    expect(requests.filter((r) => r === 'Query PATIENT/ALERTREF'), 'no separate read of the episodes').toEqual([]);
+    expect(requests.filter((r) => r === 'Get PATIENT/CONVERSATION')).toEqual([]);
+    expect(requests.filter((r) => r === 'Query PATIENT/ITEM'), 'the recent items, then the 16-day history').toHaveLength(2);
+  });
+
+  it('through the handler, a "missed" that opens an episode reads the episodes only with the conversation', async () => {
+    const s = await setup();
+    const [a, b] = await mornings(s);
+    await recordDoseAnswer(runAt(s, 'miss-1', a!, false), a!, missed);
+    expect(await withdrawals(s)).toEqual([]);
+    const requests = await s.text('没吃', (Date.parse(b!.dueAt) - Date.parse(s.checkIn.dueAt)) / 60_000 + 15);
+    expect((await s.deps.reminders.get(s.patient.id, b!.id, b!.dueAt))?.outcome).toBe('missed_reported');
+    expect(await withdrawals(s)).toHaveLength(1);
+    // Up to the first alert raised: the episodes were read once, with the conversation (what follows
+    // the raise, a read of the patient's alerts, is the lanes' grouping, not the episodes).
+    const beforeRaise = requests.slice(0, requests.indexOf('Put PATIENT/ALERTREF'));
+    expect(beforeRaise.filter((r) => r.startsWith('Query PATIENT/ALERTREF'))).toEqual(['Query PATIENT/ALERTREF..CONVERSATION']);
+    expect(beforeRaise.filter((r) => r === 'Query PATIENT/ITEM'), 'the recent items, then the 16-day history').toHaveLength(2);
+  });
 });
 
 describe('requests of a reply through the real handler', () => {
   it('a "taken" answer: no read of the sender\'s previous text, none of the check-in before its update', async () => {
     const s = await setup();
     const requests = await s.text('1', 10);
-    // Sender lookup 2, store, context 2, the answer with its entry riding on it, the entry appended
-    // (the chain's first: it registers the chain, no separate item), the entry cleared from the
-    // check-in, the patient's open adherence episodes (none: the 16-day history is not read), mark processed.
+    // Sender lookup 2, store, context 2 (the recent items; the conversation with the open adherence
+    // episodes in the same Query), the answer with its entry riding on it, the entry appended (the
+    // chain's first: it registers the chain, no separate item), the entry cleared from the check-in,
+    // mark processed. No episode open: neither the episodes again nor the 16-day history is read.
     expect(requests).toEqual([
       'Get PHONE/CLAIM',
       'Get PATIENT/PROFILE',
       'Put INBOUND/MSG',
-      'Query PATIENT',
-      'Get PATIENT/CONVERSATION',
+      'Query PATIENT/ITEM',
+      'Query PATIENT/ALERTREF..CONVERSATION',
       'Update PATIENT/ITEM',
       'Put AUDIT/E',
       'Update PATIENT/ITEM',
-      'Query PATIENT',
       'Update INBOUND/MSG',
     ]);
     expect(await s.deps.audit.listChains()).toContainEqual({ entityType: 'reminder', entityId: s.checkIn.id });
@@ -319,7 +354,7 @@ describe('requests of a reply through the real handler', () => {
     await s.clean();
     // The same answer again: the floor (sender lookup 2, store, context 2, the answer, mark processed), nothing more.
     const again = await s.text('1', 12);
-    expect(again).toEqual(['Get PHONE/CLAIM', 'Get PATIENT/PROFILE', 'Put INBOUND/MSG', 'Query PATIENT', 'Get PATIENT/CONVERSATION', 'Update PATIENT/ITEM', 'Update INBOUND/MSG']);
+    expect(again).toEqual(['Get PHONE/CLAIM', 'Get PATIENT/PROFILE', 'Put INBOUND/MSG', 'Query PATIENT/ITEM', 'Query PATIENT/ALERTREF..CONVERSATION', 'Update PATIENT/ITEM', 'Update INBOUND/MSG']);
     expect(await s.answers()).toEqual(['checkin.answer:in-1']);
   });
 
@@ -342,7 +377,7 @@ describe('requests of a reply through the real handler', () => {
     const requests = await s.text('STOP', 30);
     expect(requests).toContain('Get PATIENT/CONVERSATION');
     const beforeUpdate = requests.slice(0, requests.indexOf('Put PATIENT/PROFILE'));
-    expect(beforeUpdate.filter((r) => r === 'Query PATIENT'), 'no recent-items Query before the opt-out').toEqual([]);
+    expect(beforeUpdate.filter((r) => r.startsWith('Query PATIENT')), 'no recent-items Query before the opt-out').toEqual([]);
     expect(beforeUpdate.filter((r) => r === 'Get PATIENT/PROFILE'), 'the patient is read by the sender lookup and by the update\'s own version check only').toHaveLength(2);
     expect((await s.deps.patients.get(s.patient.id))?.smsOptOut).toBe(true);
     expect((await s.deps.audit.listForEntity('patient', s.patient.id)).map((e) => e.action)).toContain('patient.sms_opt_out');

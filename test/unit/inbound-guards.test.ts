@@ -45,7 +45,7 @@ describe('reply classes and verdicts', () => {
     expect(replyClassOf('urgent')).toBe('urgent');
     expect(replyClassOf('stop_confirm')).toBe('required');
     expect(replyClassOf('start_confirm')).toBe('required');
-    expect(replyClassOf('conversation', { answersConversation: true })).toBe('required');
+    expect(replyClassOf('conversation', { answersQuestion: true })).toBe('required');
     for (const purpose of ['conversation', 'unclear', 'thanks', 'dose_missed', 'help']) expect(replyClassOf(purpose)).toBe('budgeted');
     for (const replyClass of ['urgent', 'required'] as const) expect(replyVerdict({ replyClass, repeat: true, autoReply: true })).toBe('send');
     expect(replyVerdict({ replyClass: 'budgeted', repeat: true, autoReply: true })).toBe('repeat');
@@ -110,10 +110,13 @@ describe('edges found by the domain mutation run (docs/testing.md)', () => {
     expect(isRepeat(previous, { body: 'ok?', receivedAt: new Date(t0 + 12 * 3_600_000 + 1).toISOString() })).toBe(false);
   });
 
-  it('only a conversation question is required when it answers the conversation; other replies stay budgeted', () => {
-    for (const purpose of ['unclear', 'thanks', 'dose_missed', 'help', 'unknown_number']) {
-      expect(replyClassOf(purpose, { answersConversation: true })).toBe('budgeted');
+  it('a conversation question after an answer and the missed-dose guidance after a new "missed" are required; other replies stay budgeted', () => {
+    for (const purpose of ['unclear', 'thanks', 'help', 'unknown_number']) {
+      expect(replyClassOf(purpose, { answersQuestion: true })).toBe('budgeted');
     }
-    expect(replyClassOf('conversation', { answersConversation: false })).toBe('budgeted');
+    expect(replyClassOf('conversation', { answersQuestion: true })).toBe('required');
+    expect(replyClassOf('dose_missed', { answersQuestion: true })).toBe('required');
+    expect(replyClassOf('conversation', { answersQuestion: false })).toBe('budgeted');
+    expect(replyClassOf('dose_missed', { answersQuestion: false })).toBe('budgeted');
   });
 });

@@ -11,6 +11,30 @@ const ESCALATION_QUEUE = 'ESCALATE';
 /** Sparse list (gsi1) of a patient's alerts whose episode is not resolved, per kind: the sweep re-evaluates these patients. */
 const UNRESOLVED = 'ALERTS_UNRESOLVED#';
 
+/** Sort-key prefix of a patient's alert pointers (`PATIENT#<id>` / `ALERTREF#<alert id>`). */
+export const ALERT_REF_PREFIX = 'ALERTREF#';
+
+/** The filter that keeps a patient's pointers of unresolved alerts of `kinds` (an unresolved one still carries its gsi1 key). */
+export function unresolvedRefFilter(kinds: readonly AlertKind[]): { expression: string; values: Record<string, string> } {
+  return {
+    expression: `gsi1pk IN (${kinds.map((_, i) => `:k${i}`).join(', ')})`,
+    values: Object.fromEntries(kinds.map((kind, i) => [`:k${i}`, `${UNRESOLVED}${kind}`])),
+  };
+}
+
+/** Alert pointers of unresolved alerts as refs, grouped in the order of `kinds`, oldest first within a kind (listUnresolved's order). */
+export function unresolvedRefsInOrder(items: readonly Record<string, unknown>[], kinds: readonly AlertKind[]): UnresolvedAlertRef[] {
+  const refs = items
+    .filter((i) => typeof i.gsi1pk === 'string' && String(i.sk).startsWith(ALERT_REF_PREFIX))
+    .map((i) => ({ kind: String(i.kind), order: String(i.gsi1sk), ref: { alertId: String(i.alertId), patientId: String(i.patientId), episodeKey: String(i.episodeKey), createdAt: String(i.createdAt) } }));
+  return kinds.flatMap((kind) =>
+    refs
+      .filter((r) => r.kind === kind)
+      .sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0))
+      .map((r) => r.ref),
+  );
+}
+
 export class DynamoAlertRepository implements AlertRepository {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -219,20 +243,15 @@ export class DynamoAlertRepository implements AlertRepository {
   async listUnresolvedForPatient(patientId: string, kinds: readonly AlertKind[]): Promise<UnresolvedAlertRef[]> {
     if (kinds.length === 0) return [];
     // One Query of the patient's pointers (the unresolved ones still carry their gsi1 key) instead of one gsi1 Query per kind.
+    const filter = unresolvedRefFilter(kinds);
     const items = await queryAll(this.doc, {
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      FilterExpression: `gsi1pk IN (${kinds.map((_, i) => `:k${i}`).join(', ')})`,
-      ExpressionAttributeValues: { ':pk': `PATIENT#${patientId}`, ':prefix': 'ALERTREF#', ...Object.fromEntries(kinds.map((kind, i) => [`:k${i}`, `${UNRESOLVED}${kind}`])) },
+      FilterExpression: filter.expression,
+      ExpressionAttributeValues: { ':pk': `PATIENT#${patientId}`, ':prefix': ALERT_REF_PREFIX, ...filter.values },
       ConsistentRead: true,
     });
-    const refs = items.map((i) => ({ kind: String(i.kind), order: String(i.gsi1sk), ref: { alertId: String(i.alertId), patientId: String(i.patientId), episodeKey: String(i.episodeKey), createdAt: String(i.createdAt) } }));
-    return kinds.flatMap((kind) =>
-      refs
-        .filter((r) => r.kind === kind)
-        .sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0))
-        .map((r) => r.ref),
-    );
+    return unresolvedRefsInOrder(items, kinds);
   }
 
   async cancelEscalation(id: string, now: string): Promise<boolean> {

@@ -1,5 +1,7 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AlertKind, UnresolvedAlertRef } from '#ports/alerts.ts';
 import type { ConversationRepository, StoredConversation } from '#ports/conversations.ts';
+import { ALERT_REF_PREFIX, unresolvedRefFilter, unresolvedRefsInOrder } from './alert-repository.ts';
 import { StaleWriteError } from '#ports/patients.ts';
 import { ALL_SHARDS, isConditionalFailure, keys, queueShard, stripKeys } from './keys.ts';
 import { queryAll } from './query.ts';
@@ -23,6 +25,27 @@ export class DynamoConversationRepository implements ConversationRepository {
     return Item ? fromItem(Item) : null;
   }
 
+  /**
+   * One Query of the patient's partition from the alert pointers to the conversation: the sort keys
+   * `ALERTREF#…` and `CONVERSATION` are neighbours (nothing else of a patient sorts between them:
+   * PROFILE, RANDOMIZATION, ITEM#… and VISIT#… all sort after), so the range holds exactly the two.
+   * Pointers of resolved alerts and of other kinds are filtered out (read and paid for, not returned;
+   * a filter may not name the sort key, hence the `entity` attribute).
+   */
+  async getWithUnresolvedAlerts(patientId: string, kinds: readonly AlertKind[]): Promise<{ conversation: StoredConversation | null; unresolvedAlerts: UnresolvedAlertRef[] }> {
+    if (kinds.length === 0) return { conversation: await this.get(patientId), unresolvedAlerts: [] };
+    const filter = unresolvedRefFilter(kinds);
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :refs AND :conversation',
+      FilterExpression: `entity = :entity OR ${filter.expression}`,
+      ExpressionAttributeValues: { ':pk': key(patientId).pk, ':refs': ALERT_REF_PREFIX, ':conversation': CONVERSATION_SK, ':entity': CONVERSATION_ENTITY, ...filter.values },
+      ConsistentRead: true,
+    });
+    const stored = items.find((item) => item.sk === CONVERSATION_SK);
+    return { conversation: stored ? fromItem(stored) : null, unresolvedAlerts: unresolvedRefsInOrder(items, kinds) };
+  }
+
   async save(conversation: StoredConversation, expectedVersion: number | null): Promise<StoredConversation> {
     const stored: StoredConversation = { ...conversation, version: (expectedVersion ?? 0) + 1 };
     try {
@@ -34,7 +57,7 @@ export class DynamoConversationRepository implements ConversationRepository {
             ...(stored.deadline
               ? { gsi2pk: conversationQueue(queueShard(stored.patientId)), gsi2sk: `${stored.deadline}#${stored.patientId}` }
               : {}),
-            entity: 'conversation',
+            entity: CONVERSATION_ENTITY,
             ...stored,
           },
           ...(expectedVersion === null
@@ -68,8 +91,11 @@ export class DynamoConversationRepository implements ConversationRepository {
   }
 }
 
+const CONVERSATION_SK = 'CONVERSATION';
+const CONVERSATION_ENTITY = 'conversation';
+
 function key(patientId: string) {
-  return { pk: keys.patient(patientId).pk, sk: 'CONVERSATION' };
+  return { pk: keys.patient(patientId).pk, sk: CONVERSATION_SK };
 }
 
 function fromItem(item: Record<string, unknown>): StoredConversation {

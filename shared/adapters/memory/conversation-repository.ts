@@ -1,3 +1,4 @@
+import type { AlertKind, AlertRepository, UnresolvedAlertRef } from '#ports/alerts.ts';
 import type { ConversationRepository, StoredConversation } from '#ports/conversations.ts';
 import { StaleWriteError } from '#ports/patients.ts';
 import { copy } from './support.ts';
@@ -6,9 +7,16 @@ import { copy } from './support.ts';
 export class MemoryConversationRepository implements ConversationRepository {
   private readonly conversations = new Map<string, StoredConversation>();
 
+  /** The alerts of the same store: the DynamoDB adapter reads the patient's alert pointers beside the conversation. */
+  constructor(private readonly alerts: Pick<AlertRepository, 'listUnresolvedForPatient'>) {}
+
   async get(patientId: string): Promise<StoredConversation | null> {
     const stored = this.conversations.get(patientId);
     return stored ? copy(stored) : null;
+  }
+
+  async getWithUnresolvedAlerts(patientId: string, kinds: readonly AlertKind[]): Promise<{ conversation: StoredConversation | null; unresolvedAlerts: UnresolvedAlertRef[] }> {
+    return { conversation: await this.get(patientId), unresolvedAlerts: await this.alerts.listUnresolvedForPatient(patientId, kinds) };
   }
 
   async save(conversation: StoredConversation, expectedVersion: number | null): Promise<StoredConversation> {

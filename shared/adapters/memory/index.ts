@@ -16,16 +16,17 @@ import { MemoryVisitRepository } from './visit-repository.ts';
  */
 export function memoryRepositories(studyTimeZone: string) {
   const carriers = new MemoryAuditCarriers();
+  const alerts = new MemoryAlertRepository(studyTimeZone, carriers);
   return {
     patients: new MemoryPatientRepository(carriers),
     reminders: new MemoryReminderRepository(studyTimeZone),
     reports: new MemoryReportRepository(studyTimeZone, carriers),
-    alerts: new MemoryAlertRepository(studyTimeZone, carriers),
+    alerts,
     messages: new MemoryMessageLog(studyTimeZone),
     audit: new MemoryAuditLog(carriers),
     visits: new MemoryVisitRepository(carriers),
     allocations: new MemoryAllocationRepository(),
-    conversations: new MemoryConversationRepository(),
+    conversations: new MemoryConversationRepository(alerts),
     digests: new MemoryDigestRepository(),
   };
 }

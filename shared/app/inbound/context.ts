@@ -4,6 +4,8 @@ import { expireIfTimedOut, openQuestionFor, startConversation, type Conversation
 import { interpretReply, type OpenQuestion } from '#domain/replies/interpret.ts';
 import type { Interpretation } from '#domain/replies/interpretation.ts';
 import { plusMinutes } from '#domain/schedule.ts';
+import { ADHERENCE_ALERT_KINDS } from '#domain/missed-dose-rules.ts';
+import type { UnresolvedAlertRef } from '#ports/alerts.ts';
 import type { StoredConversation } from '#ports/conversations.ts';
 import type { StoredReminder } from '#ports/schedule.ts';
 import { closeRacing, proItemsOf } from './conversations.ts';
@@ -22,6 +24,11 @@ export interface OpenContext {
   resumeQuestion: OpenQuestion | null;
   /** The question the reply was read against. */
   openQuestion: OpenQuestion | null;
+  /**
+   * The patient's unresolved adherence alerts (open missed-dose episodes), read with the
+   * conversation in one request; a dose answer re-evaluates them. null when not read (commands).
+   */
+  adherenceAlerts: UnresolvedAlertRef[] | null;
 }
 
 /**
@@ -84,11 +91,14 @@ export async function resolveContext(run: Run, patient: Patient): Promise<OpenCo
   const openDose = recent.filter((r) => r.kind === 'dose' && (r.answerWindowEnd ?? '') >= receivedAt).sort((a, b) => (a.dueAt < b.dueAt ? 1 : -1))[0] ?? null;
   const dose = named?.kind === 'dose' && named.state === 'sent' ? named : openDose;
 
-  let stored = await deps.conversations.get(patient.id);
+  // The conversation and the open adherence episodes in one read (a dose answer needs the episodes).
+  const read = await deps.conversations.getWithUnresolvedAlerts(patient.id, ADHERENCE_ALERT_KINDS);
+  let stored = read.conversation;
+  const adherenceAlerts = read.unresolvedAlerts;
   const applied = stored?.replies.find((r) => r.inboundMessageId === message.inboundMessageId);
   if (stored && applied) {
     // An interrupted run already fed this message to the conversation: read it the same way again.
-    return { conversation: { stored, state: stored.state, checkInDueAt: stored.checkInDueAt }, dose, named: 'conversation', resumeQuestion: applied.question, openQuestion: null };
+    return { conversation: { stored, state: stored.state, checkInDueAt: stored.checkInDueAt }, dose, named: 'conversation', resumeQuestion: applied.question, openQuestion: null, adherenceAlerts };
   }
 
   // A timed-out step is closed first (its partial answers become a report).
@@ -105,7 +115,7 @@ export async function resolveContext(run: Run, patient: Patient): Promise<OpenCo
     conversation = { stored, state: startConversation(checkIn.id, checkIn.sentAt ?? checkIn.dueAt), checkInDueAt: checkIn.dueAt };
   }
   const namedKind = named?.kind === 'dose' && dose?.id === named.id ? 'dose' : named?.kind === 'checkin' && conversation?.state.checkInId === named.id ? 'conversation' : null;
-  return { conversation, dose, named: namedKind, resumeQuestion: null, openQuestion: null };
+  return { conversation, dose, named: namedKind, resumeQuestion: null, openQuestion: null, adherenceAlerts };
 }
 
 /**
@@ -123,5 +133,5 @@ export async function conversationOnly(run: Run, patient: Patient): Promise<Open
     if (expired.timedOut) stored = await closeRacing(deps, stored, expired.state, run.now);
   }
   const conversation = stored && stored.state.step !== 'done' ? { stored, state: stored.state, checkInDueAt: stored.checkInDueAt } : null;
-  return { conversation, dose: null, named: null, resumeQuestion: null, openQuestion: null };
+  return { conversation, dose: null, named: null, resumeQuestion: null, openQuestion: null, adherenceAlerts: null };
 }

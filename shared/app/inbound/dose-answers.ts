@@ -3,6 +3,7 @@ import type { Interpretation } from '#domain/replies/interpretation.ts';
 import { plusMinutes } from '#domain/schedule.ts';
 import type { StoredReminder } from '#ports/schedule.ts';
 import { evaluatePatientMissedDoses } from '../sweep-adherence.ts';
+import type { UnresolvedAlertRef } from '#ports/alerts.ts';
 import type { AuditCarrier } from '#ports/audit.ts';
 import { PATIENT_ACTOR, type Run } from './run.ts';
 
@@ -18,7 +19,13 @@ export async function sameDayDoseAt(run: Run, answered: StoredReminder, slot: 'm
   return candidates.sort((a, b) => (a.dueAt < b.dueAt ? 1 : -1))[0] ?? null;
 }
 
-export async function recordDoseAnswer(run: Run, checkIn: StoredReminder, interpretation: Interpretation, patient?: Patient): Promise<void> {
+/**
+ * `adherenceAlerts`: the patient's unresolved adherence alerts as read with the reply's context
+ * (before this answer was written); without them the evaluation reads them itself.
+ * Returns whether the answer changed what the check-in says (applied, and not the same answer
+ * another text already gave): false for a refused or a repeated answer.
+ */
+export async function recordDoseAnswer(run: Run, checkIn: StoredReminder, interpretation: Interpretation, patient?: Patient, adherenceAlerts?: readonly UnresolvedAlertRef[]): Promise<boolean> {
   const { deps, message } = run;
   const drugs = (checkIn.doses ?? []).map((d) => d.drug as string);
   const named = (interpretation.missedDrugs ?? []).filter((d) => drugs.includes(d));
@@ -65,9 +72,11 @@ export async function recordDoseAnswer(run: Run, checkIn: StoredReminder, interp
   if (applied && pending && displacedAudit?.id !== pending.id) await deps.audit.complete(pending);
   // A reported miss (e.g. prednisone during the taper) alerts now, not at the next sweep; a late
   // "taken" revises an open episode. Episode keys make this idempotent with the sweep.
-  if (applied && !answerChangedNothing(run, previous, outcome, missedDrugs)) {
-    await evaluatePatientMissedDoses(deps, checkIn.patientId, run.now, patient, { reviseOnly: outcome === 'taken' });
+  const changed = applied && !answerChangedNothing(run, previous, outcome, missedDrugs);
+  if (changed) {
+    await evaluatePatientMissedDoses(deps, checkIn.patientId, run.now, patient, { reviseOnly: outcome === 'taken', ...(adherenceAlerts ? { unresolved: adherenceAlerts } : {}) });
   }
+  return changed;
 }
 
 /**

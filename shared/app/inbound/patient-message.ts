@@ -20,7 +20,7 @@ export async function fromPatient(run: Run, patient: Patient): Promise<Interpret
     command.intent === 'opt_out'
       ? await conversationOnly(run, patient)
       : isCommand
-        ? { conversation: null, dose: null, named: null, resumeQuestion: null, openQuestion: null }
+        ? { conversation: null, dose: null, named: null, resumeQuestion: null, openQuestion: null, adherenceAlerts: null }
         : await resolveContext(run, patient);
   let interpretation = isCommand ? command : interpret(message.body, context, deps.protocol);
   const inTrial = patient.status === 'active' || patient.status === 'paused';
@@ -55,10 +55,12 @@ export async function fromPatient(run: Run, patient: Patient): Promise<Interpret
     interpretation = doseCheckIn ? { ...rest, answers: doseCheckIn.id } : rest;
   }
   if (doseCheckIn && interpretation.doseAnswer && interpretation.answers === doseCheckIn.id) {
-    await recordDoseAnswer(run, doseCheckIn, interpretation, patient);
+    const changed = await recordDoseAnswer(run, doseCheckIn, interpretation, patient, context.adherenceAlerts ?? undefined);
     doseRecorded = true;
     run.result.doseCheckInId = doseCheckIn.id;
-    if (interpretation.doseAnswer === 'missed' && mayReply) reply = { purpose: 'dose_missed', ...renderReply(deps.protocol, patient.language, 'reply.dose_missed') };
+    // The guidance after a new "missed" answers that check-in (one per check-in): never withheld by
+    // the budget or the repeat guard. The same answer again is an ordinary, budgeted reply.
+    if (interpretation.doseAnswer === 'missed' && mayReply) reply = { purpose: 'dose_missed', ...renderReply(deps.protocol, patient.language, 'reply.dose_missed'), answersQuestion: changed };
   }
 
   // Weekly check-in conversation.
@@ -77,7 +79,7 @@ export async function fromPatient(run: Run, patient: Patient): Promise<Interpret
         purpose: 'conversation',
         ...renderConversationReply(deps.protocol, patient.language, prompt),
         checkIn: { id: context.conversation.state.checkInId, dueAt: context.conversation.checkInDueAt },
-        answersConversation: interpretation.intent !== 'unclear',
+        answersQuestion: interpretation.intent !== 'unclear',
       };
       conversationReplied = true;
     }

@@ -19,8 +19,12 @@ export interface ReplyRequest {
   /** The template behind `text`, for providers that send approved templates only (mainland China). */
   template?: SmsTemplateRef;
   checkIn?: { id: string; dueAt: string };
-  /** A weekly check-in question that follows an answer (outside the budget; re-asks are inside). */
-  answersConversation?: boolean;
+  /**
+   * The reply follows an answer to a question the system asked and is bounded by it (outside the
+   * budget): a weekly check-in question after an answer (re-asks are inside), the missed-dose
+   * guidance after a check-in newly answered "missed" (domain/inbound-guards.ts replyClassOf).
+   */
+  answersQuestion?: boolean;
 }
 
 /**

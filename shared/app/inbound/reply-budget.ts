@@ -11,9 +11,9 @@ import { alerting, SYSTEM_ACTOR, type Run } from './run.ts';
  * must have room. The first refusal of a day puts one routine `reply_budget` item on the worklist.
  * Reminders never pass through here.
  */
-export async function replyGate(run: Run, patient: Patient | null, reply: { purpose: string; answersConversation?: boolean }, replyId: string): Promise<WithheldReason | null> {
+export async function replyGate(run: Run, patient: Patient | null, reply: { purpose: string; answersQuestion?: boolean }, replyId: string): Promise<WithheldReason | null> {
   const { deps, message } = run;
-  const replyClass = replyClassOf(reply.purpose, { answersConversation: reply.answersConversation ?? false });
+  const replyClass = replyClassOf(reply.purpose, { answersQuestion: reply.answersQuestion ?? false });
   // Urgent texts and confirmations go whatever the text repeats: the previous text is not read for them.
   const repeat = replyClass === 'budgeted' && (await run.sender.repeat());
   const verdict = replyVerdict({ replyClass, repeat, autoReply: run.sender.autoReply });
