@@ -193,9 +193,18 @@ export function createApiHandler(deps: ApiDeps, options: { console?: { config: C
     const { config, cognitoDomain } = options.console;
     // The page holds no data (it calls the API with the user's token): no token to load it.
     routes.push({ method: 'GET', path: '/config.json', handler: async () => consoleConfigResponse(config) });
+    // Each file is read on its first request (in the Lambda the files are a side module, not loaded at cold start).
     for (const path of consolePaths()) {
-      const response = consoleResponse(path, cognitoDomain ? { cognitoDomain } : {});
-      if (response) routes.push({ method: 'GET', path, handler: async () => response });
+      let response: Result | null | undefined;
+      routes.push({
+        method: 'GET',
+        path,
+        handler: async () => {
+          response ??= consoleResponse(path, cognitoDomain ? { cognitoDomain } : {});
+          if (!response) throw new NotFoundError(`no console file ${path}`);
+          return response;
+        },
+      });
     }
   }
   return middy<Event, Result>()

@@ -5,7 +5,8 @@ import { EXPORT_DATASETS } from '#app/coordinator/exports.ts';
 import { doseTimesSchema, e164Schema, patientSchema, PATIENT_STATUSES, studyIdSchema } from '#domain/patient.ts';
 import { armSchema, languageSchema, localDateSchema, timeZoneSchema } from '#domain/protocol.ts';
 import { riWorksheetSchema } from '#domain/responder-index.ts';
-import { checkMobileNumber } from '#domain/phone.ts';
+// libphonenumber-js and its metadata are a side module (shared/lazy/): loaded on the first number checked.
+import { checkMobileNumber } from '#lazy/phone';
 import { ACK_OUTCOMES, ALERT_KINDS, ALERT_STATUSES } from '#ports/alerts.ts';
 import { REVIEW_OUTCOMES } from '#ports/reports.ts';
 import { VISIT_RESPONSES } from '#ports/visits.ts';

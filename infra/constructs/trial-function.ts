@@ -13,7 +13,7 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { TABLE_ENV_VAR, TABLE_INDEXES } from '#config/table.ts';
-import { BUNDLING, RUNTIME_PROVIDED_MODULES } from './bundling.ts';
+import { BUNDLE_CONDITIONS, BUNDLING, ESBUILD_BIN, FUNCTION_SIDE_MODULES, RUNTIME_PROVIDED_MODULES, sideModuleEsbuildArgs } from './bundling.ts';
 
 /** A string with CDK tokens as cdk-nag prints them in finding ids (arn:<AWS::Partition>:…). */
 function nagText(value: string, stack: Stack): string {
@@ -24,6 +24,9 @@ function nagText(value: string, stack: Stack): string {
   ];
   return pseudo.reduce((text, [token, name]) => (Token.isUnresolved(token) ? text.split(token).join(name) : text), value);
 }
+
+/** One argument for bash (the afterBundling hook's commands are shell lines). */
+const shellQuote = (arg: string) => `'${arg.replaceAll("'", "'\\''")}'`;
 
 /** Repository root: the esbuild project root and the place of package-lock.json. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -170,6 +173,17 @@ export class TrialFunction extends Construct {
         mainFields: [...BUNDLING.mainFields],
         banner: BUNDLING.banner,
         externalModules: [...RUNTIME_PROVIDED_MODULES],
+        // `#lazy/*` resolves to the side modules' loaders (shared/lazy/); each side module is then
+        // built beside index.mjs by the same local esbuild, with the same arguments as the bench.
+        esbuildArgs: { '--conditions': BUNDLE_CONDITIONS.join(',') },
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (_inputDir: string, outputDir: string) =>
+            (FUNCTION_SIDE_MODULES[props.name] ?? []).map((side) =>
+              [`${PROJECT_ROOT}${ESBUILD_BIN}`, ...sideModuleEsbuildArgs(side, PROJECT_ROOT, outputDir, { sourceMap: true })].map(shellQuote).join(' '),
+            ),
+        },
         forceDockerBundling: false,
       },
     });

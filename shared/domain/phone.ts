@@ -10,7 +10,9 @@ import { parsePhoneNumberFromString, type NumberType } from 'libphonenumber-js/m
  * send-failure alert). Pure: no IO, no clock.
  * Why `max` and not the smaller `mobile` metadata: `mobile` knows only mobile ranges, so a landline
  * would be "not a valid phone number" instead of "a landline" (docs/performance.md, "Lean functions").
- * Only the coordinator API imports this; the reply paths use no phone library (inbound-guards.ts).
+ * Only the coordinator API imports this (through `#lazy/phone`: in its Lambda, this module and
+ * libphonenumber-js are a side module loaded on the first number checked, shared/lazy/README.md);
+ * the reply paths use no phone library (inbound-guards.ts).
  */
 export type PhoneCheck = { ok: true; e164: string; country: string | undefined; type: NumberType } | { ok: false; message: string };
 

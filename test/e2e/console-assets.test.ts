@@ -1,12 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CONSOLE_FILES, renderAssetsModule, renderTermsModule } from '#functions/coordinator-api/console/generate-assets.ts';
+import { CONSOLE_FILES, renderAssetPathsModule, renderAssetsModule, renderTermsModule } from '#functions/coordinator-api/console/generate-assets.ts';
 import { consoleConfigResponse, consolePaths, consoleResponse } from '#functions/coordinator-api/console/serve.ts';
+import { CONSOLE_ASSET_PATHS } from '#functions/coordinator-api/console/asset-paths.ts';
+import { CONSOLE_ASSETS } from '#functions/coordinator-api/console/assets.ts';
 
 describe('console assets', () => {
   it('assets.ts is in sync with every console file (run generate-assets.ts after editing them)', () => {
     const onDisk = readFileSync(new URL('../../functions/coordinator-api/console/assets.ts', import.meta.url), 'utf8');
     expect(onDisk).toBe(renderAssetsModule());
+  });
+
+  it('asset-paths.ts is in sync too, and lists exactly the paths of assets.ts (the API routes on it without loading the files)', () => {
+    const onDisk = readFileSync(new URL('../../functions/coordinator-api/console/asset-paths.ts', import.meta.url), 'utf8');
+    expect(onDisk).toBe(renderAssetPathsModule());
+    expect(CONSOLE_ASSET_PATHS).toEqual(Object.keys(CONSOLE_ASSETS));
+    expect(consolePaths()).toEqual(['/', ...Object.keys(CONSOLE_ASSETS)]);
   });
 
   it('lib/ctcae-terms.js is in sync with shared/domain/ctcae-terms.ts (the console shows the same Chinese CTCAE names as the digest)', () => {

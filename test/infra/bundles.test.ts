@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { BUNDLE_DIR, bundleWithInfo, FAKE_ENV, MAINLAND_FAKE_ENV } from '../../bench/cold-start.ts';
-import { BUNDLE_GOAL_KIB } from '../../infra/constructs/bundling.ts';
+import { BUNDLE_DIR, bundleWithInfo, FAKE_ENV, MAINLAND_FAKE_ENV, type BundleInfo } from '../../bench/cold-start.ts';
+import { BUNDLE_GOAL_KIB, FUNCTION_SIDE_MODULES } from '../../infra/constructs/bundling.ts';
+import { SIDE_MODULES, type SideModuleName } from '../../shared/lazy/side-modules.ts';
 
 const root = resolve(import.meta.dirname, '..', '..', 'functions');
 const functions = readdirSync(root).filter((name) => existsSync(join(root, name, 'handler.ts')));
@@ -17,7 +18,10 @@ const functions = readdirSync(root).filter((name) => existsSync(join(root, name,
 // The reply rules of the field corpus (ordinals, day-by-day counts, negation fixes) then added 2 KiB to the two reply paths: 339 / 344.
 // Each reply path then carried its own provider only (shared/adapters/sms-from-env/, 2026-12-05): inbound-sms 339 → 326 without the
 // Alibaba sender, the mainland template checks and the Secrets Manager client; pull-sms 344 → 342 without the SNS sender.
-const OVER_GOAL: Partial<Record<string, number>> = { 'coordinator-api': 658, 'inbound-sms': 326, 'pull-sms': 342 };
+// Lazy side modules (shared/lazy/, 2026-12-06): what few requests need is built beside index.mjs and loaded on first use.
+// inbound-sms 326 → 265 and pull-sms 342 → 281 without OpenCC (both now within the goal); coordinator-api 658 → 359
+// without libphonenumber-js and its metadata (phone.cjs) and the console's files (console-assets.cjs).
+const OVER_GOAL: Partial<Record<string, number>> = { 'coordinator-api': 359 };
 
 /**
  * Each function bundled as the CDK construct bundles it (infra/constructs/bundling.ts: the AWS SDK
@@ -74,6 +78,143 @@ describe('Lambda bundles load', () => {
       expect(Object.keys(byPackage)).not.toContain('opencc-js');
     }
     expect(Math.round(bytes / 1024)).toBeLessThanOrEqual(OVER_GOAL[name] ?? BUNDLE_GOAL_KIB);
+    // The side modules index.mjs can load are the ones its asset carries (FUNCTION_SIDE_MODULES), each built beside it.
+    const code = readFileSync(file, 'utf8');
+    const loads = (Object.keys(SIDE_MODULES) as SideModuleName[]).filter((side) => code.includes(`"${SIDE_MODULES[side].file}"`));
+    expect(loads.sort(), `${name}: side modules index.mjs loads`).toEqual([...(FUNCTION_SIDE_MODULES[name] ?? [])].sort());
+    for (const side of loads) expect(existsSync(join(file, '..', SIDE_MODULES[side].file)), `${name}: ${SIDE_MODULES[side].file}`).toBe(true);
+  }, 60_000);
+});
+
+/** Runs `body` (an ES module, may use top-level await) with Node in the bundle's folder, through tsx so it can import the repository's test fakes; returns its stdout parsed as JSON. */
+function probeJson(info: BundleInfo, name: string, body: string, env: Record<string, string> = {}): Record<string, unknown> {
+  const probe = join(info.file, '..', `probe-${name}.mts`);
+  writeFileSync(probe, body);
+  const repo = resolve(import.meta.dirname, '..', '..');
+  try {
+    const out = execFileSync(process.execPath, ['--import', 'tsx', probe], { cwd: repo, env: { ...process.env, ...FAKE_ENV, ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    return JSON.parse(out) as Record<string, unknown>;
+  } catch (error) {
+    // The lines of a minified bundle are long: the error line and the stack are what matter.
+    const stderr = String((error as { stderr?: unknown }).stderr ?? error);
+    throw new Error(`probe-${name} failed: ${stderr.split('\n').filter((line) => line.length < 400).join('\n')}`, { cause: error });
+  }
+}
+
+/**
+ * The lazy side modules (shared/lazy/) through the built bundles: index.mjs no longer carries the
+ * code, the side file beside it does, and the bundle's own loader finds it on first use and gives
+ * the same answers as the source (the `default` condition every other test runs).
+ */
+describe('Lambda bundles: side modules load on first use', () => {
+  const bundles: Record<string, Promise<BundleInfo>> = {};
+  const bundle = (name: string) => (bundles[name] ??= bundleWithInfo(join(root, name, 'handler.ts'), join(BUNDLE_DIR, `lazy-${name}`)));
+  const repo = resolve(import.meta.dirname, '..', '..');
+  /** A string only OpenCC's TWVariantsRevPhrases dictionary has. */
+  const OPENCC_DICTIONARY = '一口吃個 一口喫個';
+
+  it.each(['inbound-sms', 'pull-sms'])('%s: the OpenCC dictionaries are in opencc.cjs, not in index.mjs', async (name) => {
+    const info = await bundle(name);
+    expect(info.sides.map((side) => side.name)).toEqual(['opencc']);
+    expect(readFileSync(info.file, 'utf8')).not.toContain(OPENCC_DICTIONARY);
+    expect(readFileSync(info.sides[0]!.file, 'utf8')).toContain(OPENCC_DICTIONARY);
+    expect(info.assetBytes).toBe(info.bytes + info.sides[0]!.bytes);
+  }, 60_000);
+
+  it('inbound-sms: a reply in traditional characters reads as the same reply in simplified ones, OpenCC loaded only then', async () => {
+    const info = await bundle('inbound-sms');
+    const result = probeJson(
+      info,
+      'inbound',
+      `
+import { createRequire } from 'node:module';
+import { memoryInbound } from ${JSON.stringify(join(repo, 'test/support/inbound-memory.ts'))};
+import { loadProtocolFile } from ${JSON.stringify(join(repo, 'shared/config/protocol-loader.ts'))};
+const { createInboundHandler } = await import(${JSON.stringify(info.file)});
+const sideLoaded = () => Object.keys(createRequire(import.meta.url).cache).some((path) => path.endsWith('/opencc.cjs'));
+const protocol = loadProtocolFile();
+const silent = { info() {}, warn() {}, error() {}, debug() {} };
+const metrics = { addMetric() {}, publishStoredMetrics() {} };
+const context = { awsRequestId: 'probe', getRemainingTimeInMillis: () => 60_000, functionName: 'inbound-sms' };
+/** One text from an enrolled patient, on fresh in-memory state: what the reply pipeline made of it. */
+async function deliver(body) {
+  const m = memoryInbound(protocol, '2027-01-16T02:00:00.000Z');
+  await m.enroll();
+  const handler = createInboundHandler(m.deps, { logger: silent, metrics });
+  const record = m.text(body, '2027-01-16T02:00:00.000Z');
+  const event = { Records: [{ EventSource: 'aws:sns', EventVersion: '1.0', EventSubscriptionArn: 'arn:aws:sns:cn-north-1:123456789012:inbound:sub',
+    Sns: { Type: 'Notification', MessageId: record.snsMessageId, TopicArn: 'arn:aws:sns:cn-north-1:123456789012:inbound', Subject: null,
+      Message: JSON.stringify(record.payload), Timestamp: record.receivedAt, SignatureVersion: '1', Signature: 'x', SigningCertUrl: 'https://x', UnsubscribeUrl: 'https://x', MessageAttributes: {} } }] };
+  const outcome = await handler(event, context);
+  const reports = (await m.repos.reports.listByStatus('open')).items.map((r) => r.interpretation);
+  return { outcome, replies: m.sms.sent.map((s) => s.body), alerts: m.publisher.published.map((a) => a.kind), reports };
+}
+const out = { loadedAtImport: sideLoaded() };
+out.latin = await deliver('taken');
+out.loadedAfterLatin = sideLoaded();
+for (const [key, text] of [['traditional', '最近睡不著，發燒'], ['simplified', '最近睡不着，发烧']]) out[key] = await deliver(text);
+out.loadedAfterHan = sideLoaded();
+process.stdout.write(JSON.stringify(out));
+`,
+      { AWS_LAMBDA_FUNCTION_NAME: 'inbound-sms' },
+    );
+    expect(result.loadedAtImport).toBe(false);
+    expect(result.loadedAfterLatin).toBe(false);
+    expect(result.loadedAfterHan).toBe(true);
+    const simplified = result.simplified as { outcome: unknown; replies: string[]; alerts: string[]; reports: unknown[] };
+    expect(simplified.outcome).toEqual({ processed: 1, duplicates: 0 });
+    const interpretation = simplified.reports[0] as { intent: string; items: { term: string }[]; redFlag: boolean };
+    expect([interpretation.intent, interpretation.items.map((item) => item.term), interpretation.redFlag]).toEqual(['side_effect', ['Insomnia', 'Fever'], true]);
+    expect(simplified.alerts).toEqual(['red_flag']);
+    expect(result.traditional).toEqual(simplified);
+  }, 60_000);
+
+  it('coordinator-api: the console and libphonenumber-js are side files; a page request and an enrolment check load them through index.mjs', async () => {
+    const info = await bundle('coordinator-api');
+    expect(info.sides.map((side) => side.name).sort()).toEqual(['console-assets', 'phone']);
+    const code = readFileSync(info.file, 'utf8');
+    const side = (n: SideModuleName) => readFileSync(info.sides.find((s) => s.name === n)!.file, 'utf8');
+    expect(code).not.toContain('a landline');
+    expect(side('phone')).toContain('a landline');
+    expect(code).not.toContain('Trial SMS — coordinator console');
+    expect(side('console-assets')).toContain('Trial SMS — coordinator console');
+    const result = probeJson(
+      info,
+      'api',
+      `
+import { createRequire } from 'node:module';
+const { handler } = await import(${JSON.stringify(info.file)});
+const cache = () => Object.keys(createRequire(import.meta.url).cache).filter((path) => path.startsWith(${JSON.stringify(join(info.file, '..'))} + '/')).map((path) => path.slice(path.lastIndexOf('/') + 1)).sort();
+const context = { awsRequestId: 'probe', getRemainingTimeInMillis: () => 30_000, functionName: 'coordinator-api' };
+const event = (method, path, body) => ({ version: '2.0', routeKey: '$default', rawPath: path, rawQueryString: '',
+  headers: { host: 'api.example', authorization: 'Bearer probe-token-0123456789', ...(body ? { 'content-type': 'application/json' } : {}) },
+  requestContext: { accountId: '123456789012', apiId: 'api', domainName: 'api.example', domainPrefix: 'api', requestId: 'r', routeKey: '$default', stage: '$default', time: '', timeEpoch: 0,
+    http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'probe' } },
+  ...(body ? { body: JSON.stringify(body) } : {}), isBase64Encoded: false });
+const out = { atImport: cache() };
+const openapi = await handler(event('GET', '/openapi.json'), context);
+out.openapi = openapi.statusCode;
+out.afterOpenApi = cache();
+const page = await handler(event('GET', '/app.js'), context);
+out.page = { status: page.statusCode, type: page.headers['content-type'], length: page.body.length };
+out.afterPage = cache();
+const enrol = await handler(event('POST', '/api/patients', { studyId: 'BJ-001', phone: '+86 10 6552 8888' }), context);
+out.enrol = { status: enrol.statusCode, body: JSON.parse(enrol.body) };
+out.afterEnrol = cache();
+process.stdout.write(JSON.stringify(out));
+`,
+      { AWS_LAMBDA_FUNCTION_NAME: 'coordinator-api', AUTH_MODE: 'local-token', LOCAL_API_TOKEN: 'probe-token-0123456789' },
+    );
+    expect(result.atImport).toEqual([]);
+    expect(result.openapi).toBe(200);
+    expect(result.afterOpenApi).toEqual([]);
+    const appJs = readFileSync(join(repo, 'functions/coordinator-api/console/app.js'), 'utf8');
+    expect(result.page).toEqual({ status: 200, type: 'text/javascript; charset=utf-8', length: appJs.length });
+    expect(result.afterPage).toEqual(['console-assets.cjs']);
+    const enrol = result.enrol as { status: number; body: { errors: { path: string; message: string }[] } };
+    expect(enrol.status).toBe(400);
+    expect(enrol.body.errors).toContainEqual({ path: 'phone', message: '+86 10 6552 8888 is a landline: it cannot receive SMS; give the patient\'s mobile number' });
+    expect(result.afterEnrol).toEqual(['console-assets.cjs', 'phone.cjs']);
   }, 60_000);
 });
 

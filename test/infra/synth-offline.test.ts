@@ -3,7 +3,9 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FUNCTION_SIDE_MODULES } from '#infra/constructs/bundling.ts';
 import { FUNCTION_NAMES, PROJECT_ROOT } from '#infra/constructs/trial-function.ts';
+import { SIDE_MODULES } from '../../shared/lazy/side-modules.ts';
 
 /**
  * `cdk synth` exactly as CI and the IT person run it, but with no AWS credentials or settings
@@ -69,8 +71,15 @@ describe('cdk synth offline', () => {
     for (const fn of Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function')) {
       const name = fn.Properties.Environment!.Variables.POWERTOOLS_SERVICE_NAME!;
       const asset = join(outdir, `asset.${fn.Properties.Code!.S3Key.replace(/\.zip$/, '')}`);
-      expect(readdirSync(asset).sort(), name).toEqual(['index.mjs', 'index.mjs.map']);
       const code = readFileSync(join(asset, 'index.mjs'), 'utf8');
+      // Beside index.mjs, the function's side modules (shared/lazy/), built by the construct's afterBundling hook.
+      const sides = (FUNCTION_SIDE_MODULES[name] ?? []).map((side) => SIDE_MODULES[side].file);
+      expect(readdirSync(asset).sort(), name).toEqual(['index.mjs', 'index.mjs.map', ...sides.flatMap((file) => [file, `${file}.map`])].sort());
+      for (const file of sides) {
+        const side = readFileSync(join(asset, file), 'utf8');
+        expect(side, `${name}: ${file} is minified CommonJS`).toMatch(/module\.exports/);
+        expect(code, `${name}: index.mjs loads ${file}`).toContain(`"${file}"`);
+      }
       expect(code.startsWith("import { createRequire } from 'module'"), `${name}: ESM banner`).toBe(true);
       // Minified: few, long lines.
       expect(code.split('\n').length, name).toBeLessThan(code.length / 200 + 50);

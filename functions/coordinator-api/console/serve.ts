@@ -1,4 +1,7 @@
-import { CONSOLE_ASSETS } from './assets.ts';
+// The files themselves are a side module (shared/lazy/): in the Lambda they are loaded on the first
+// page request, not at cold start; their paths (asset-paths.ts) are known without them.
+import { consoleAssets } from '#lazy/console-assets';
+import { CONSOLE_ASSET_PATHS } from './asset-paths.ts';
 
 /**
  * The coordinator console's static page, served by the coordinator API on AWS and by the local
@@ -26,6 +29,8 @@ export interface ConsoleConfig {
   token?: string;
 }
 
+const SERVED: ReadonlySet<string> = new Set(CONSOLE_ASSET_PATHS);
+
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -45,19 +50,20 @@ function securityHeaders(cognitoDomain?: string): Record<string, string> {
 /** The console file for a request path, or null when the path is not part of the console. */
 export function consoleResponse(path: string, options: { cognitoDomain?: string } = {}): ConsoleHttpResponse | null {
   const name = path === '/' || path === '/index.html' ? '/index.html' : path;
-  const body = CONSOLE_ASSETS[name];
-  if (body === undefined) return null;
+  if (!SERVED.has(name)) return null;
+  const body = consoleAssets()[name];
+  if (body === undefined) throw new Error(`console asset ${name} is listed in asset-paths.ts but not in assets.ts: regenerate both (generate-assets.ts)`);
   const type = TYPES[name.slice(name.lastIndexOf('.'))] ?? 'application/octet-stream';
   return { statusCode: 200, headers: { 'content-type': type, ...securityHeaders(options.cognitoDomain) }, body };
 }
 
 /** Every path the console serves (the page, its script, styles and modules). */
 export function consolePaths(): string[] {
-  return ['/', ...Object.keys(CONSOLE_ASSETS)];
+  return ['/', ...CONSOLE_ASSET_PATHS];
 }
 
 export function isConsolePath(path: string): boolean {
-  return path === '/' || path === '/index.html' || path === '/config.json' || CONSOLE_ASSETS[path] !== undefined;
+  return path === '/' || path === '/index.html' || path === '/config.json' || SERVED.has(path);
 }
 
 /** `GET /config.json`: no secrets on AWS (client id and hosted-UI domain are public by design). */

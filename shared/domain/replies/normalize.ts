@@ -7,22 +7,16 @@
  * digits and the degree sign kept, so "38.5度" and "101°F" survive), whitespace collapsed, then
  * common English typos fixed (an explicit map, plus Damerau distance 1 for keywords of ≥ 5 letters).
  */
-import { ConverterFactory } from 'opencc-js/core';
-import TWVariantsRev from 'opencc-js/dict/TWVariantsRev';
-import TWVariantsRevPhrases from 'opencc-js/dict/TWVariantsRevPhrases';
-import toMainland from 'opencc-js/to/cn';
+// The converter and its dictionaries: a side module (shared/lazy/README.md), built into its own
+// file beside the Lambda's index.mjs and loaded on first use; imported directly everywhere else.
+import { createTraditionalToSimplified } from '#lazy/opencc';
 
 /** Replies are SMS: anything past this many UTF-16 units is ignored (bounded work, never throws). */
 export const MAX_INPUT_CHARS = 2000;
 
 /**
- * OpenCC's traditional (Taiwan standard, which also reads Hong Kong writing for the characters
- * patients use) → mainland simplified converter. Built on first use (~0.3 s, once per process),
- * and only for text that has a Han character. Built from opencc-js's core and exactly the
- * dictionaries of its `{ from: 'tw', to: 'cn' }` chain (Taiwan variants back, then traditional →
- * simplified phrases and characters): the `opencc-js/t2cn` build carries every regional table
- * (Hong Kong, Japanese …) besides, 107 KiB in the bundle against 63. Same conversion:
- * test/unit/replies/normalize.test.ts holds it equal to `t2cn`'s on every dictionary entry.
+ * The traditional → simplified converter (shared/domain/replies/opencc.ts: OpenCC tw → cn).
+ * Built on first use (~0.3 s, once per process), and only for text that has a Han character.
  */
 let t2s: ((text: string) => string) | null = null;
 const HAN = /\p{Script=Han}/u;
@@ -132,7 +126,7 @@ export function correctTypo(word: string): string {
 /** Traditional → simplified (OpenCC tw → cn); text without Han characters is returned as is. */
 export function toSimplified(text: string): string {
   if (!HAN.test(text)) return text;
-  const convert = (t2s ??= ConverterFactory([[TWVariantsRevPhrases, TWVariantsRev]], toMainland));
+  const convert = (t2s ??= createTraditionalToSimplified());
   return convert(text);
 }
 

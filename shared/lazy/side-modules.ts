@@ -1,0 +1,31 @@
+/**
+ * Side modules: code only a few requests need, built for Lambda into its own file beside the
+ * function's index.mjs (same asset, same zip) and required on first use, so it is neither in
+ * index.mjs nor parsed at cold start. Everywhere else (tests, the local stack, scripts) the same
+ * code is imported directly. How it works: shared/lazy/README.md; figures: docs/performance.md
+ * "Lazy side modules". Constants only: infra/constructs/bundling.ts builds each `entry` to `file`.
+ */
+export interface SideModule {
+  readonly name: string;
+  /** The module's code, from the repository root. */
+  readonly entry: string;
+  /** Its file beside index.mjs. */
+  readonly file: string;
+}
+
+// One constant each, so that a bundle carries the names of the side modules it loads and no others
+// (test/infra/bundles.test.ts reads them to check each function's asset list).
+/** OpenCC's traditional → simplified dictionaries and converter (~62 KiB): only for replies with a Han character. */
+export const OPENCC_SIDE = { name: 'opencc', entry: 'shared/domain/replies/opencc.ts', file: 'opencc.cjs' } as const satisfies SideModule;
+/** libphonenumber-js with its full metadata (~190 KiB): only enrolment and phone changes. */
+export const PHONE_SIDE = { name: 'phone', entry: 'shared/domain/phone.ts', file: 'phone.cjs' } as const satisfies SideModule;
+/** The coordinator console's static files (~110 KiB): only page loads, not API calls. */
+export const CONSOLE_ASSETS_SIDE = { name: 'console-assets', entry: 'functions/coordinator-api/console/assets.ts', file: 'console-assets.cjs' } as const satisfies SideModule;
+
+/** Every side module by name (literal keys, not computed ones: esbuild then drops the map from bundles that do not use it). */
+export const SIDE_MODULES = { opencc: OPENCC_SIDE, phone: PHONE_SIDE, 'console-assets': CONSOLE_ASSETS_SIDE } as const;
+
+export type SideModuleName = keyof typeof SIDE_MODULES;
+
+/** The package.json `imports` condition under which `#lazy/<name>` resolves to the loader (shared/lazy/<name>.lazy.ts) instead of the code itself (<name>.eager.ts). */
+export const LAZY_CONDITION = 'lambda-bundle';
