@@ -351,9 +351,9 @@ export async function run(): Promise<BenchRow[]> {
       value: round(worst.perReply, 2),
       unit: 'requests',
       floor: round(worst.floor, 2),
-      goal: `≤ ${INBOUND_RATIO_GOAL}× floor`,
-      met: worst.ratio <= INBOUND_RATIO_GOAL,
-      note: `ratio ${round(worst.ratio, 2)}; requests/floor per reply: ${kinds.map((k) => `${k.kind} ${round(k.perReply, 1)}/${round(k.floor, 1)}`).join('; ')}`,
+      // Shown, not judged: issue 15's goal is the average per reply (the row above). The worst intent
+      // is where the next request less would come from (docs/performance.md, "fourth round").
+      note: `ratio ${round(worst.ratio, 2)} (the goal, ≤ ${INBOUND_RATIO_GOAL}×, is on the average per reply above); requests/floor per reply: ${kinds.map((k) => `${k.kind} ${round(k.perReply, 1)}/${round(k.floor, 1)}`).join('; ')}`,
     },
   ];
 }
