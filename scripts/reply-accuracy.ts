@@ -4,11 +4,13 @@
  * The original corpus (test/unit/replies/corpus.ts, its known misreads included) and the nurse
  * corpus (test/unit/replies/corpus-nurse.ts, strict fields) and the held-out corpus
  * (corpus-holdout.ts, written after the rules were tuned), and the field corpus (corpus-field.ts, replies
- * met in the field, written before their rules). A case counts as right only when
+ * met in the field, written before their rules), the gaps corpus (corpus-gaps.ts, the held-out
+ * misreads' families, written before their rules, 2026-12-06). A case counts as right only when
  * every field it pins is read right.
  */
 import { corpus, knownMisreads } from '../test/unit/replies/corpus.ts';
 import { fieldCorpus } from '../test/unit/replies/corpus-field.ts';
+import { gapsCorpus } from '../test/unit/replies/corpus-gaps.ts';
 import { holdoutCorpus } from '../test/unit/replies/corpus-holdout.ts';
 import { nurseCorpus } from '../test/unit/replies/corpus-nurse.ts';
 import { formatTally, mismatches, read, tallyByIntent } from '../test/unit/replies/evaluate.ts';
@@ -20,7 +22,9 @@ console.log(formatTally(`nurse corpus (${nurseCorpus.length} cases, strict)`, ta
 console.log('');
 console.log(formatTally(`field corpus (${fieldCorpus.length} cases, strict, written before their rules)`, tallyByIntent(fieldCorpus, true)));
 console.log('');
-console.log(formatTally(`held-out corpus (${holdoutCorpus.length} cases, strict, written after the rules)`, tallyByIntent(holdoutCorpus, true)));
+console.log(formatTally(`gaps corpus (${gapsCorpus.length} cases, strict, written before their rules)`, tallyByIntent(gapsCorpus, true)));
+console.log('');
+console.log(formatTally(`held-out corpus (${holdoutCorpus.length} cases, strict, written after the rules; seen by them since 2026-12-06)`, tallyByIntent(holdoutCorpus, true)));
 if (verbose) {
   console.log('\nmisread in the nurse corpus:');
   for (const c of nurseCorpus) {

@@ -206,6 +206,12 @@ function presence(clause: string, hit: Hit): Presence {
   const beforeZh = clause.slice(Math.max(0, hit.start - 6), hit.start);
   const after = clause.slice(hit.end, hit.end + 16);
   if (/不太\s?$/u.test(beforeZh)) return 'present'; // 不太恶心 = a little, handled as intensity 1
+  // A negation inside a site pattern, right before its swelling ("眼皮不肿了", "eyelids arent swollen anymore").
+  const inner = clause.slice(hit.start, hit.end);
+  const innerZh = /(不再|不|没有再|没再|没有|没)(肿|大了|肿大|鼓|胀)$/u.exec(inner);
+  if (innerZh) return /再/u.test(innerZh[1]!) || /^\s*了/u.test(after) ? 'resolved' : 'denied';
+  const innerEn = /(?<![a-z])(isnt|arent|is not|are not|not|no longer)( [a-z]+)? (swollen|puffy)$/u.exec(inner);
+  if (innerEn) return innerEn[1] === 'no longer' || /^\s*(any ?more|now)(?![a-z])/u.test(after) ? 'resolved' : 'denied';
   const zh = NEG_BEFORE_ZH.exec(beforeZh);
   if (zh) return /再/u.test(zh[0]) || /^\s*了/u.test(after) ? 'resolved' : 'denied';
   // an English "no" right before a Chinese symptom denies it too ("no 恶心")

@@ -83,6 +83,16 @@ export const TERMS = {
   pregnancy: 'Pregnancy, puerperium and perinatal conditions - Other, specify',
 } as const;
 
+/**
+ * Words patients put between a body site and its swelling: where on it ("那里", "两边", "左侧"),
+ * when ("这两天"), how it feels or looks ("摸着", "硬硬的"), and degree/again words ("又", "有点").
+ * A closed list, not "any few characters": "耳朵这两天有点肿" is the ear's swelling, "耳朵疼，脸肿"
+ * is not (held by test/unit/replies/corpus-gaps.ts and the corpora).
+ */
+const SITE_GAP = '(这两天|这几天|最近|这阵子|那块|那里|那儿|这里|这儿|这块|两边|两侧|一侧|左边|右边|左侧|右侧|周围|附近|摸着|摸起来|看着|看起来|感觉|硬硬的?|鼓鼓的?|又开始|开始|又|有点儿?|有一点|有些|明显|变得?|也|还|很|比较|挺|特别|非常|太|都)*';
+/** A negation right before the swelling word ("眼皮不肿了"): kept inside the hit; `presence` reads it as denied or resolved. */
+const SWELL_NEG = '(不再|不|没有再|没再|没有|没)?';
+
 export const LEXICON: readonly LexiconEntry[] = [
   // ── infection / respiratory ───────────────────────────────────────────────────────────
   e('fever', 'Fever', ['发烧', '发热', '高烧', '低烧', '烧到', '有点烧', '体温高', '体温升高', '体温偏高', '烧了', /烧(?=(也|已经|都|早就|基本)?退)/u], ['fever', 'feverish', 'high temperature', 'high temp', 'running a temp', 'a temperature', 'a temp'], { red: 'conditional', reason: 'fever', max: 4, gradedBy: 'temperature' }),
@@ -113,7 +123,7 @@ export const LEXICON: readonly LexiconEntry[] = [
       /(?<![a-z])(stools?|poop|poo) (is |are |look |looks |very |)*black(?![a-z])/u],
     { red: 'always', reason: 'gi_bleeding', max: 4, resolvable: false }),
   // pale / clay-coloured stools: bile not reaching the gut (biliary relapse or LEF liver toxicity), read with jaundice
-  e('pale_stools', 'Blood bilirubin increased', ['大便发白', '大便白色', '白色大便', '白色的大便', '陶土色', '陶土样', '灰白色大便', '大便灰白', /大便(是|呈|有点|颜色|变得?|也)*(白|灰白|陶土)/u], ['pale stool', 'pale poop', 'pale poo', 'clay colored stool', 'white stool', 'white poop', 'light colored stool', /(?<![a-z])(stools?|poop|poo) (are |is |look |looks |very |)*(pale|white|clay colored)(?![a-z])/u], { red: 'always', reason: 'jaundice', relapse: 'jaundice', max: 4, gradedBy: 'none' }),
+  e('pale_stools', 'Blood bilirubin increased', ['大便发白', '大便白色', '白色大便', '白色的大便', '陶土色', '陶土样', '灰白色大便', '大便灰白', /大便(的)?(是|呈|有点|颜色|变得?|也|很|特别|比较|挺|发)*(白|灰白|陶土|灰|浅)/u], ['pale stool', 'pale poop', 'pale poo', 'clay colored stool', 'white stool', 'white poop', 'light colored stool', /(?<![a-z])(stools?|poop|poo|bowel movements?) (are |is |look |looks |very |really |quite |kind of |kinda |so |)*(pale|white|clay colored|light colored|light|grey|gray)(?![a-z])/u], { red: 'always', reason: 'jaundice', relapse: 'jaundice', max: 4, gradedBy: 'none' }),
   e('lgi_bleed', 'Lower gastrointestinal hemorrhage', ['便血', '大便带血', '大便有血', '拉血', '血便', '大便出血', '肛门出血', '屁股出血', /(?<=(拉稀|拉肚子|腹泻|大便|稀便|拉的|拉出来的)(里|中|里面)?(还|也)?)(有|带|带有|见)血/u], ['blood in stool', 'blood in my stool', 'bloody stool', 'bloody diarrhea', 'blood in poop', 'blood in my poop', 'rectal bleeding', /(?<=(poo|poop|stools?|diarrhea)( [a-z]+){0,2} )with blood/u], { red: 'always', reason: 'gi_bleeding', max: 4, resolvable: false }),
   e('nausea', 'Nausea', ['恶心', '想吐', '反胃', '作呕', '干呕'], ['nausea', 'nauseous', 'nauseated', 'queasy', 'feel sick', 'feeling sick', 'sick to my stomach'], {}),
   e('vomiting', 'Vomiting', ['呕吐', '吐了', '吐', '呕'], ['vomiting', 'vomit', 'vomited', 'threw up', 'throwing up', 'throw up'], { max: 4, gradedBy: 'count' }),
@@ -155,11 +165,11 @@ export const LEXICON: readonly LexiconEntry[] = [
   e('hypertension', 'Hypertension', ['血压高', '血压升高', '血压偏高', '高血压'], ['high blood pressure', 'blood pressure high', 'blood pressure is high', 'high bp'], { max: 4, gradedBy: 'none' }),
 
   // ── relapse signs: glands, eyes, kidneys ──────────────────────────────────────────────
-  e('salivary_swelling', 'Salivary duct inflammation', [/(腮腺|颌下腺|唾液腺|下颌|下巴|颌下|腮帮子?|两腮|腮|脸颊|耳朵?|耳)(下面|下边|底下|下方|下|前面|前边|前方|前|后面|旁边)?(又|有点|有些|明显|变|也|还|很|比较|又开始)*(肿|大了|肿大|鼓|胀)/u,
+  e('salivary_swelling', 'Salivary duct inflammation', [new RegExp(`(腮腺|颌下腺|唾液腺|下颌|下巴|颌下|腮帮子?|两腮|腮|脸颊|耳朵?|耳)(下面|下边|底下|下方|下|前面|前边|前方|前|后面|旁边)?${SITE_GAP}${SWELL_NEG}(肿|大了|肿大|鼓|胀)`, 'u'),
     /(下巴|下颌|颌下|耳朵?|耳|腮帮子?|腮)(下面|下边|底下|下方|下|前面|前边|前方|前|后面|旁边)?(又)?(摸到|长了|长出|有|起了|鼓了|鼓起)(了)?(一个|个|几个|好几个|一些|两个)?(小)?(疙瘩|包|肿块|硬块|结节)/u],
-    [/(?<![a-z])(lumps?|swelling|swollen|bumps?|glands?)( [a-z]+){0,3}? (under|below|beneath|in front of|behind|near) (my |the )?(jaw|chin|ears?|jawline)(?![a-z])/u, 'jaw swelling', 'swollen jaw', 'swollen cheeks', 'swollen cheek', 'cheek swelling', 'swollen glands', 'gland swelling', 'parotid swelling', 'salivary gland', /(?<![a-z])swelling (under|below) (the |my )?(jaw|chin|ears?)/u, /(?<![a-z])(jaw|cheeks?|glands?) (is |are |)*(swollen|puffy)/u], { relapse: 'gland_swelling', ae: false }),
-  e('eyelid_swelling', 'Eye disorders - Other, specify', ['泪腺肿', '泪腺大', /(眼睑|眼皮|眼泡|泪腺|眼眶|眼睛周围|眼睛)(外侧|内侧|上方|上面|外边|周围)?(又|有点|有些|明显|变|也|还|很|特别|非常|挺|比较|太)*(肿|鼓)/u, /(眼角|眉毛下面?|眉骨下面?|眼眶|眼皮)(上方|上面|外侧|外边)?(又)?(鼓|长|起|摸到)(了)?(一个|个)?(小)?(包|疙瘩|肿块)/u], ['eyelid swelling', 'swollen eyelid', 'puffy eyelid', 'puffy eyes', 'swollen eyes', 'swollen eye', 'tear gland', /(?<![a-z])eyelids? (is |are |)*(swollen|puffy)/u], { relapse: 'gland_swelling', ae: false }),
-  e('neck_swelling', 'Neck edema', ['脖子上有包', '脖子有肿块', '颈部肿块', '淋巴结肿', '脖子鼓包', /(脖子|颈部|颈)(又|有点|有些|明显|变|也|还|很|特别|非常|挺|比较|太)*(肿|鼓)/u, /(脖子|颈部|颈)(上|两边|两侧|旁边|这里)?(又)?(摸到|长了|有|起了)(了)?(一个|个|几个|好几个|一些)?(小)?(疙瘩|包|肿块|硬块|结节)/u], ['neck swelling', 'swollen neck', 'lump in my neck', 'lump in neck', 'neck lump', 'swollen lymph nodes', 'swollen lymph node'], { relapse: 'gland_swelling', ae: false }),
+    [/(?<![a-z])(lumps?|swelling|swollen|bumps?|glands?)( [a-z]+){0,3}? (under|below|beneath|in front of|behind|near) (my |the )?(jaw|chin|ears?|jawline)(?![a-z])/u, 'jaw swelling', 'swollen jaw', 'swollen cheeks', 'swollen cheek', 'cheek swelling', 'swollen glands', 'gland swelling', 'parotid swelling', 'salivary gland', /(?<![a-z])swelling (under|below) (the |my )?(jaw|chin|ears?)/u, /(?<![a-z])(jaw|cheeks?|glands?) (is |are |isnt |arent |is not |are not |not |no longer )*(swollen|puffy)/u], { relapse: 'gland_swelling', ae: false }),
+  e('eyelid_swelling', 'Eye disorders - Other, specify', ['泪腺肿', '泪腺大', new RegExp(`(眼睑|眼皮|眼泡|泪腺|眼眶|眼睛周围|眼睛)(外侧|内侧|上方|上面|外边|周围)?${SITE_GAP}${SWELL_NEG}(肿|鼓)`, 'u'), /(眼角|眉毛下面?|眉骨下面?|眼眶|眼皮)(上方|上面|外侧|外边)?(又)?(鼓|长|起|摸到)(了)?(一个|个)?(小)?(包|疙瘩|肿块)/u], ['eyelid swelling', 'swollen eyelid', 'puffy eyelid', 'puffy eyes', 'swollen eyes', 'swollen eye', 'tear gland', /(?<![a-z])eyelids? (is |are |isnt |arent |is not |are not |not |no longer |still |so |very |a bit |)*(swollen|puffy)/u], { relapse: 'gland_swelling', ae: false }),
+  e('neck_swelling', 'Neck edema', ['脖子上有包', '脖子有肿块', '颈部肿块', '淋巴结肿', '脖子鼓包', new RegExp(`(脖子|颈部|颈)${SITE_GAP}${SWELL_NEG}(肿|鼓)`, 'u'), /(脖子|颈部|颈)(上|两边|两侧|旁边|这里)?(又)?(摸到|长了|有|起了)(了)?(一个|个|几个|好几个|一些)?(小)?(疙瘩|包|肿块|硬块|结节)/u], ['neck swelling', 'swollen neck', 'lump in my neck', 'lump in neck', 'neck lump', 'swollen lymph nodes', 'swollen lymph node'], { relapse: 'gland_swelling', ae: false }),
   e('lymph_nodes', 'Blood and lymphatic system disorders - Other, specify',
     [/(腋下|腋窝|胳肢窝|腹股沟|大腿根部?)(的)?(又)?(摸到|长了|有|起了)?(了)?(一个|个|几个|好几个|一些)?(肿大的)?(淋巴结|疙瘩|包|肿块|硬块)(肿大|肿|大了|肿起来)?/u],
     [/(?<![a-z])(swollen |enlarged )?(lymph nodes?|glands?|lumps?)( [a-z]+){0,2}? (in|under) (my |the )?(armpits?|groin)(?![a-z])/u, /(?<![a-z])(armpit|groin) (lumps?|swelling|lymph nodes?)(?![a-z])/u],
@@ -167,11 +177,11 @@ export const LEXICON: readonly LexiconEntry[] = [
   // aortitis / periaortitis in the patient's words: a pulsing felt in the belly
   e('aorta', 'Vascular disorders - Other, specify', [/(肚子|腹部|肚脐)[^ ]{0,6}?(一跳一跳|跳动|搏动)/u, /(摸到|感觉到?)(了)?(搏动|跳动)/u], [/(?<![a-z])(pulsing|pulsating|throbbing|pulse|heartbeat) in (my |the )?(belly|stomach|abdomen|tummy)(?![a-z])/u], { relapse: 'aorta', ae: false, gradedBy: 'none' }),
   e('face_swelling', 'Edema face', ['脸肿', '脸浮肿', '面部浮肿', '面部肿', '脸部肿', '脸有点肿'], ['swollen face', 'face swelling', 'face is swollen', 'facial swelling', 'puffy face'], { relapse: 'gland_swelling', ae: false }),
-  e('eye_signs', 'Eye disorders - Other, specify', ['眼球突出', '眼睛突出', '眼睛凸', '眼球凸', '眼睛鼓出', '重影', '复视', '看东西有两个', '双影', /眼(睛|球)(往外|向外|朝外|外)(凸|突|鼓)/u], ['double vision', 'seeing double', 'bulging eyes', 'eyes bulging', 'eyes sticking out', 'eye bulging', 'eyes are bulging', /(?<![a-z])eyes? (is |are |)*(pushed|sticking|popping|bulging|pushing) (forward|out)(?![a-z])/u], { relapse: 'eye', ae: false }),
+  e('eye_signs', 'Eye disorders - Other, specify', ['眼球突出', '眼睛突出', '眼睛凸', '眼球凸', '眼睛鼓出', '重影', '复视', '看东西有两个', '双影', /眼(睛|球)(往外|向外|朝外|外)(凸|突|鼓)/u], ['double vision', 'seeing double', 'bulging eyes', 'eyes bulging', 'eyes sticking out', 'eye bulging', 'eyes are bulging', /(?<![a-z])eyes?( [a-z]+){0,4}? (pushed|sticking|popping|bulging|pushing|poking) (forward|out)(?![a-z])/u], { relapse: 'eye', ae: false }),
   e('blurred_vision', 'Blurred vision', ['视力模糊', '看不清', '眼睛模糊', '视物模糊', '看东西模糊', '视力下降'], ['blurred vision', 'blurry vision', 'cant see clearly'], {}),
   e('edema_limbs', 'Edema limbs', ['腿肿', '脚肿', '脚踝肿', '下肢水肿', '下肢肿', '腿水肿', '脚水肿', '小腿肿', '腿脚肿', '水肿', '浮肿', /(腿|脚|脚踝|小腿)(都|也|又|有点|有些|明显)*肿/u], ['leg swelling', 'swollen legs', 'swollen leg', 'swollen feet', 'swollen ankles', 'swollen ankle', 'ankle swelling', 'feet swelling', 'legs are swollen', 'ankles are swollen', 'feet are swollen', 'legs swollen', 'ankles swollen', 'feet swollen'], { relapse: 'edema_oliguria' }),
   e('oliguria', 'Renal and urinary disorders - Other, specify', ['尿少', '尿量少', '尿量减少', '小便少', '小便减少', '尿不多', '排尿少', /(小便|尿量?)(比以前|比平时|比原来|比之前)(少|减少)/u], ['less urine', 'peeing less', 'not peeing much', 'urinating less', 'decreased urine', 'little urine'], { relapse: 'edema_oliguria', ae: false }),
-  e('proteinuria', 'Proteinuria', ['泡沫尿', /(尿|小便)(里|中|里面)?(的)?(有|起)?(很多|好多)?泡沫(很|特别|比较|挺)?(多)?/u], ['foamy urine', 'frothy urine', 'bubbly urine', 'foamy pee', 'frothy pee', /(?<![a-z])(urine|pee) (is |looks )*(foamy|frothy|bubbly)(?![a-z])/u], { relapse: 'kidney', gradedBy: 'none' }),
+  e('proteinuria', 'Proteinuria', ['泡沫尿', /(尿|小便)(里|中|里面)?(的)?(有|起|冒)?(很多|好多)?(泡沫|泡泡)(很|特别|比较|挺)?(多)?/u], ['foamy urine', 'frothy urine', 'bubbly urine', 'foamy pee', 'frothy pee', /(?<![a-z])(urine|pee) (is |looks )*(foamy|frothy|bubbly)(?![a-z])/u], { relapse: 'kidney', gradedBy: 'none' }),
   e('urinary_pain', 'Urinary tract pain', ['尿痛', '小便痛', '排尿痛', '尿道痛', '小便疼', '尿疼'], ['painful urination', 'burning when i pee', 'burning urination', 'it burns when i pee'], {}),
   e('urinary_frequency', 'Urinary frequency', ['尿频', '尿急'], ['urinary frequency', 'urgency to pee'], {}),
   e('headache', 'Headache', ['头痛', '头疼', '偏头痛', '脑袋疼', '脑袋痛', '头胀', /(头|脑袋)(部)?(有点|有一点|有些|很|非常|特别|挺|比较|还是|还|也|一直|老是)+(痛|疼)/u], ['headache', 'head hurts', 'head ache', 'migraine', 'head pain'], { relapse: 'headache' }),

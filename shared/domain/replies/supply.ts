@@ -26,13 +26,21 @@ const ZH: readonly RegExp[] = [
   new RegExp(`${NOT_A_DOSE_TIME}(药|${ZH_DRUGS})[^ ]{0,4}?(快|快要|马上|就要)(吃完|用完|没|断)`, 'gu'),
   new RegExp(`(药|${ZH_DRUGS})[^ ]{0,4}?不够(吃|用)?了?`, 'gu'),
   new RegExp(`(药|${ZH_DRUGS})?[^ ]{0,2}?只剩(下)?(${N}(天|顿|片|粒|颗|次|盒)(的)?(量|药)?)?`, 'gu'),
+  // How much is left, said another way: the medicine named before "还剩 / 就剩 / 剩得不多", or a
+  // quantity after it ("还剩三片", "还有最后几片"). "还剩" alone (还剩一个问题) is not supply.
+  new RegExp(`(药|${ZH_DRUGS})[^ ]{0,4}?(还|就|仅|只)剩(下)?(最后)?`, 'gu'),
+  new RegExp(`(还|就|仅)剩(下)?(最后)?${N}(天|顿|片|粒|颗|盒|板|瓶)`, 'gu'),
+  new RegExp(`(药|${ZH_DRUGS})[^ ]{0,4}?剩(得|的|下的)?(不多|没几|很少|一点点?)`, 'gu'),
+  new RegExp(`(还有|只有|就有|就剩)最后(${N})?(天|顿|片|粒|颗|盒|板|瓶)`, 'gu'),
   /没药(吃|可吃|用)?了?|冇药|断药|断货|没货|缺货|缺药|停产/gu,
-  /(买|开|拿|配|取|领)(不到|不着|不了)(药)?/gu,
+  /(买|开|拿|配|取|领)(不到|不着|不了|不出来|不出)(药)?/gu,
+  // Not in stock now, or only later: "暂时没有", "要等几天才到货", "下周才有货", "还没到货".
+  /(才|还没|没|尚未|还未)(能)?(到货|有货|进货)|等(着)?(进货|到货|调货)/gu,
   /(挂|约|预约|抢)(不上|不到|不了)(号)?|挂不上|号挂不上|约不上/gu,
   /处方(已经)?(过期|到期|用完|没了)/gu,
   /(还|一直|都)?没(有)?(去|空去|时间去)?(医院|药房|药店)?(拿|取|开|配|领)(到)?(新的|新药|药)|没空去(医院|药房)?(开|拿|取|配)药|还没(拿到|开)/gu,
   /药(落|忘)在|忘(了)?带药|没带药|药(没|没有)带/gu,
-  /药(房|店)(说)?(没有|没|缺|断)/gu,
+  /药(房|店)[^ ]{0,6}?(没有|没|缺|断)(货|药|了)?/gu,
   /攞(唔|不)到药/gu,
 ];
 
@@ -42,8 +50,18 @@ const EN: readonly RegExp[] = [
   new RegExp(`(?<![a-z])out of (my |the |all my |all )?(pills|meds|medication|medications|medicine|medicines|tablets|prescription|stock|${EN_DRUGS})(?![a-z])`, 'gu'),
   /(?<![a-z])(none|nothing|no more( [a-z]+){0,2}|no [a-z]+) left(?![a-z])/gu,
   /(?<![a-z])(only )?(\d+|one|two|three|four|five|a few|few|a couple( of)?) (more )?(pills|tablets|doses|days|capsules)( of [a-z]+)? left(?![a-z])/gu,
-  /(?<![a-z])(cannot|can not|couldnt|could not|unable to|not able to)( [a-z]+){0,1} (get|find|buy|fill|renew|refill|book|make|pick up)( [a-z]+){0,3}? (refill|prescription|appointment|meds|medication|medicine|pills|tablets|prescriptions)(?![a-z])/gu,
-  /(?<![a-z])pharmacy( [a-z]+){0,2} (didnt|did not|doesnt|does not|had no|has no|is out|was out|ran out|had none|has none)(?![a-z])/gu,
+  /(?<![a-z])(cannot|can not|couldnt|could not|unable to|not able to)( [a-z]+){0,1} (get|find|buy|fill|renew|refill|book|make|pick up)( [a-z]+){0,3}? (refill|prescription|appointment|meds|medication|medicine|pills|tablets|prescriptions|script|scripts)(?![a-z])/gu,
+  /(?<![a-z])(pharmacy|chemist|chemists|drugstore|drug store)( [a-z]+){0,2} (didnt|did not|doesnt|does not|had no|has no|is out|was out|ran out|had none|has none)(?![a-z])/gu,
+  // The pharmacy will not have it (yet), is waiting for it, or it is on back order.
+  /(?<![a-z])(pharmacy|chemist|chemists|drugstore|drug store|they)( [a-z]+){0,3}? (wont|will not|cant|cannot|couldnt|could not) (have|get|stock|fill|order)(?![a-z])/gu,
+  /(?<![a-z])(waiting|wait|waited) (on|for) (the |my |a )?(pharmacy|chemist|delivery|shipment|refill|prescription|script|meds|medication|medicine|pills|order)(?![a-z])/gu,
+  /(?<![a-z])(pharmacy|chemist|drugstore)( [a-z]+){0,2} (is |are |has |have )?(waiting|ordering|ordered|backordered|back ordered)(?![a-z])/gu,
+  /(?<![a-z])(back ?ordered|on back ?order|backorder)(?![a-z])/gu,
+  // How much is left, said another way.
+  /(?<![a-z])(only )?(have |got )?enough( [a-z]+){0,2} (for|to last)( the next)? (\d+|one|two|three|four|five|a few|few|a couple( of)?) (more )?(days?|doses?|weeks?)(?![a-z])/gu,
+  /(?<![a-z])(down to|on) (my |the )?(very )?last( \d+| one| two| three| few| couple( of)?)? (pills?|tablets?|doses?|capsules?|box|pack|packet)(?![a-z])/gu,
+  // The refill cannot be reached.
+  /(?<![a-z])(cannot|can not|couldnt|could not|unable to|not able to) (make it|get|go|come) (in )?(to|into) (the |my )?(clinic|hospital|pharmacy|chemist|doctor|doctors)( [a-z]+){0,4} (refill|prescription|script|meds|medication|medicine|pills|tablets)(?![a-z])/gu,
   /(?<![a-z])out of stock(?![a-z])/gu,
   /(?<![a-z])(need|needs|needed) (a |my )?(refill|more pills|more meds|new prescription|more)(?![a-z])/gu,
   /(?<![a-z])prescription (has )?(expired|ended|is expired|lapsed)(?![a-z])/gu,

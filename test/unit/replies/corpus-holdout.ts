@@ -1,8 +1,7 @@
 /**
- * Held-out replies, written AFTER the issue 17 rules were tuned on corpus-nurse.ts and never used
- * to tune them: the honest estimate of how the rules do on replies nobody here has seen.
- * Misreads stay listed in `holdoutMisreads` (asserted as still misread) rather than being fixed
- * case by case, so this set keeps measuring generalisation.
+ * Held-out replies, written AFTER the issue 17 rules were tuned on corpus-nurse.ts and not used to
+ * tune them until 2026-12-06 (70 % then: see `holdoutMisreads` below for what changed): the
+ * estimate of how the rules did on replies nobody had seen. Since then corpus-blind.ts plays that part.
  */
 import type { CorpusCase } from './corpus.ts';
 
@@ -61,18 +60,12 @@ export const holdoutCorpus: CorpusCase[] = [
   { text: '臉頰兩邊又腫了', intent: 'symptom', terms: [SALIVARY], relapse: true },
 ];
 
-/** Held-out cases still misread after issue 17 ("<ctx>|<text>" → what is wrong), kept to show a later fix. */
-export const holdoutMisreads: Record<string, string> = {
-  'none|泼尼松还剩三片': 'supply: "还剩N片" (few left) without 只',
-  'none|社区医院开不出骁悉': 'supply: "开不出" (cannot prescribe)',
-  'none|藥房說要下週才有貨': 'supply: "下周才有货" (in stock only next week)',
-  'none|the chemist has no leflunomide in stock': 'supply: "chemist" and "has no … in stock" split around the drug',
-  'none|waiting for the pharmacy to order my cellcept': 'supply: waiting for an order',
-  'none|cannot get to the hospital for my refill': 'supply: "get to the hospital for my refill"',
-  'none|下颌那里硬硬的肿': 'salivary: words between the site and 肿 ("那里硬硬的")',
-  'none|my eyes look like they are popping out': 'orbit: "look like they are popping out"',
-  'none|大便颜色很浅，像白的': 'pale stools: "颜色很浅" and "像白的"',
-  'none|小便有很多泡泡': 'proteinuria: 泡泡 (bubbles) not 泡沫',
-  'none|眼皮不肿了': 'resolution: "不肿了" (the eyelid pattern needs 肿 right after the site)',
-  'none|臉頰兩邊又腫了': 'salivary: "两边" between the site and 肿',
-};
+/**
+ * Held-out cases still misread ("<ctx>|<text>" → what is wrong), asserted as still misread.
+ * 2026-12-06: the 12 listed after issue 17 (supply said as "还剩三片", "开不出", "下周才有货",
+ * "has no … in stock", "waiting for the pharmacy", "get to the hospital for my refill"; words
+ * between a site and its swelling; eyes "popping out"; pale stools as "颜色很浅"; 泡泡 for foam;
+ * "不肿了") were fixed by rules for their families, with corpus-gaps.ts written first. From then on
+ * this set has been seen by the rules; the blind corpus (corpus-blind.ts) is the held-out measure.
+ */
+export const holdoutMisreads: Record<string, string> = {};

@@ -1,0 +1,55 @@
+/**
+ * Replies of the families the held-out corpus misread (corpus-holdout.ts `holdoutMisreads`),
+ * written BEFORE the rules were changed for them (2026-12-06): supply said in other ways (how much
+ * is left, the pharmacy will only have it later, a refill that cannot be reached), a relapse sign
+ * with words between the body site and the swelling ("下颌那里硬硬的肿"), bulging eyes, pale stools
+ * and foamy urine in other words, and a swelling said to be gone ("眼皮不肿了"). Negative controls
+ * keep the new readings from swallowing ordinary replies. Strict like the nurse corpus. Data only.
+ */
+import type { CorpusCase } from './corpus.ts';
+
+const SALIVARY = 'Salivary duct inflammation';
+const EYE_OTHER = 'Eye disorders - Other, specify';
+const BILI = 'Blood bilirubin increased';
+const PROTEINURIA = 'Proteinuria';
+
+export const gapsCorpus: CorpusCase[] = [
+  // supply: how much is left
+  { text: '骁悉就剩两天的了', intent: 'supply', supplyDrugs: ['mmf'] },
+  { text: '药还剩一板', intent: 'supply' },
+  { text: '来氟米特还有最后几片', intent: 'supply', supplyDrugs: ['lef'] },
+  { text: '泼尼松剩得不多了', intent: 'supply', supplyDrugs: ['prednisone'] },
+  { text: 'only have enough prednisone for 2 more days', intent: 'supply', supplyDrugs: ['prednisone'] },
+  { text: 'down to my last 3 tablets', intent: 'supply' },
+  // supply: the pharmacy has none now, or will only later
+  { text: '医院药房暂时没有来氟米特', intent: 'supply', supplyDrugs: ['lef'] },
+  { text: '药店说骁悉要等几天才到货', intent: 'supply', supplyDrugs: ['mmf'] },
+  { text: '药还没到货', intent: 'supply' },
+  { text: 'the pharmacy says they wont have my cellcept till next week', intent: 'supply', supplyDrugs: ['mmf'] },
+  { text: 'pharmacy is waiting on a delivery of my meds', intent: 'supply' },
+  { text: 'leflunomide is back ordered at my pharmacy', intent: 'supply', supplyDrugs: ['lef'] },
+  // supply: the refill cannot be reached or filled
+  { text: '医院开不了来氟米特', intent: 'supply', supplyDrugs: ['lef'] },
+  { text: 'cant make it to the clinic to pick up my prescription', intent: 'supply' },
+  { text: 'my chemist couldnt fill the mycophenolate script', intent: 'supply', supplyDrugs: ['mmf'] },
+  // not supply
+  { text: '药拿到了，谢谢', intent: 'unclear' },
+  { text: 'picked up my refill today, thanks', intent: 'unclear' },
+  // relapse signs: words between the site and the swelling
+  { text: '耳朵前面这两天有点肿', intent: 'symptom', terms: [SALIVARY], relapse: true },
+  { text: '左边腮帮子那块肿起来了', intent: 'symptom', terms: [SALIVARY], relapse: true },
+  { text: '两边眼皮又有点肿', intent: 'symptom', terms: [EYE_OTHER], relapse: true },
+  { text: 'my eyes are bulging more than before', intent: 'symptom', terms: [EYE_OTHER], relapse: true },
+  { text: 'it looks like my eyes are sticking out', intent: 'symptom', terms: [EYE_OTHER], relapse: true },
+  // pale stools, foamy urine in other words
+  { text: '大便发灰，颜色很浅', intent: 'side_effect', terms: [BILI], redFlag: true, relapse: true },
+  { text: 'my poop is really light colored', intent: 'side_effect', terms: [BILI], redFlag: true, relapse: true },
+  { text: '尿里泡泡很多', intent: 'side_effect', terms: [PROTEINURIA], relapse: true },
+  { text: '小便起泡泡，好久不散', intent: 'side_effect', terms: [PROTEINURIA], relapse: true },
+  // a swelling said to be gone
+  { text: '腮帮子不肿了', intent: 'unclear', resolved: [SALIVARY] },
+  { text: 'my eyelids arent swollen anymore', intent: 'unclear', resolved: [EYE_OTHER] },
+];
+
+/** Cases still misread, `ctx|text` → why (asserted as still misread; a fix shows as a failure: move it out). */
+export const gapsMisreads: Record<string, string> = {};
