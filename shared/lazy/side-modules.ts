@@ -22,8 +22,11 @@ export const PHONE_SIDE = { name: 'phone', entry: 'shared/domain/phone.ts', file
 /** The coordinator console's static files (~110 KiB): only page loads, not API calls. */
 export const CONSOLE_ASSETS_SIDE = { name: 'console-assets', entry: 'functions/coordinator-api/console/assets.ts', file: 'console-assets.cjs' } as const satisfies SideModule;
 
+/** The OpenAPI document (~20 KiB of code: zod-openapi and the builder, replaced by the generated JSON): only GET /openapi.json. */
+export const OPENAPI_SIDE = { name: 'openapi', entry: 'functions/coordinator-api/openapi-document.ts', file: 'openapi.cjs' } as const satisfies SideModule;
+
 /** Every side module by name (literal keys, not computed ones: esbuild then drops the map from bundles that do not use it). */
-export const SIDE_MODULES = { opencc: OPENCC_SIDE, phone: PHONE_SIDE, 'console-assets': CONSOLE_ASSETS_SIDE } as const;
+export const SIDE_MODULES = { opencc: OPENCC_SIDE, phone: PHONE_SIDE, 'console-assets': CONSOLE_ASSETS_SIDE, openapi: OPENAPI_SIDE } as const;
 
 export type SideModuleName = keyof typeof SIDE_MODULES;
 

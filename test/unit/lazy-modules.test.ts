@@ -5,6 +5,8 @@ import { loadSideModule } from '../../shared/lazy/load.ts';
 import { LAZY_CONDITION, SIDE_MODULES } from '../../shared/lazy/side-modules.ts';
 import type * as ConsoleEager from '../../shared/lazy/console-assets.eager.ts';
 import type * as ConsoleLazy from '../../shared/lazy/console-assets.lazy.ts';
+import type * as OpenApiEager from '../../shared/lazy/openapi.eager.ts';
+import type * as OpenApiLazy from '../../shared/lazy/openapi.lazy.ts';
 import type * as OpenccEager from '../../shared/lazy/opencc.eager.ts';
 import type * as OpenccLazy from '../../shared/lazy/opencc.lazy.ts';
 import type * as PhoneEager from '../../shared/lazy/phone.eager.ts';
@@ -44,6 +46,8 @@ describe('lazy side modules', () => {
     expectTypeOf<PhoneLazy.PhoneCheck>().toEqualTypeOf<PhoneEager.PhoneCheck>();
     expectTypeOf<keyof typeof ConsoleLazy>().toEqualTypeOf<keyof typeof ConsoleEager>();
     expectTypeOf<typeof ConsoleLazy.consoleAssets>().toEqualTypeOf<typeof ConsoleEager.consoleAssets>();
+    expectTypeOf<keyof typeof OpenApiLazy>().toEqualTypeOf<keyof typeof OpenApiEager>();
+    expectTypeOf<typeof OpenApiLazy.openApiJson>().toEqualTypeOf<typeof OpenApiEager.openApiJson>();
   });
 
   it('a side file missing beside index.mjs fails at first use, naming the file, the folder and the fix', () => {
