@@ -25,8 +25,14 @@ export const CONSOLE_ASSETS_SIDE = { name: 'console-assets', entry: 'functions/c
 /** The OpenAPI document (~20 KiB of code: zod-openapi and the builder, replaced by the generated JSON): only GET /openapi.json. */
 export const OPENAPI_SIDE = { name: 'openapi', entry: 'functions/coordinator-api/openapi-document.ts', file: 'openapi.cjs' } as const satisfies SideModule;
 
+/**
+ * The CSV export use case (~20 KiB: the dataset tables, the CSV stream and csv-stringify): only export requests.
+ * Errors it throws itself are its own copies of any error class: it throws none the handler maps (adapters' errors come from index.mjs).
+ */
+export const EXPORT_DATASET_SIDE = { name: 'export-dataset', entry: 'shared/app/coordinator/export-dataset.ts', file: 'export-dataset.cjs' } as const satisfies SideModule;
+
 /** Every side module by name (literal keys, not computed ones: esbuild then drops the map from bundles that do not use it). */
-export const SIDE_MODULES = { opencc: OPENCC_SIDE, phone: PHONE_SIDE, 'console-assets': CONSOLE_ASSETS_SIDE, openapi: OPENAPI_SIDE } as const;
+export const SIDE_MODULES = { opencc: OPENCC_SIDE, phone: PHONE_SIDE, 'console-assets': CONSOLE_ASSETS_SIDE, openapi: OPENAPI_SIDE, 'export-dataset': EXPORT_DATASET_SIDE } as const;
 
 export type SideModuleName = keyof typeof SIDE_MODULES;
 

@@ -5,6 +5,8 @@ import { loadSideModule } from '../../shared/lazy/load.ts';
 import { LAZY_CONDITION, SIDE_MODULES } from '../../shared/lazy/side-modules.ts';
 import type * as ConsoleEager from '../../shared/lazy/console-assets.eager.ts';
 import type * as ConsoleLazy from '../../shared/lazy/console-assets.lazy.ts';
+import type * as ExportEager from '../../shared/lazy/export-dataset.eager.ts';
+import type * as ExportLazy from '../../shared/lazy/export-dataset.lazy.ts';
 import type * as OpenApiEager from '../../shared/lazy/openapi.eager.ts';
 import type * as OpenApiLazy from '../../shared/lazy/openapi.lazy.ts';
 import type * as OpenccEager from '../../shared/lazy/opencc.eager.ts';
@@ -48,6 +50,10 @@ describe('lazy side modules', () => {
     expectTypeOf<typeof ConsoleLazy.consoleAssets>().toEqualTypeOf<typeof ConsoleEager.consoleAssets>();
     expectTypeOf<keyof typeof OpenApiLazy>().toEqualTypeOf<keyof typeof OpenApiEager>();
     expectTypeOf<typeof OpenApiLazy.openApiJson>().toEqualTypeOf<typeof OpenApiEager.openApiJson>();
+    expectTypeOf<keyof typeof ExportLazy>().toEqualTypeOf<keyof typeof ExportEager>();
+    expectTypeOf<typeof ExportLazy.exportDataset>().toEqualTypeOf<typeof ExportEager.exportDataset>();
+    expectTypeOf<ExportLazy.ExportDeps>().toEqualTypeOf<ExportEager.ExportDeps>();
+    expectTypeOf<ExportLazy.ExportResult>().toEqualTypeOf<ExportEager.ExportResult>();
   });
 
   it('a side file missing beside index.mjs fails at first use, naming the file, the folder and the fix', () => {
