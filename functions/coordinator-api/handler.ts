@@ -26,7 +26,10 @@ import { coordinatorApiEnvSchema, parseEnv } from '#config/env.ts';
 import { bundledProtocol } from '#config/protocol.ts';
 import { systemClock } from '#ports/clock.ts';
 import { ConflictError, NotFoundError, StaleWriteError } from '#ports/patients.ts';
-import { bearerToken, cognitoVerifier, localTokenVerifier, oidcVerifier, type AuthVerifier, type Principal } from './auth.ts';
+import { bearerToken, localTokenVerifier, type AuthVerifier, type Principal } from './auth.ts';
+// The identity provider's verifier (aws-jwt-verify or jose): in the Lambda a side module each, loaded at init by depsFromEnv (shared/lazy/).
+import { cognitoVerifier } from '#lazy/auth-cognito';
+import { oidcVerifier } from '#lazy/auth-oidc';
 import type { buildOpenApiDocument } from './openapi.ts';
 import { consoleConfigResponse, consolePaths, consoleResponse, type ConsoleConfig } from './console/serve.ts';
 import { ForbiddenError, RequestValidationError, UnauthorizedError } from './routes/errors.ts';

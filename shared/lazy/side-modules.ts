@@ -31,8 +31,16 @@ export const OPENAPI_SIDE = { name: 'openapi', entry: 'functions/coordinator-api
  */
 export const EXPORT_DATASET_SIDE = { name: 'export-dataset', entry: 'shared/app/coordinator/export-dataset.ts', file: 'export-dataset.cjs' } as const satisfies SideModule;
 
+/**
+ * The verifier of each identity provider: aws-jwt-verify (~16 KiB) for AUTH_MODE=cognito, jose (~18 KiB) for AUTH_MODE=oidc.
+ * Not rarely used: a deployment uses one of them on every request. Each is loaded **at init**, when the handler reads
+ * AUTH_MODE, so a cold start still parses exactly the verifier the deployment uses (and the other one never).
+ */
+export const AUTH_COGNITO_SIDE = { name: 'auth-cognito', entry: 'functions/coordinator-api/auth-cognito.ts', file: 'auth-cognito.cjs' } as const satisfies SideModule;
+export const AUTH_OIDC_SIDE = { name: 'auth-oidc', entry: 'functions/coordinator-api/auth-oidc.ts', file: 'auth-oidc.cjs' } as const satisfies SideModule;
+
 /** Every side module by name (literal keys, not computed ones: esbuild then drops the map from bundles that do not use it). */
-export const SIDE_MODULES = { opencc: OPENCC_SIDE, phone: PHONE_SIDE, 'console-assets': CONSOLE_ASSETS_SIDE, openapi: OPENAPI_SIDE, 'export-dataset': EXPORT_DATASET_SIDE } as const;
+export const SIDE_MODULES = { opencc: OPENCC_SIDE, phone: PHONE_SIDE, 'console-assets': CONSOLE_ASSETS_SIDE, openapi: OPENAPI_SIDE, 'export-dataset': EXPORT_DATASET_SIDE, 'auth-cognito': AUTH_COGNITO_SIDE, 'auth-oidc': AUTH_OIDC_SIDE } as const;
 
 export type SideModuleName = keyof typeof SIDE_MODULES;
 

@@ -5,6 +5,10 @@ import { loadSideModule } from '../../shared/lazy/load.ts';
 import { LAZY_CONDITION, SIDE_MODULES } from '../../shared/lazy/side-modules.ts';
 import type * as ConsoleEager from '../../shared/lazy/console-assets.eager.ts';
 import type * as ConsoleLazy from '../../shared/lazy/console-assets.lazy.ts';
+import type * as CognitoEager from '../../shared/lazy/auth-cognito.eager.ts';
+import type * as CognitoLazy from '../../shared/lazy/auth-cognito.lazy.ts';
+import type * as OidcEager from '../../shared/lazy/auth-oidc.eager.ts';
+import type * as OidcLazy from '../../shared/lazy/auth-oidc.lazy.ts';
 import type * as ExportEager from '../../shared/lazy/export-dataset.eager.ts';
 import type * as ExportLazy from '../../shared/lazy/export-dataset.lazy.ts';
 import type * as OpenApiEager from '../../shared/lazy/openapi.eager.ts';
@@ -54,6 +58,11 @@ describe('lazy side modules', () => {
     expectTypeOf<typeof ExportLazy.exportDataset>().toEqualTypeOf<typeof ExportEager.exportDataset>();
     expectTypeOf<ExportLazy.ExportDeps>().toEqualTypeOf<ExportEager.ExportDeps>();
     expectTypeOf<ExportLazy.ExportResult>().toEqualTypeOf<ExportEager.ExportResult>();
+    expectTypeOf<keyof typeof CognitoLazy>().toEqualTypeOf<keyof typeof CognitoEager>();
+    expectTypeOf<typeof CognitoLazy.cognitoVerifier>().toEqualTypeOf<typeof CognitoEager.cognitoVerifier>();
+    expectTypeOf<keyof typeof OidcLazy>().toEqualTypeOf<keyof typeof OidcEager>();
+    expectTypeOf<typeof OidcLazy.oidcVerifier>().toEqualTypeOf<typeof OidcEager.oidcVerifier>();
+    expectTypeOf<OidcLazy.OidcVerifierOptions>().toEqualTypeOf<OidcEager.OidcVerifierOptions>();
   });
 
   it('a side file missing beside index.mjs fails at first use, naming the file, the folder and the fix', () => {
