@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } f
 import { basename, dirname, join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { BUNDLE_CONDITIONS, BUNDLE_GOAL_KIB, BUNDLING, ESBUILD_BIN, FUNCTION_SIDE_MODULES, RUNTIME_PROVIDED_MODULES, sideModuleEsbuildArgs } from '../infra/constructs/bundling.ts';
-import { SIDE_MODULES } from '../shared/lazy/side-modules.ts';
+import { SIDE_MODULES, type SideModule, type SideModuleName } from '../shared/lazy/side-modules.ts';
 
 export interface BenchRow {
   name: string;
@@ -62,7 +62,7 @@ export interface BundleInfo {
   /** Output bytes of index.mjs per npm package (or per top folder of this repository). */
   byPackage: Record<string, number>;
   /** The side modules built beside index.mjs (infra/constructs/bundling.ts FUNCTION_SIDE_MODULES), loaded on first use. */
-  sides: { name: string; file: string; bytes: number }[];
+  sides: { name: SideModuleName; file: string; bytes: number }[];
   /** index.mjs and the side files: the function's whole code asset (source maps aside). */
   assetBytes: number;
 }
@@ -113,6 +113,17 @@ export async function bundleWithInfo(entry: string, outdir: string, functionName
   });
   const bytes = statSync(outfile).size;
   return { file: outfile, bytes, byPackage, sides, assetBytes: bytes + sides.reduce((sum, side) => sum + side.bytes, 0) };
+}
+
+/** The asset row's note: the side files by when they load (on first use, or at init: the one the configuration names). */
+function sideModulesNote(sides: BundleInfo['sides']): string {
+  const atInit = (side: BundleInfo['sides'][number]) => (SIDE_MODULES[side.name] as SideModule).atInit === true;
+  const list = (group: BundleInfo['sides']) => group.map((side) => `${basename(side.file)} ${Math.round(side.bytes / 1024)}`).join(', ');
+  const groups = [
+    { label: 'side modules, loaded on first use', sides: sides.filter((side) => !atInit(side)) },
+    { label: `loaded at init, the one the configuration names (the cold import below: AUTH_MODE=${FAKE_ENV.AUTH_MODE})`, sides: sides.filter(atInit) },
+  ];
+  return groups.filter((group) => group.sides.length > 0).map((group) => `${group.label}: ${list(group.sides)}`).join('; ');
 }
 
 function probeMillis(file: string, body: string, env: Record<string, string>): number {
@@ -200,7 +211,7 @@ export async function run(runs = 5): Promise<BenchRow[]> {
         name: `asset size ${name}`,
         value: Math.round(info.assetBytes / 1024),
         unit: 'KiB index.mjs + side modules',
-        note: `side modules, loaded on first use: ${info.sides.map((side) => `${basename(side.file)} ${Math.round(side.bytes / 1024)}`).join(', ')}`,
+        note: sideModulesNote(info.sides),
       });
     }
     const mainland = MAINLAND_ONLY.has(name);

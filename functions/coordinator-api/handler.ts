@@ -26,32 +26,27 @@ import { coordinatorApiEnvSchema, parseEnv } from '#config/env.ts';
 import { bundledProtocol } from '#config/protocol.ts';
 import { systemClock } from '#ports/clock.ts';
 import { ConflictError, NotFoundError, StaleWriteError } from '#ports/patients.ts';
-import { bearerToken, cognitoVerifier, localTokenVerifier, oidcVerifier, type AuthVerifier, type Principal } from './auth.ts';
+import { bearerToken, localTokenVerifier, type AuthVerifier, type Principal } from './auth.ts';
+// The identity provider's verifier (aws-jwt-verify or jose): in the Lambda a side module each, loaded at init by depsFromEnv (shared/lazy/).
+import { cognitoVerifier } from '#lazy/auth-cognito';
+import { oidcVerifier } from '#lazy/auth-oidc';
+import type { buildOpenApiDocument } from './openapi.ts';
 import { consoleConfigResponse, consolePaths, consoleResponse, type ConsoleConfig } from './console/serve.ts';
-import { buildOpenApiDocument } from './openapi.ts';
 import { ForbiddenError, RequestValidationError, UnauthorizedError } from './routes/errors.ts';
-import { patientRoutes } from './routes/patients.ts';
-import { queueRoutes } from './routes/queue.ts';
-import { recordRoutes } from './routes/records.ts';
+import { API_ROUTES } from './routes/all.ts';
 import type { AnyRoute, ApiDeps, ApiResult } from './routes/types.ts';
+// The OpenAPI document: built from the routes here; in the Lambda, the generated copy from a side module (shared/lazy/), on the first request for it.
+import { openApiJson } from '#lazy/openapi';
 
 export type { ApiDeps } from './routes/types.ts';
+export { API_ROUTES, API_VERSION } from './routes/all.ts';
 
 type Event = APIGatewayProxyEventV2;
 type Result = APIGatewayProxyStructuredResultV2;
 
-/** Every route of the API; the OpenAPI document is generated from the same list. */
-export const API_ROUTES: readonly AnyRoute[] = [...patientRoutes, ...queueRoutes, ...recordRoutes];
-export const API_VERSION = '1.0.0';
-
-let openApiCache: string | undefined;
 /** The OpenAPI 3.1 document as served at /openapi.json. */
 export function openApiDocument(): ReturnType<typeof buildOpenApiDocument> {
   return JSON.parse(openApiJson()) as ReturnType<typeof buildOpenApiDocument>;
-}
-function openApiJson(): string {
-  openApiCache ??= JSON.stringify(buildOpenApiDocument(API_ROUTES, API_VERSION));
-  return openApiCache;
 }
 
 const BASE_HEADERS = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };

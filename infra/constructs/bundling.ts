@@ -41,7 +41,7 @@ export const BUNDLE_GOAL_KIB = 300;
 export const FUNCTION_SIDE_MODULES: Readonly<Partial<Record<string, readonly SideModuleName[]>>> = {
   'inbound-sms': ['opencc'],
   'pull-sms': ['opencc'],
-  'coordinator-api': ['phone', 'console-assets'],
+  'coordinator-api': ['phone', 'console-assets', 'openapi', 'export-dataset', 'auth-cognito', 'auth-oidc'],
 };
 
 /**

@@ -1,6 +1,7 @@
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { bearerToken, cognitoVerifier, constantTimeEquals, localTokenVerifier, roleFromGroups } from '#functions/coordinator-api/auth.ts';
+import { bearerToken, constantTimeEquals, localTokenVerifier, roleFromGroups } from '#functions/coordinator-api/auth.ts';
+import { cognitoVerifier } from '#functions/coordinator-api/auth-cognito.ts';
 
 const POOL = 'ap-east-1_TestPool1';
 const CLIENT = 'client-123';

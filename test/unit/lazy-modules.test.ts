@@ -5,6 +5,14 @@ import { loadSideModule } from '../../shared/lazy/load.ts';
 import { LAZY_CONDITION, SIDE_MODULES } from '../../shared/lazy/side-modules.ts';
 import type * as ConsoleEager from '../../shared/lazy/console-assets.eager.ts';
 import type * as ConsoleLazy from '../../shared/lazy/console-assets.lazy.ts';
+import type * as CognitoEager from '../../shared/lazy/auth-cognito.eager.ts';
+import type * as CognitoLazy from '../../shared/lazy/auth-cognito.lazy.ts';
+import type * as OidcEager from '../../shared/lazy/auth-oidc.eager.ts';
+import type * as OidcLazy from '../../shared/lazy/auth-oidc.lazy.ts';
+import type * as ExportEager from '../../shared/lazy/export-dataset.eager.ts';
+import type * as ExportLazy from '../../shared/lazy/export-dataset.lazy.ts';
+import type * as OpenApiEager from '../../shared/lazy/openapi.eager.ts';
+import type * as OpenApiLazy from '../../shared/lazy/openapi.lazy.ts';
 import type * as OpenccEager from '../../shared/lazy/opencc.eager.ts';
 import type * as OpenccLazy from '../../shared/lazy/opencc.lazy.ts';
 import type * as PhoneEager from '../../shared/lazy/phone.eager.ts';
@@ -44,6 +52,17 @@ describe('lazy side modules', () => {
     expectTypeOf<PhoneLazy.PhoneCheck>().toEqualTypeOf<PhoneEager.PhoneCheck>();
     expectTypeOf<keyof typeof ConsoleLazy>().toEqualTypeOf<keyof typeof ConsoleEager>();
     expectTypeOf<typeof ConsoleLazy.consoleAssets>().toEqualTypeOf<typeof ConsoleEager.consoleAssets>();
+    expectTypeOf<keyof typeof OpenApiLazy>().toEqualTypeOf<keyof typeof OpenApiEager>();
+    expectTypeOf<typeof OpenApiLazy.openApiJson>().toEqualTypeOf<typeof OpenApiEager.openApiJson>();
+    expectTypeOf<keyof typeof ExportLazy>().toEqualTypeOf<keyof typeof ExportEager>();
+    expectTypeOf<typeof ExportLazy.exportDataset>().toEqualTypeOf<typeof ExportEager.exportDataset>();
+    expectTypeOf<ExportLazy.ExportDeps>().toEqualTypeOf<ExportEager.ExportDeps>();
+    expectTypeOf<ExportLazy.ExportResult>().toEqualTypeOf<ExportEager.ExportResult>();
+    expectTypeOf<keyof typeof CognitoLazy>().toEqualTypeOf<keyof typeof CognitoEager>();
+    expectTypeOf<typeof CognitoLazy.cognitoVerifier>().toEqualTypeOf<typeof CognitoEager.cognitoVerifier>();
+    expectTypeOf<keyof typeof OidcLazy>().toEqualTypeOf<keyof typeof OidcEager>();
+    expectTypeOf<typeof OidcLazy.oidcVerifier>().toEqualTypeOf<typeof OidcEager.oidcVerifier>();
+    expectTypeOf<OidcLazy.OidcVerifierOptions>().toEqualTypeOf<OidcEager.OidcVerifierOptions>();
   });
 
   it('a side file missing beside index.mjs fails at first use, naming the file, the folder and the fix', () => {

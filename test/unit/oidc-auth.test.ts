@@ -1,6 +1,7 @@
 import { exportJWK, generateKeyPair, SignJWT, createLocalJWKSet } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { claimAt, oidcVerifier } from '#functions/coordinator-api/auth.ts';
+import { claimAt } from '#functions/coordinator-api/auth.ts';
+import { oidcVerifier } from '#functions/coordinator-api/auth-oidc.ts';
 
 type PrivateKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
 const ISSUER = 'https://sso.example-hospital.cn/realms/trial';

@@ -1,6 +1,7 @@
 import { recordAccess, recordPatientRead } from '#app/audit/record-read.ts';
 import { verifyAuditTrail } from '#app/audit/verify-audit-trail.ts';
-import { exportDataset } from '#app/coordinator/export-dataset.ts';
+// The CSV export (and csv-stringify) is a side module in the Lambda (shared/lazy/): loaded on the first export request.
+import { exportDataset } from '#lazy/export-dataset';
 import { NotFoundError } from '#ports/patients.ts';
 import { auditList, auditQuery, auditVerificationResponse, datasetParams, digestPage, digestResponse, digestsQuery, exportLink, exportQuery, weekParams } from '../schemas.ts';
 import { ANY_ROLE, COORDINATOR, defineRoute, type AnyRoute } from './types.ts';
