@@ -5,10 +5,12 @@
  * corpus (test/unit/replies/corpus-nurse.ts, strict fields) and the held-out corpus
  * (corpus-holdout.ts, written after the rules were tuned), and the field corpus (corpus-field.ts, replies
  * met in the field, written before their rules), the gaps corpus (corpus-gaps.ts, the held-out
- * misreads' families, written before their rules, 2026-12-06). A case counts as right only when
+ * misreads' families, written before their rules, 2026-12-06) and the blind corpus (corpus-blind.ts,
+ * 100 replies written without reading the rules, 2026-12-06). A case counts as right only when
  * every field it pins is read right.
  */
 import { corpus, knownMisreads } from '../test/unit/replies/corpus.ts';
+import { blindCorpus } from '../test/unit/replies/corpus-blind.ts';
 import { fieldCorpus } from '../test/unit/replies/corpus-field.ts';
 import { gapsCorpus } from '../test/unit/replies/corpus-gaps.ts';
 import { holdoutCorpus } from '../test/unit/replies/corpus-holdout.ts';
@@ -25,6 +27,8 @@ console.log('');
 console.log(formatTally(`gaps corpus (${gapsCorpus.length} cases, strict, written before their rules)`, tallyByIntent(gapsCorpus, true)));
 console.log('');
 console.log(formatTally(`held-out corpus (${holdoutCorpus.length} cases, strict, written after the rules; seen by them since 2026-12-06)`, tallyByIntent(holdoutCorpus, true)));
+console.log('');
+console.log(formatTally(`blind corpus (${blindCorpus.length} cases, strict, written without reading the rules)`, tallyByIntent(blindCorpus, true)));
 if (verbose) {
   console.log('\nmisread in the nurse corpus:');
   for (const c of nurseCorpus) {

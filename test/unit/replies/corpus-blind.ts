@@ -3,6 +3,11 @@
  * the list of reportable CTCAE terms only, without reading the interpreter's rules, its lexicon
  * or the other corpora. It measures how the interpreter generalises to phrasings nobody tuned on.
  * Mix: ~60 % Simplified Chinese, ~10 % Traditional, ~30 % English.
+ *
+ * Lead's corrections after the first run (2026-12-06), each marked "lead:" where it is: four labels
+ * the protocol or the system's documented reading contradicted (fever 38.2 °C and symptomatic
+ * hyperglycemia are red flags in trial-protocol.md's table; a severity answer grades the item asked
+ * about). First run, before any rule change for it: 69/100 strict; with the corrections: 73/100.
  */
 import type { CorpusCase } from './corpus.ts';
 
@@ -43,12 +48,12 @@ export const blindCorpus: CorpusCase[] = [
     redFlag: true,
   },
   { text: '下午烧到三十九度五 吃了退烧药还没退', intent: 'side_effect', terms: ['Fever'], tempC: 39.5, grades: { Fever: 2 }, redFlag: true },
-  { text: '有点低烧 量了38.2', intent: 'side_effect', terms: ['Fever'], tempC: 38.2, grades: { Fever: 1 } },
+  { text: '有点低烧 量了38.2', intent: 'side_effect', terms: ['Fever'], tempC: 38.2, grades: { Fever: 1 }, redFlag: true }, // lead: protocol red flag "fever ≥ 38 °C" (was: no red flag)
   { text: '身上起了好多红疹子 胳膊上最多', intent: 'side_effect', terms: ['Rash maculo-papular'] },
   { text: '嘴里起了个溃疡 吃东西有点疼', intent: 'side_effect', terms: ['Mucositis oral'] },
   { text: '晚上睡不着觉 翻来覆去到三四点才睡', intent: 'side_effect', terms: ['Insomnia'] },
   { text: '心情很低落 啥也不想干 老想哭', intent: 'side_effect', terms: ['Depression'], grades: { Depression: 3 }, redFlag: true },
-  { text: '最近老是口渴 一天喝好几壶水 测了下空腹血糖9点几', intent: 'side_effect', terms: ['Hyperglycemia'], relapse: true },
+  { text: '最近老是口渴 一天喝好几壶水 测了下空腹血糖9点几', intent: 'side_effect', terms: ['Hyperglycemia'], relapse: true, redFlag: true }, // lead: protocol "yes if symptomatic" (was: no red flag)
   { text: '鼻子出血了 捂了十几分钟才止住', intent: 'side_effect', terms: ['Epistaxis'], redFlag: true },
   { text: '大便是黑的 跟柏油似的 黏糊糊', intent: 'side_effect', terms: ['Upper gastrointestinal hemorrhage'], redFlag: true },
   { text: '喘不上气 上一层楼就得歇会儿', intent: 'side_effect', terms: ['Dyspnea'], redFlag: true, relapse: true },
@@ -164,8 +169,8 @@ export const blindCorpus: CorpusCase[] = [
   { text: 'nope all good this week', ctx: 'screen', intent: 'answer' },
   { text: '2和7', ctx: 'items', intent: 'answer' },
   { text: '第8个 晚上老醒', ctx: 'items', intent: 'answer' },
-  { text: '中等吧', ctx: 'severity', intent: 'answer' },
-  { text: 'mild', ctx: 'severity', intent: 'answer' },
+  { text: '中等吧', ctx: 'severity', intent: 'answer', terms: ['Nausea'] }, // lead: the answer grades the item asked about (was: no term)
+  { text: 'mild', ctx: 'severity', intent: 'answer', terms: ['Nausea'] }, // lead: as above
   { text: '都没有 就是后背疼', ctx: 'items', intent: 'symptom', terms: ['Back pain'], relapse: true },
 
   // ── commands and chit-chat (8) ──────────────────────────────────────────────
@@ -178,3 +183,32 @@ export const blindCorpus: CorpusCase[] = [
   { text: '谢谢王护士 您辛苦了🙏', intent: 'unclear' },
   { text: '下個月複查要空腹嗎', intent: 'unclear' },
 ];
+
+/** Cases still misread (`ctx|text` → what differs), asserted as still misread: a fix shows as a failing test that asks to move it out. */
+export const blindMisreads: Record<string, string> = {
+  "dose|骁悉昨天就吃完了 今早只吃了泼尼松": "doseAnswer taken; missedDrugs undefined; supplyDrugs [\"prednisone\",\"mmf\"]",
+  "none|my pred script expired and dr zhang is on leave til next month": "intent unclear ≠ supply; supplyDrugs undefined",
+  "none|下午烧到三十九度五 吃了退烧药还没退": "doseAnswer taken",
+  "none|心情很低落 啥也不想干 老想哭": "redFlag false; grade Depression 2 ≠ 3",
+  "none|鼻子出血了 捂了十几分钟才止住": "redFlag false",
+  "none|有时候会想 死了就解脱了": "intent unclear ≠ side_effect; terms [] ≠ [\"Suicidal ideation\"]; redFlag false",
+  "none|脸上背上长了好多痘 跟青春期似的": "intent unclear ≠ side_effect; terms [] ≠ [\"Rash acneiform\"]",
+  "none|刷牙牙齦一直流血": "terms [\"Vascular disorders - Other, specify\"] ≠ [\"Oral hemorrhage\"]",
+  "none|hair coming out in clumps in the shower": "intent unclear ≠ side_effect; terms [] ≠ [\"Alopecia\"]",
+  "none|face getting round like a moon lol, up 4kg": "intent unclear ≠ side_effect; terms [] ≠ [\"Cushingoid\",\"Weight gain\"]",
+  "none|bright red blood when i poop": "intent unclear ≠ side_effect; terms [] ≠ [\"Lower gastrointestinal hemorrhage\"]; redFlag false",
+  "none|早上起来两个眼皮都是肿的 好几天了": "intent unclear ≠ symptom; terms [] ≠ [\"Edema face\"]; relapseSignal false",
+  "none|脖子右边摸着一个疙瘩 不疼 花生米大小": "intent unclear ≠ symptom; terms [] ≠ [\"Blood and lymphatic system disorders - Other, specify\"]; relapseSignal false",
+  "none|上腹隐隐作痛 吃完饭更明显": "intent unclear ≠ side_effect; terms [] ≠ [\"Abdominal pain\"]; relapseSignal false",
+  "none|lost like 5 kg in a month without trying": "intent unclear ≠ side_effect; terms [] ≠ [\"Weight loss\"]; relapseSignal false",
+  "none|ankles and legs puffy, shoes dont fit anymore": "intent unclear ≠ side_effect; terms [] ≠ [\"Edema limbs\"]; relapseSignal false",
+  "none|peeing way less than usual the last 3 days": "intent unclear ≠ symptom; terms [] ≠ [\"Renal and urinary disorders - Other, specify\"]; relapseSignal false",
+  "none|嘴里那个溃疡长好了": "intent side_effect ≠ unclear; terms [\"Mucositis oral\"] ≠ []; resolved undefined",
+  "none|前两天有点恶心 现在不恶心了 都挺好": "intent side_effect ≠ unclear; terms [\"Nausea\"] ≠ []; resolved undefined",
+  "none|頭不痛了 謝謝關心": "resolved undefined",
+  "none|had a nosebleed last week but nothing since": "intent side_effect ≠ unclear; terms [\"Epistaxis\"] ≠ []; resolved undefined",
+  "none|cough is finally gone": "intent side_effect ≠ unclear; terms [\"Cough\"] ≠ []; redFlag true; relapseSignal true; resolved undefined",
+  "dose|强的松吃了 骁悉落单位了没吃上": "missedDrugs undefined",
+  "screen|0 挺好的": "intent unclear ≠ answer",
+  "screen|nope all good this week": "intent unclear ≠ answer",
+};
