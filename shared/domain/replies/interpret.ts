@@ -169,6 +169,8 @@ interface Hit {
 interface Finding {
   entry: LexiconEntry;
   clause: number;
+  /** Where in its clause (the order of two mentions of one symptom). */
+  start: number;
   grade: number | null;
 }
 
@@ -178,8 +180,8 @@ const NEG_BEFORE_EN = /(?<![a-z])(no|not|without|never|dont|didnt|doesnt|havent|
 /** Time and degree words that may sit between a symptom and "gone": "发烧今天好了", "烧也退了". */
 const RESOLVED_LEAD_ZH = '(今天|现在|已经|都|也|早就|基本|基本上|就|昨天|今早|后来|目前|完全)*';
 const RESOLVED_AFTER = new RegExp(
-  `^\\s*${RESOLVED_LEAD_ZH}(好了|退了|退下去了|没了|消了|消下去了|下去了|消失了|停了|止住了|不见了|好啦|退啦|痊愈|阴性|不痛了|不疼了)` +
-    '|^\\s*(is |has |have |are |was |test |test was |test is |it )?(all )?(gone|went away|went down|came down|broke|has broken|resolved|stopped|cleared( up)?|better now|negative|disappeared)(?![a-z])',
+  `^\\s*${RESOLVED_LEAD_ZH}(好了|退了|退下去了|没了|消了|消下去了|下去了|消失了|停了|止住了|不见了|好啦|退啦|痊愈|阴性|不痛了|不疼了|愈合了|长好了|好利索了)` +
+    '|^\\s*(is |has |have |are |was |test |test was |test is |it )?(all |finally |completely |totally |now |mostly )?(gone|went away|went down|came down|broke|has broken|resolved|stopped|cleared( up)?|better now|negative|disappeared|healed|has healed|is healed|healed up)(?![a-z])',
   'u',
 );
 /** A clause that only says "it is gone": it resolves what the clause before it named ("前两天拉肚子，现在好了"). */
@@ -208,7 +210,7 @@ function presence(clause: string, hit: Hit): Presence {
   if (/不太\s?$/u.test(beforeZh)) return 'present'; // 不太恶心 = a little, handled as intensity 1
   // A negation inside a site pattern, right before its swelling ("眼皮不肿了", "eyelids arent swollen anymore").
   const inner = clause.slice(hit.start, hit.end);
-  const innerZh = /(不再|不|没有再|没再|没有|没)(肿|大了|肿大|鼓|胀)$/u.exec(inner);
+  const innerZh = /(不再|不|没有再|没再|没有|没)(肿|大了|肿大|鼓|胀|痛|疼|作痛|晕)$/u.exec(inner);
   if (innerZh) return /再/u.test(innerZh[1]!) || /^\s*了/u.test(after) ? 'resolved' : 'denied';
   const innerEn = /(?<![a-z])(isnt|arent|is not|are not|not|no longer)( [a-z]+)? (swollen|puffy)$/u.exec(inner);
   if (innerEn) return innerEn[1] === 'no longer' || /^\s*(any ?more|now)(?![a-z])/u.test(after) ? 'resolved' : 'denied';
@@ -503,7 +505,9 @@ function interpretUnsafe(text: string, context: ReplyContext): Interpretation {
   const base = { items: [] as InterpretedItem[], redFlag: false, relapseSignal: false, language };
 
   const command = detectCommand(whole, folded);
-  if (command) return { intent: command, ...base };
+  // A message that names a symptom is never a command, however few its other words: "i just want
+  // it all to end" is all fillers but "end" (STOP), and must be read as what it is, not unsubscribe.
+  if (command && !normalizeClauses(text).some((clause) => findHits(clause).length > 0)) return { intent: command, ...base };
 
   const clauses = normalizeClauses(text);
   const findings: Finding[] = [];
@@ -543,7 +547,7 @@ function interpretUnsafe(text: string, context: ReplyContext): Interpretation {
       if (p === 'resolved' && h.entry.resolvable === false) p = 'present';
       if (p === 'denied') return;
       const level = levels[i] ?? null;
-      const f: Finding = { entry: h.entry, clause: ci, grade: level === null ? null : Math.min(level, h.entry.maxGrade) };
+      const f: Finding = { entry: h.entry, clause: ci, start: h.start, grade: level === null ? null : Math.min(level, h.entry.maxGrade) };
       (p === 'resolved' ? resolvedFindings : findings).push(f);
     });
     // "头痛，有一点" / "nausea, a bit": a clause that is only an intensity grades the clause before it
@@ -563,6 +567,16 @@ function interpretUnsafe(text: string, context: ReplyContext): Interpretation {
     }
     residualClauses.push(blank(clause, [...hits, ...sup.spans]));
   });
+
+  // "前两天有点恶心，现在不恶心了": a symptom said present, then said gone in a later clause, is gone
+  // (the patient's latest word on it wins). Not for what cannot go away (a bleed, a pregnancy).
+  for (const r of resolvedFindings) {
+    if (r.entry.resolvable === false) continue;
+    for (let k = findings.length - 1; k >= 0; k--) {
+      const f = findings[k]!;
+      if (f.entry.id === r.entry.id && (f.clause < r.clause || (f.clause === r.clause && f.start < r.start))) findings.splice(k, 1);
+    }
+  }
 
   // Episode counts: the clause's own, else one said in a clause of its own ("拉肚子，一天两回").
   const clauseCounts = clauses.map((c) => parseEpisodeCount(c));

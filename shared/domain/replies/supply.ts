@@ -64,7 +64,7 @@ const EN: readonly RegExp[] = [
   /(?<![a-z])(cannot|can not|couldnt|could not|unable to|not able to) (make it|get|go|come) (in )?(to|into) (the |my )?(clinic|hospital|pharmacy|chemist|doctor|doctors)( [a-z]+){0,4} (refill|prescription|script|meds|medication|medicine|pills|tablets)(?![a-z])/gu,
   /(?<![a-z])out of stock(?![a-z])/gu,
   /(?<![a-z])(need|needs|needed) (a |my )?(refill|more pills|more meds|new prescription|more)(?![a-z])/gu,
-  /(?<![a-z])prescription (has )?(expired|ended|is expired|lapsed)(?![a-z])/gu,
+  /(?<![a-z])(prescription|script)( for [a-z]+( [a-z]+)?)? (has )?(expired|ended|is expired|lapsed|run out|ran out)(?![a-z])/gu,
   /(?<![a-z])(havent|have not|not|didnt|did not|hasnt)( yet)? (picked up|collected|got|gotten|received|refilled)( [a-z]+){0,2}? (meds|medication|medicine|pills|prescription|refill|tablets)(?![a-z])/gu,
   new RegExp(`(?<![a-z])finished (my |the |all my |all the |all )?(pills|meds|medication|medicine|tablets|${EN_DRUGS})(?![a-z])`, 'gu'),
 ];

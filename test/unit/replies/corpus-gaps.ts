@@ -12,6 +12,9 @@ const SALIVARY = 'Salivary duct inflammation';
 const EYE_OTHER = 'Eye disorders - Other, specify';
 const BILI = 'Blood bilirubin increased';
 const PROTEINURIA = 'Proteinuria';
+const SUICIDAL = 'Suicidal ideation';
+const LGI = 'Lower gastrointestinal hemorrhage';
+const ABD = 'Abdominal pain';
 
 export const gapsCorpus: CorpusCase[] = [
   // supply: how much is left
@@ -49,6 +52,46 @@ export const gapsCorpus: CorpusCase[] = [
   // a swelling said to be gone
   { text: '腮帮子不肿了', intent: 'unclear', resolved: [SALIVARY] },
   { text: 'my eyelids arent swollen anymore', intent: 'unclear', resolved: [EYE_OTHER] },
+
+  // Second round, written before the rules for the blind corpus's families (2026-12-06): the same
+  // families in other words, so the blind corpus's own cases are not what the rules were made on.
+  // thoughts of death said indirectly
+  { text: '真不如死了算了', intent: 'side_effect', terms: [SUICIDAL], redFlag: true },
+  { text: '有时候觉得死了也挺好', intent: 'side_effect', terms: [SUICIDAL], redFlag: true },
+  { text: '想一了百了', intent: 'side_effect', terms: [SUICIDAL], redFlag: true },
+  { text: 'i just want it all to end', intent: 'side_effect', terms: [SUICIDAL], redFlag: true },
+  { text: 'everyone would be better off without me', intent: 'side_effect', terms: [SUICIDAL], redFlag: true },
+  // blood from below, said plainly
+  { text: 'saw blood when i pooped this morning', intent: 'side_effect', terms: [LGI], redFlag: true },
+  { text: 'theres blood on the toilet paper when i go', intent: 'side_effect', terms: [LGI], redFlag: true },
+  { text: '大便上有血丝', intent: 'side_effect', terms: [LGI], redFlag: true },
+  // gone, in other words
+  { text: 'the rash is finally gone', intent: 'unclear', resolved: ['Rash maculo-papular'] },
+  { text: 'my mouth ulcer has healed', intent: 'unclear', resolved: ['Mucositis oral'] },
+  { text: '口腔溃疡愈合了', intent: 'unclear', resolved: ['Mucositis oral'] },
+  { text: '昨天头有点痛，今天不痛了', intent: 'unclear', resolved: ['Headache'] },
+  { text: '肚子不痛了', intent: 'unclear', resolved: [ABD] },
+  { text: '上周咳嗽得厉害，这两天不咳了', intent: 'unclear', resolved: ['Cough'] },
+  { text: 'had a headache this morning, no headache now', intent: 'unclear', resolved: ['Headache'] },
+  { text: '早上有点头晕 现在不晕了', intent: 'unclear', resolved: ['Dizziness'] },
+  // …but a later word cannot take back a bleed
+  { text: '昨天大便带血，今天没有了', intent: 'side_effect', terms: [LGI], redFlag: true },
+  // relapse signs, other words
+  { text: '脖子左边摸着有个硬块', intent: 'symptom', terms: ['Neck edema'], relapse: true },
+  { text: '下巴下面摸得到两个小疙瘩', intent: 'symptom', terms: [SALIVARY], relapse: true },
+  { text: '眼皮一直是肿的', intent: 'symptom', terms: [EYE_OTHER], relapse: true },
+  { text: '肚子隐隐作痛', intent: 'side_effect', terms: [ABD], relapse: true },
+  { text: 'i have lost about 4 kg this month', intent: 'side_effect', terms: ['Weight loss'], relapse: true },
+  { text: 'my feet are so puffy', intent: 'side_effect', terms: ['Edema limbs'], relapse: true },
+  { text: 'hardly peeing at all today', intent: 'symptom', terms: ['Renal and urinary disorders - Other, specify'], relapse: true },
+  // steroid and MMF effects in other words
+  { text: '脸上冒了一片痘', intent: 'side_effect', terms: ['Rash acneiform'] },
+  { text: 'my hair is coming out in handfuls', intent: 'side_effect', terms: ['Alopecia'] },
+  { text: 'my face has gone round like a moon', intent: 'side_effect', terms: ['Cushingoid'] },
+  { text: 'gained 5 kg since starting the steroids', intent: 'side_effect', terms: ['Weight gain'] },
+  // a drug's short name; a lapsed script
+  { text: 'my pred prescription ran out', intent: 'supply', supplyDrugs: ['prednisone'] },
+  { text: 'the script for my cellcept expired', intent: 'supply', supplyDrugs: ['mmf'] },
 ];
 
 /** Cases still misread, `ctx|text` → why (asserted as still misread; a fix shows as a failure: move it out). */
