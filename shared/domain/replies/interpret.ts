@@ -25,6 +25,7 @@ import {
   INTENSITY_LEVEL,
   INTENSITY_RE,
   NONE_WORDS,
+  OTHER_MEDICINE_AFTER,
   OPT_IN,
   OPT_OUT,
   TERMS,
@@ -345,15 +346,17 @@ interface DoseReading {
   missedDrugs: DrugKey[];
 }
 
-function readDose(residualClauses: readonly string[]): DoseReading {
+/** `clauses`: the same clauses before symptoms were blanked out of them (same positions): "吃了感冒药" names a medicine through a symptom word. */
+function readDose(residualClauses: readonly string[], clauses: readonly string[] = residualClauses): DoseReading {
   let anyMissed = false;
   let anyTaken = false;
   const missedDrugs = new Set<DrugKey>();
   const unboundDrugs = new Set<DrugKey>();
-  for (const c of residualClauses) {
+  for (const [ci, c] of residualClauses.entries()) {
+    const original = clauses[ci] ?? c;
     const missed = anyMatch(COMPILED_MISSED, c);
     const takenRaw = anyMatch(COMPILED_TAKEN, c);
-    const taken = takenRaw.filter((t) => !missed.some((m) => t.start < m.end && m.start < t.end));
+    const taken = takenRaw.filter((t) => !missed.some((m) => t.start < m.end && m.start < t.end) && !OTHER_MEDICINE_AFTER.test(original.slice(t.end, t.end + 24)));
     if (missed.length > 0) anyMissed = true;
     if (taken.length > 0) anyTaken = true;
     const phrases = [...missed.map((m) => ({ ...m, kind: 'missed' as const })), ...taken.map((t) => ({ ...t, kind: 'taken' as const }))];
@@ -407,10 +410,19 @@ function parseSeverityAnswer(residual: string): SeverityValue | null {
   return best === null ? null : (best as SeverityValue);
 }
 
+/** Words that may stand beside a "none" word without changing it: time and thanks ("nope, all good this week", "0 没什么"). */
+const NONE_COMPANIONS: ReadonlySet<string> = new Set(['this', 'week', 'today', 'so', 'far', 'lately', 'thanks', 'thank', 'you', 'really', '本周', '这周', '这礼拜', '这个礼拜', '最近', '目前', '谢谢']);
+
+/** "0 没什么", "no all fine this week thanks", "都挺好的 没有": several words, each a "none" word or a companion. */
+function allNone(core: string): boolean {
+  const words = core.split(/\s+/u).filter((w) => w !== '').map((w) => w.replace(/[的了啊呀哈嘛呢吧]+$/u, ''));
+  return words.length > 1 && words.some((w) => NONE_WORDS.has(w)) && words.every((w) => w === '' || NONE_WORDS.has(w) || WEAK_NO.has(w) || NONE_COMPANIONS.has(w));
+}
+
 function parseYesNo(residual: string): boolean | null {
   const core = stripFillers(stripMeasurements(residual).replace(/\s+/g, ' ').trim());
   if (core === '1' || WEAK_YES.has(core)) return true;
-  if (core === '2' || NONE_WORDS.has(core) || WEAK_NO.has(core)) return false;
+  if (core === '2' || NONE_WORDS.has(core) || WEAK_NO.has(core) || allNone(core)) return false;
   if (/^(有|yes|y)\s/u.test(core)) return true;
   if (/^(没有|无|no|n|否)\s/u.test(core)) return false;
   return null;
@@ -426,7 +438,7 @@ function ordinalsToNumbers(text: string): string {
 function parseItemKeys(residual: string, items: readonly { key: string; term: string }[]): string[] | null {
   const cleaned = stripMeasurements(ordinalsToNumbers(residual));
   const core = stripFillers(cleaned.replace(/\s+/g, ' ').trim());
-  if (core !== '' && NONE_WORDS.has(core)) return [];
+  if (core !== '' && (NONE_WORDS.has(core) || allNone(core))) return [];
   const nums = cleaned.match(/\d+/gu) ?? [];
   if (nums.length === 0) return null;
   const keys: string[] = [];
@@ -638,7 +650,7 @@ function interpretUnsafe(text: string, context: ReplyContext): Interpretation {
 
   // Dose and conversation answers read what is left after symptom phrases are blanked out.
   const residual = residualClauses.join(' ').replace(/\s+/g, ' ').trim();
-  const dose = readDose(residualClauses);
+  const dose = readDose(residualClauses, clauses);
   let doseAnswer: 'taken' | 'missed' | undefined = dose.answer ?? undefined;
   let answer: ConversationAnswer | undefined;
   let answers: string | undefined;

@@ -246,6 +246,16 @@ export const DOSE_TAKEN: readonly Pattern[] = [
   /(?<!没|没有|不|未)(吃|服)(了|过了|过|啦|完了|完)(?!饭|东西|早饭|午饭|晚饭|早餐|午餐|晚餐|点东西)/u, '已吃', '已服', '已经吃', '吃药了', '按时吃', '按时服', '服用了', '都吃了', '吃好了', '已完成',
   /(?<![a-z])(taken|took|take it|took them|done)(?![a-z])/u,
 ];
+/**
+ * Another medicine right after a "taken" phrase ("吃了退烧药", "服了布洛芬", "took some tylenol"):
+ * the patient took that, which says nothing about the trial dose.
+ */
+export const OTHER_MEDICINE_AFTER = new RegExp(
+  '^\\s*(点|些|一点|一片|一粒|两片|两粒|片|粒)?(退烧|止痛|止疼|感冒|消炎|止泻|止吐|胃|安眠|降压|降糖|中|钙|维生素|抗生素|头孢|布洛芬|泰诺|芬必得|对乙酰氨基酚|阿莫西林|板蓝根|连花清瘟|奥美拉唑|蒙脱石散|护胃|治感冒的|治拉肚子的)' +
+    '|^\\s*(some |a |an |one |two |\\d+ |my )?(tylenol|paracetamol|acetaminophen|ibuprofen|advil|motrin|panadol|aspirin|antibiotics?|painkillers?|pain killers?|cold medicine|flu medicine|cough syrup|sleeping pills?|antacids?|imodium|loperamide)(?![a-z])',
+  'u',
+);
+
 /** Short dose replies read only with a dose question open (after fillers, incl. "i", are removed). */
 export const WEAK_TAKEN_RE = /^(yes|yep|yeah|y|ok)?\s*(did|have|done|did it|already|already did|have already)$/u;
 export const WEAK_MISSED_RE = /^((no|nope|n)\s*)?(didnt|did not|have not|havent|not yet|no not yet)(\s*yet)?$|^not yet$/u;

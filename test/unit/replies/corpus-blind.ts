@@ -10,7 +10,7 @@
  * about). First run, before any rule change for it: 69/100 strict; with the corrections: 73/100.
  * After the rules for the held-out corpus's families (corpus-gaps.ts, first part): 75/100, the
  * last figure of this set as an unseen measure. Then its failing families were given rules, from
- * new cases written first in other words (corpus-gaps.ts, second part): 88/100, no longer unseen.
+ * new cases written first in other words (corpus-gaps.ts, second and third parts): 91/100, no longer unseen.
  */
 import type { CorpusCase } from './corpus.ts';
 
@@ -190,7 +190,6 @@ export const blindCorpus: CorpusCase[] = [
 /** Cases still misread (`ctx|text` → what differs), asserted as still misread: a fix shows as a failing test that asks to move it out. */
 export const blindMisreads: Record<string, string> = {
   "dose|骁悉昨天就吃完了 今早只吃了泼尼松": "doseAnswer taken; missedDrugs undefined; supplyDrugs [\"prednisone\",\"mmf\"]",
-  "none|下午烧到三十九度五 吃了退烧药还没退": "doseAnswer taken",
   "none|心情很低落 啥也不想干 老想哭": "redFlag false; grade Depression 2 ≠ 3",
   "none|鼻子出血了 捂了十几分钟才止住": "redFlag false",
   "none|刷牙牙齦一直流血": "terms [\"Vascular disorders - Other, specify\"] ≠ [\"Oral hemorrhage\"]",
@@ -199,6 +198,4 @@ export const blindMisreads: Record<string, string> = {
   "none|脖子右边摸着一个疙瘩 不疼 花生米大小": "terms [\"Neck edema\"] ≠ [\"Blood and lymphatic system disorders - Other, specify\"]",
   "none|had a nosebleed last week but nothing since": "intent side_effect ≠ unclear; terms [\"Epistaxis\"] ≠ []; resolved undefined",
   "dose|强的松吃了 骁悉落单位了没吃上": "missedDrugs undefined",
-  "screen|0 挺好的": "intent unclear ≠ answer",
-  "screen|nope all good this week": "intent unclear ≠ answer",
 };

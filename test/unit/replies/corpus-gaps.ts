@@ -92,6 +92,17 @@ export const gapsCorpus: CorpusCase[] = [
   // a drug's short name; a lapsed script
   { text: 'my pred prescription ran out', intent: 'supply', supplyDrugs: ['prednisone'] },
   { text: 'the script for my cellcept expired', intent: 'supply', supplyDrugs: ['mmf'] },
+
+  // Third part, written before their rules (2026-12-06): another medicine taken is not the trial
+  // dose; the drug missed in a clause that names it; "no" to the weekly screen with extra words.
+  { text: '头疼得厉害，吃了止痛药', intent: 'side_effect', terms: ['Headache'], grades: { Headache: 3 }, redFlag: true, relapse: true },
+  { text: '感冒了，吃了感冒药', intent: 'side_effect', terms: ['Upper respiratory infection'] },
+  { text: '吃了退烧药', ctx: 'dose', intent: 'unclear' },
+  { text: 'took some tylenol for the fever', intent: 'side_effect', terms: ['Fever'], redFlag: true }, // a fever without a temperature is a red flag (docs/replies.md)
+  { text: '激素吃了，骁悉忘带了没吃成', ctx: 'dose', intent: 'dose_missed', dose: 'missed', missedDrugs: ['mmf'] },
+  { text: '0 没什么', ctx: 'screen', intent: 'answer', answer: { kind: 'yes_no', value: false } },
+  { text: 'no all fine this week thanks', ctx: 'screen', intent: 'answer', answer: { kind: 'yes_no', value: false } },
+  { text: '都挺好的 没有', ctx: 'screen', intent: 'answer', answer: { kind: 'yes_no', value: false } },
 ];
 
 /** Cases still misread, `ctx|text` → why (asserted as still misread; a fix shows as a failure: move it out). */
