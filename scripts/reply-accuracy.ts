@@ -6,11 +6,13 @@
  * (corpus-holdout.ts, written after the rules were tuned), and the field corpus (corpus-field.ts, replies
  * met in the field, written before their rules), the gaps corpus (corpus-gaps.ts, the held-out
  * misreads' families, written before their rules, 2026-12-06) and the blind corpus (corpus-blind.ts,
- * 100 replies written without reading the rules, 2026-12-06). A case counts as right only when
+ * 100 replies written without reading the rules, 2026-12-06; corpus-blind2.ts, 100 more written after
+ * that session's rules, the unseen measure of them). A case counts as right only when
  * every field it pins is read right.
  */
 import { corpus, knownMisreads } from '../test/unit/replies/corpus.ts';
 import { blindCorpus } from '../test/unit/replies/corpus-blind.ts';
+import { blind2Corpus } from '../test/unit/replies/corpus-blind2.ts';
 import { fieldCorpus } from '../test/unit/replies/corpus-field.ts';
 import { gapsCorpus } from '../test/unit/replies/corpus-gaps.ts';
 import { holdoutCorpus } from '../test/unit/replies/corpus-holdout.ts';
@@ -29,6 +31,8 @@ console.log('');
 console.log(formatTally(`held-out corpus (${holdoutCorpus.length} cases, strict, written after the rules; seen by them since 2026-12-06)`, tallyByIntent(holdoutCorpus, true)));
 console.log('');
 console.log(formatTally(`blind corpus (${blindCorpus.length} cases, strict, written without reading the rules)`, tallyByIntent(blindCorpus, true)));
+console.log('');
+console.log(formatTally(`second blind corpus (${blind2Corpus.length} cases, strict, written without reading the rules)`, tallyByIntent(blind2Corpus, true)));
 if (verbose) {
   console.log('\nmisread in the nurse corpus:');
   for (const c of nurseCorpus) {

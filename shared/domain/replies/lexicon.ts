@@ -109,6 +109,7 @@ export const LEXICON: readonly LexiconEntry[] = [
   e('jaundice', 'Blood bilirubin increased',
     ['黄疸', '眼黄', '眼白发黄', '巩膜黄', '全身发黄', '身上发黄', '尿色深', '尿颜色深', '尿液颜色深', '尿像浓茶', '浓茶色', '茶色尿', '酱油色',
       /(小便|尿液?)(的)?颜色(有点|有些|很|比较|特别|非常|变得?|也)*(深|黄|暗|像茶)/u,
+      /(小便|尿液?)(的)?(颜色)?(像|是|呈|跟)(浓茶|茶水|酱油)/u,
       /(眼睛|眼白|皮肤|脸色?|小便|尿液?)(有点|有些|很|变得?|好像|也|都|发|颜色)*黄/u],
     ['jaundice', 'jaundiced', 'yellow eyes', 'yellow skin', 'yellowish eyes', 'yellowish skin', 'dark urine', 'tea colored urine', 'brown urine', 'cola colored urine',
       /(?<![a-z])(eyes?|skin) (are |is |look |looks |looking |turned |turning |went |getting |a bit |slightly |kind of |kinda |very |really |so )*yellow/u,
@@ -154,7 +155,7 @@ export const LEXICON: readonly LexiconEntry[] = [
   e('epistaxis', 'Epistaxis', ['流鼻血', '鼻出血', '鼻子出血', '鼻血'], ['nosebleed', 'nose bleed', 'nose bleeding', 'bloody nose'], { max: 4 }),
   e('epistaxis_persistent', 'Epistaxis', ['流鼻血不止', '鼻血不止', '鼻血止不住', '流鼻血止不住', '一直流鼻血', '鼻血流个不停', '鼻血一直流'], [/nose ?bleeds? (that |which )?(wont|will not|doesnt|does not|cant|cannot) stop/u, /nose (wont|will not|doesnt) stop bleeding/u], { red: 'always', reason: 'bleeding', max: 4, resolvable: false }),
   e('oral_hemorrhage', 'Oral hemorrhage', ['牙龈出血', '牙出血', '刷牙出血', '嘴里出血', '牙龈流血'], ['bleeding gums', 'gums bleeding', 'gum bleeding', 'gums bleed'], { red: 'always', reason: 'bleeding', max: 4, resolvable: false }),
-  e('hematuria', 'Hematuria', ['尿血', '血尿', '尿里有血', '小便带血', '小便有血', '尿中带血'], ['blood in urine', 'blood in my urine', 'bloody urine', 'blood in pee', 'blood in my pee'], { red: 'always', reason: 'bleeding', max: 4, resolvable: false }),
+  e('hematuria', 'Hematuria', ['尿血', '血尿', '尿里有血', '小便带血', '小便有血', '尿中带血', /(尿|小便)(的)?(颜色)?(是|呈|有点|发|变得?|都|也|像|跟)*(红|粉红|粉色|洗肉水)/u], ['blood in urine', 'blood in my urine', 'bloody urine', 'blood in pee', 'blood in my pee', /(?<![a-z])(urine|pee|wee) (is |looks |was |has been |turned |looking |a bit |kind of )*(red|pink|reddish|pinkish|bloody)(?![a-z])/u], { red: 'always', reason: 'bleeding', max: 4, resolvable: false }),
   e('hemoptysis', 'Bronchopulmonary hemorrhage', ['咳血', '咯血', '痰中带血', '痰里有血', '痰带血'], ['coughing blood', 'coughing up blood', 'coughed up blood', 'blood in phlegm', 'blood in sputum'], { red: 'always', reason: 'bleeding', relapse: 'respiratory', max: 4, resolvable: false }),
 
   // ── metabolic / endocrine (steroids) ──────────────────────────────────────────────────
@@ -199,8 +200,8 @@ export const LEXICON: readonly LexiconEntry[] = [
   e('cramp', 'Muscle cramp', ['抽筋'], ['cramp', 'muscle cramp', 'leg cramp'], {}),
 
   // ── psychiatric (steroids) ────────────────────────────────────────────────────────────
-  e('suicidal', 'Suicidal ideation', ['想死', '不想活', '活着没意思', '活着没有意思', '自杀', '轻生', '结束生命', '了结自己', '伤害自己', '割腕', '跳楼', '一了百了', '不如死了', '死了算了', '死了就解脱', '死了也好', '死了也挺好', '死了倒好', '死了更好', '死了就好了', '活够了', '活不下去', /死了(就|也|倒|更|才)?(是)?(一种)?(解脱|好|轻松|干净)/u],
-    ['suicidal', 'suicide', 'kill myself', 'end my life', 'want to die', 'wanna die', 'self harm', 'hurt myself', 'better off dead', 'no reason to live', 'want it all to end', 'want it to end', 'wish i was dead', 'wish i were dead', 'better off without me', 'not worth living', 'dont want to live', 'do not want to live', 'dont want to be here anymore', 'end it all'], { red: 'always', reason: 'neuropsychiatric', max: 4, resolvable: false }),
+  e('suicidal', 'Suicidal ideation', ['想死', '不想活', '活着没意思', '自残', '自伤', '寻死', '想不开', /(伤害|伤|割|弄伤|结束)(我)?自己/u, '活着没有意思', '自杀', '轻生', '结束生命', '了结自己', '伤害自己', '割腕', '跳楼', '一了百了', '不如死了', '死了算了', '死了就解脱', '死了也好', '死了也挺好', '死了倒好', '死了更好', '死了就好了', '活够了', '活不下去', /死了(就|也|倒|更|才)?(是)?(一种)?(解脱|好|轻松|干净)/u],
+    ['suicidal', 'suicide', 'kill myself', 'end my life', 'want to die', 'wanna die', 'self harm', 'hurt myself', 'better off dead', 'no reason to live', 'want it all to end', 'want it to end', 'wish i was dead', 'wish i were dead', 'better off without me', 'not worth living', 'dont want to live', 'do not want to live', 'dont want to be here anymore', 'end it all', /(?<![a-z])(hurt|hurting|harm|harming|cut|cutting|kill|killing|injure|injuring) myself(?![a-z])/u, /(?<![a-z])self ?harm(ing)?(?![a-z])/u, /(?<![a-z])(thoughts?|thinking|think) (of|about) (ending it|ending my life|dying)(?![a-z])/u], { red: 'always', reason: 'neuropsychiatric', max: 4, resolvable: false }),
   e('confusion', 'Confusion', ['糊涂', '迷糊', '神志不清', '意识不清', '意识模糊', '说胡话', '认不出人', '脑子不清楚'], ['confused', 'confusion', 'disoriented', 'cant think straight'], { red: 'always', reason: 'neuropsychiatric', max: 4, resolvable: false }),
   e('psychosis', 'Psychosis', ['幻觉', '幻听', '幻视', '看到不存在', '听到声音', '有人要害我'], ['hallucination', 'hallucinating', 'hearing voices', 'seeing things', 'paranoid'], { red: 'always', reason: 'neuropsychiatric', max: 4, resolvable: false }),
   e('depression_severe', 'Depression', ['情绪崩溃', '崩溃了', '绝望', '活着太累', '活着好累', '活着没劲'], ['hopeless', 'breakdown', 'cant cope', 'cannot cope'], { red: 'always', reason: 'neuropsychiatric', max: 4, resolvable: false }),
@@ -209,7 +210,7 @@ export const LEXICON: readonly LexiconEntry[] = [
   e('anxiety', 'Anxiety', ['焦虑', '紧张', '心神不宁'], ['anxious', 'anxiety', 'nervous', 'panic'], {}),
 
   // ── pregnancy (LEF and MMF harm the fetus) ────────────────────────────────────────────
-  e('pregnancy', TERMS.pregnancy, ['怀孕', '怀上了', '有喜了', '停经', '两条杠', '两道杠', '验孕阳性', '早孕', /(月经|例假|大姨妈)(还|一直|已经|都|这个月)*(没来|没有来|推迟|晚了|迟迟没来|延迟)/u], ['pregnant', 'pregnancy', 'missed period', 'missed my period', 'period is late', 'period late', 'late period', 'positive pregnancy test', 'pregnancy test positive', 'pregnancy test was positive', 'period hasnt come', 'no period'], { red: 'always', reason: 'pregnancy', ae: true, max: 3, gradedBy: 'none', resolvable: false }),
+  e('pregnancy', TERMS.pregnancy, ['怀孕', '怀上了', '有喜了', '停经', '两条杠', '两道杠', '验孕阳性', '早孕', /(月经|例假|大姨妈)(还|一直|已经|都|这个月|一个多?月|两个多?月|半个多?月|[\d一二两三四五六七八九十几]+(天|周|个?礼拜|个?星期|个?多?月)(了)?)*(没来|没有来|推迟|晚了|迟迟没来|延迟)/u], ['pregnant', 'pregnancy', 'missed period', 'missed my period', 'period is late', 'period late', 'late period', 'positive pregnancy test', 'pregnancy test positive', 'pregnancy test was positive', 'period hasnt come', 'no period', /(?<![a-z])period( is| has been| was| is now)?( [a-z0-9]+){0,3} (late|overdue|delayed)(?![a-z])/u], { red: 'always', reason: 'pregnancy', ae: true, max: 3, gradedBy: 'none', resolvable: false }),
 ];
 
 /** Intensity words → level 1..4 (grade before the per-term cap). Longest phrase wins. */

@@ -2,6 +2,13 @@
  * Second blind corpus: 100 patient SMS replies written without looking at the reply rules,
  * the lexicon or any other corpus. Labels follow the trial protocol's red-flag / relapse table
  * and CTCAE v5 grading. Used only to measure how the interpreter generalises.
+ *
+ * Lead (2026-12-06): written after the session's rule changes and run on them: 72/100 strict (the
+ * same text on the rules the session started from, b3637b8: 66/100), the honest unseen figure.
+ * Two labels corrected against the contract the writer was given (numbered picks answer the items
+ * question, marked "lead:"): 74/100. Then its three missed red flags (self-harm in -ing forms, a
+ * period weeks late, red urine) were given rules from new cases in other words (corpus-gaps.ts,
+ * fourth part): 77/100, no longer unseen for those.
  */
 import type { CorpusCase } from './corpus.ts';
 
@@ -40,8 +47,8 @@ export const blind2Corpus: CorpusCase[] = [
   { text: '没有 都挺好的', ctx: 'screen', intent: 'answer' },
   { text: '沒有', ctx: 'screen', intent: 'answer' },
   { text: '1 拉肚子 一天五六次', ctx: 'screen', intent: 'side_effect', terms: ['Diarrhea'], grades: { Diarrhea: 2 }, redFlag: true },
-  { text: '2 7', ctx: 'items', intent: 'side_effect', terms: ['Nausea', 'Fatigue'] },
-  { text: '1和8', ctx: 'items', intent: 'side_effect', terms: ['Diarrhea', 'Insomnia'] },
+  { text: '2 7', ctx: 'items', intent: 'answer' }, // lead: picks from the menu answer the open question (the writer's contract: "with no new term is answer"); was side_effect with the items' terms
+  { text: '1和8', ctx: 'items', intent: 'answer' }, // lead: as above
   { text: 'cough and tired', ctx: 'items', intent: 'side_effect', terms: ['Cough', 'Fatigue'], redFlag: true, relapse: true },
   { text: '2', ctx: 'severity', intent: 'answer', terms: ['Nausea'], grades: { Nausea: 2 } },
   { text: '很严重 受不了', ctx: 'severity', intent: 'answer', terms: ['Nausea'], grades: { Nausea: 3 }, redFlag: true },
@@ -120,3 +127,30 @@ export const blind2Corpus: CorpusCase[] = [
   { text: 'Sorry wrong number', intent: 'unclear' },
   { text: '👍', intent: 'unclear' },
 ];
+
+/** Cases still misread (`ctx|text` → what differs), asserted as still misread: a fix shows as a failing test that asks to move it out. */
+export const blind2Misreads: Record<string, string> = {
+  "dose|强的松吃完了 今早没吃上 骁悉吃了": "missedDrugs undefined; supplyDrugs [\"prednisone\",\"mmf\"]",
+  "none|last box of arava, how do i get a new script?": "intent unclear ≠ supply; supplyDrugs undefined",
+  "none|Hi this is Wang Li's daughter. Mom's mycophenolate is finished and the clinic has no appointments this week": "intent unclear ≠ supply; supplyDrugs undefined",
+  "dose|2 出门忘带药了": "intent supply ≠ dose_missed",
+  "dose|only took the prednisone. the cellcept made me throw up twice yesterday so I left it": "doseAnswer taken; missedDrugs undefined",
+  "dose|二": "intent unclear ≠ dose_missed; doseAnswer undefined",
+  "none|上礼拜拉稀 这两天好了": "intent side_effect ≠ unclear; terms [\"Diarrhea\"] ≠ []; resolved undefined",
+  "none|嘴巴破的地方已經好了": "resolved undefined",
+  "none|不吐了 就是还没啥胃口": "intent unclear ≠ side_effect; terms [] ≠ [\"Anorexia\"]; resolved undefined",
+  "none|以前眼皮肿 现在消下去了": "resolved [\"Eye disorders - Other, specify\"]",
+  "none|眼皮又肿起来了 跟刚得病那会儿一样": "terms [\"Eye disorders - Other, specify\"] ≠ [\"Edema face\"]",
+  "none|下巴底下那俩腺体又大了 摸着硬邦邦的": "intent unclear ≠ symptom; terms [] ≠ [\"Salivary duct inflammation\"]; relapseSignal false",
+  "none|左眼往外鼓 照镜子看出来的": "intent unclear ≠ symptom; terms [] ≠ [\"Eye disorders - Other, specify\"]; relapseSignal false",
+  "none|脖子上摸到好几个疙瘩 黄豆那么大": "terms [\"Neck edema\"] ≠ [\"Blood and lymphatic system disorders - Other, specify\"]",
+  "none|上腹隐隐作痛 牵着后背也疼": "terms [\"Abdominal pain\"] ≠ [\"Abdominal pain\",\"Back pain\"]",
+  "none|her neck is swollen again on the left": "intent unclear ≠ symptom; terms [] ≠ [\"Neck edema\"]; relapseSignal false",
+  "none|眼瞼又腫了 看東西有重影": "terms [\"Eye disorders - Other, specify\"] ≠ [\"Edema face\",\"Eye disorders - Other, specify\"]",
+  "none|腳腫了 一按一個坑 小便也少": "terms [\"Edema limbs\"] ≠ [\"Edema limbs\",\"Renal and urinary disorders - Other, specify\"]",
+  "none|发烧39度5 嗓子眼疼": "terms [\"Fever\"] ≠ [\"Fever\",\"Sore throat\"]",
+  "none|今天吐了四回 头还晕": "terms [\"Vomiting\"] ≠ [\"Dizziness\",\"Vomiting\"]",
+  "none|鼻子流血 半天止不住": "terms [\"Vascular disorders - Other, specify\"] ≠ [\"Epistaxis\"]",
+  "none|been a bit low in mood lately": "intent unclear ≠ side_effect; terms [] ≠ [\"Depression\"]; grade Depression undefined ≠ 1",
+  "none|脸越来越圆 还胖了八斤": "terms [\"Weight gain\"] ≠ [\"Cushingoid\",\"Weight gain\"]",
+};

@@ -15,6 +15,7 @@ const PROTEINURIA = 'Proteinuria';
 const SUICIDAL = 'Suicidal ideation';
 const LGI = 'Lower gastrointestinal hemorrhage';
 const ABD = 'Abdominal pain';
+const PREG = 'Pregnancy, puerperium and perinatal conditions - Other, specify';
 
 export const gapsCorpus: CorpusCase[] = [
   // supply: how much is left
@@ -103,6 +104,20 @@ export const gapsCorpus: CorpusCase[] = [
   { text: '0 没什么', ctx: 'screen', intent: 'answer', answer: { kind: 'yes_no', value: false } },
   { text: 'no all fine this week thanks', ctx: 'screen', intent: 'answer', answer: { kind: 'yes_no', value: false } },
   { text: '都挺好的 没有', ctx: 'screen', intent: 'answer', answer: { kind: 'yes_no', value: false } },
+
+  // Fourth part, written before their rules (2026-12-06), for the three red flags the second blind
+  // corpus found missed: self-harm in -ing forms, a late period said with how late, red urine.
+  { text: 'i keep thinking about harming myself', intent: 'side_effect', terms: [SUICIDAL], redFlag: true },
+  { text: 'sometimes i feel like cutting myself', intent: 'side_effect', terms: [SUICIDAL], redFlag: true },
+  { text: '最近总有自残的念头', intent: 'side_effect', terms: [SUICIDAL], redFlag: true },
+  { text: 'my period is two weeks overdue', intent: 'side_effect', terms: [PREG], redFlag: true },
+  { text: '大姨妈一个多月没来了', intent: 'side_effect', terms: [PREG], redFlag: true },
+  { text: '例假推迟了十来天', intent: 'side_effect', terms: [PREG], redFlag: true },
+  { text: '小便发红', intent: 'side_effect', terms: ['Hematuria'], redFlag: true },
+  { text: '尿的颜色是粉红色的', intent: 'side_effect', terms: ['Hematuria'], redFlag: true },
+  { text: 'my pee looks pink', intent: 'side_effect', terms: ['Hematuria'], redFlag: true },
+  // …and what must stay as it was: dark (tea-coloured) urine is jaundice, not blood
+  { text: '尿的颜色像浓茶', intent: 'side_effect', terms: [BILI], redFlag: true, relapse: true },
 ];
 
 /** Cases still misread, `ctx|text` → why (asserted as still misread; a fix shows as a failure: move it out). */
