@@ -10,6 +10,7 @@ import { RecordingAlertPublisher, RecordingSmsSender } from '../support/dispatch
 import { useLocalDynamo } from '../support/dynamo.ts';
 import { dynamoInboundDeps } from '../support/inbound-deps.ts';
 import { makePatient } from '../support/patients.ts';
+import { snsTextEvent } from '../support/sns-text.ts';
 
 vi.hoisted(() => {
   process.env.TABLE_NAME ??= 'trial-budget-tests';
@@ -47,22 +48,7 @@ async function setup(protocol: Protocol = bundled) {
     const at = new Date(Date.parse(START) + minutesAfterStart * 60_000).toISOString();
     clock.set(at);
     const id = `in-${++n}`;
-    await handler(
-      {
-        Records: [
-          {
-            EventSource: 'aws:sns',
-            Sns: {
-              MessageId: `sns-${id}`,
-              TopicArn: 'arn:aws:sns:us-east-1:000000000000:inbound',
-              Timestamp: at,
-              Message: JSON.stringify({ originationNumber: from, destinationNumber: '+8610690000', messageKeyword: 'KEYWORD_1', messageBody: body, inboundMessageId: id, ...extra }),
-            },
-          },
-        ],
-      },
-      lambdaContext('inbound-sms', 30_000),
-    );
+    await handler(snsTextEvent({ from, body, inboundMessageId: id, at, extra }), lambdaContext('inbound-sms', 30_000));
     return id;
   };
   const item = async (pk: string, sk: string) => (await doc.send(new GetCommand({ TableName: table, Key: { pk, sk } }))).Item;

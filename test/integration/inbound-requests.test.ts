@@ -16,6 +16,7 @@ import { RecordingAlertPublisher, RecordingSmsSender } from '../support/dispatch
 import { useLocalDynamo } from '../support/dynamo.ts';
 import { dynamoInboundDeps } from '../support/inbound-deps.ts';
 import { makePatient } from '../support/patients.ts';
+import { snsTextEvent } from '../support/sns-text.ts';
 
 vi.hoisted(() => {
   process.env.TABLE_NAME ??= 'trial-request-tests';
@@ -80,22 +81,7 @@ async function setup() {
     clock.set(at);
     const id = `in-${++n}`;
     log.length = 0;
-    await handler(
-      {
-        Records: [
-          {
-            EventSource: 'aws:sns',
-            Sns: {
-              MessageId: `sns-${id}`,
-              TopicArn: 'arn:aws:sns:us-east-1:000000000000:inbound',
-              Timestamp: at,
-              Message: JSON.stringify({ originationNumber: PHONE, destinationNumber: '+8610690000', messageKeyword: 'KEYWORD_1', messageBody: body, inboundMessageId: id }),
-            },
-          },
-        ],
-      },
-      lambdaContext('inbound-sms', 30_000),
-    );
+    await handler(snsTextEvent({ from: PHONE, body, inboundMessageId: id, at }), lambdaContext('inbound-sms', 30_000));
     return [...log];
   };
   /** A Run for the dose-answer step alone (message id and arrival), as the fault tests build it. */

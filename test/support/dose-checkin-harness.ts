@@ -8,6 +8,7 @@ import { RecordingAlertPublisher, RecordingSmsSender } from './dispatch-fakes.ts
 import type { useLocalDynamo } from './dynamo.ts';
 import { dynamoInboundDeps } from './inbound-deps.ts';
 import { makePatient } from './patients.ts';
+import { snsTextEvent } from './sns-text.ts';
 
 /**
  * One enrolled patient whose dose check-ins of the first two local days were sent, and the real
@@ -40,22 +41,7 @@ export async function doseCheckInHarness(local: ReturnType<typeof useLocalDynamo
   const text = async (body: string, at: string) => {
     clock.set(at);
     const id = `in-${++n}`;
-    await handler(
-      {
-        Records: [
-          {
-            EventSource: 'aws:sns',
-            Sns: {
-              MessageId: `sns-${id}`,
-              TopicArn: 'arn:aws:sns:us-east-1:000000000000:inbound',
-              Timestamp: at,
-              Message: JSON.stringify({ originationNumber: phone, destinationNumber: '+8610690000', messageKeyword: 'KEYWORD_1', messageBody: body, inboundMessageId: id }),
-            },
-          },
-        ],
-      },
-      lambdaContext('inbound-sms', 30_000),
-    );
+    await handler(snsTextEvent({ from: phone, body, inboundMessageId: id, at }), lambdaContext('inbound-sms', 30_000));
     return id;
   };
   const after = (dose: StoredReminder, minutes: number) => new Date(Date.parse(dose.dueAt) + minutes * 60_000).toISOString();
