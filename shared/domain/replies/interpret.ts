@@ -179,7 +179,7 @@ interface Finding {
 const NEG_BEFORE_ZH = /(没有|没|不太会|不怎么会|不|无|未|(?<![特分区级])别|并无|从没|从未|不再|没再|也没有|也没|都没有|都没|不会|不用)(再|有|怎么|是|觉得|感觉|出现|发生|什么|任何|再有|发现)?\s?$/u;
 const NEG_BEFORE_EN = /(?<![a-z])(no|not|without|never|dont|didnt|doesnt|havent|hasnt|isnt|arent|wasnt|nor|none|zero|denies|no more|any more)(?![a-z])(\s+[a-z]+){0,3}\s*$/u;
 /** Time and degree words that may sit between a symptom and "gone": "发烧今天好了", "烧也退了". */
-const RESOLVED_LEAD_ZH = '(今天|现在|已经|都|也|早就|基本|基本上|就|昨天|今早|后来|目前|完全)*';
+const RESOLVED_LEAD_ZH = '(今天|现在|已经|都|也|早就|基本|基本上|就|昨天|今早|后来|目前|完全|这两天|这几天|最近|这阵子|这会儿)*';
 const RESOLVED_AFTER = new RegExp(
   `^\\s*${RESOLVED_LEAD_ZH}(好了|退了|退下去了|没了|消了|消下去了|下去了|消失了|停了|止住了|不见了|好啦|退啦|痊愈|阴性|不痛了|不疼了|愈合了|长好了|好利索了)` +
     '|^\\s*(is |has |have |are |was |test |test was |test is |it )?(all |finally |completely |totally |now |mostly )?(gone|went away|went down|came down|broke|has broken|resolved|stopped|cleared( up)?|better now|negative|disappeared|healed|has healed|is healed|healed up)(?![a-z])',
@@ -658,7 +658,8 @@ function interpretUnsafe(text: string, context: ReplyContext): Interpretation {
   if (q?.kind === 'dose') {
     if (!doseAnswer) {
       const core = stripFillers(stripMeasurements(residual).replace(/\s+/g, ' ').trim());
-      const tokens = core.split(' ').filter((t) => t !== '');
+      // The menu's 1 and 2 written as Chinese numerals, alone ("一", "贰"): the same answers.
+      const tokens = core.split(' ').filter((t) => t !== '').map((t) => (/^(一|壹|幺)$/u.test(t) ? '1' : /^(二|两|贰)$/u.test(t) ? '2' : t));
       // A digit answers only a short reply ("1", "1 ok", "１。"): inside longer text ("alert(1)", "took 1 of 2") it is not the menu choice.
       const shortReply = tokens.length <= 3 && tokens.every((t) => t === '1' || t === '2' || !/[a-z]{3,}/u.test(t));
       if (shortReply && tokens.includes('1') && !tokens.includes('2')) doseAnswer = 'taken';

@@ -118,6 +118,18 @@ export const gapsCorpus: CorpusCase[] = [
   { text: 'my pee looks pink', intent: 'side_effect', terms: ['Hematuria'], redFlag: true },
   // …and what must stay as it was: dark (tea-coloured) urine is jaundice, not blood
   { text: '尿的颜色像浓茶', intent: 'side_effect', terms: [BILI], redFlag: true, relapse: true },
+
+  // Fifth part, written before their rules (2026-12-06): the second blind corpus's other families,
+  // in other words. A second symptom after 还/也; glands and eyes said plainly; a resolution after
+  // "these days"; the menu's 1/2 as Chinese numerals.
+  { text: '拉肚子，头也有点晕', intent: 'side_effect', terms: ['Diarrhea', 'Dizziness'], grades: { Dizziness: 1 } },
+  { text: '咳嗽 嗓子眼也疼', intent: 'side_effect', terms: ['Cough', 'Sore throat'], redFlag: true, relapse: true }, // first written with 痒 (itch), which is not a sore throat: corrected before the rule
+  { text: '右眼往外凸', intent: 'symptom', terms: [EYE_OTHER], relapse: true },
+  { text: '耳朵下面的腺体肿大了', intent: 'symptom', terms: [SALIVARY], relapse: true },
+  { text: 'his neck looks swollen on one side', intent: 'symptom', terms: ['Neck edema'], relapse: true },
+  { text: '前几天发烧 这几天好了', intent: 'unclear', resolved: ['Fever'] },
+  { text: '一', ctx: 'dose', intent: 'dose_taken', dose: 'taken', lang: 'zh' },
+  { text: '贰', ctx: 'dose', intent: 'dose_missed', dose: 'missed', lang: 'zh' },
 ];
 
 /** Cases still misread, `ctx|text` → why (asserted as still misread; a fix shows as a failure: move it out). */
