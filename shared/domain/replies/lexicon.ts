@@ -252,7 +252,9 @@ export const DOSE_TAKEN: readonly Pattern[] = [
  * the patient took that, which says nothing about the trial dose.
  */
 export const OTHER_MEDICINE_AFTER = new RegExp(
-  '^\\s*(点|些|一点|一片|一粒|两片|两粒|片|粒)?(退烧|止痛|止疼|感冒|消炎|止泻|止吐|胃|安眠|降压|降糖|中|钙|维生素|抗生素|头孢|布洛芬|泰诺|芬必得|对乙酰氨基酚|阿莫西林|板蓝根|连花清瘟|奥美拉唑|蒙脱石散|护胃|治感冒的|治拉肚子的)' +
+  // A kind of medicine needs its medicine word ("胃药", not "胃": "吃了胃有点不舒服" is a dose taken and a
+  // complaint; "中药", not "中": "吃了中午的药" is the dose); a brand name stands alone.
+  '^\\s*(点|些|一点|一片|一粒|两片|两粒|片|粒)?((退烧|止痛|止疼|感冒|消炎|止泻|止吐|胃|安眠|降压|降糖|中|钙|抗过敏|治感冒的|治拉肚子的|护胃的?)(药|片|胶囊|冲剂|颗粒|灵|丸)|维生素|抗生素|头孢|布洛芬|泰诺|芬必得|对乙酰氨基酚|阿莫西林|板蓝根|连花清瘟|奥美拉唑|蒙脱石散|感康|白加黑|新康泰克)' +
     '|^\\s*(some |a |an |one |two |\\d+ |my )?(tylenol|paracetamol|acetaminophen|ibuprofen|advil|motrin|panadol|aspirin|antibiotics?|painkillers?|pain killers?|cold medicine|flu medicine|cough syrup|sleeping pills?|antacids?|imodium|loperamide)(?![a-z])',
   'u',
 );

@@ -101,6 +101,10 @@ export const gapsCorpus: CorpusCase[] = [
   { text: '吃了退烧药', ctx: 'dose', intent: 'unclear' },
   { text: 'took some tylenol for the fever', intent: 'side_effect', terms: ['Fever'], redFlag: true }, // a fever without a temperature is a red flag (docs/replies.md)
   { text: '激素吃了，骁悉忘带了没吃成', ctx: 'dose', intent: 'dose_missed', dose: 'missed', missedDrugs: ['mmf'] },
+  // …while the dose itself, said next to a word that begins like a medicine, stays taken (found after the rule: it had read "中" as 中药, "胃" as 胃药)
+  { text: '吃了中午的药', ctx: 'dose', intent: 'dose_taken', dose: 'taken' },
+  { text: '吃了胃有点疼', ctx: 'dose', intent: 'side_effect', terms: [ABD], grades: { [ABD]: 1 }, relapse: true, dose: 'taken' },
+  { text: '吃了钙片', ctx: 'dose', intent: 'unclear' },
   { text: '0 没什么', ctx: 'screen', intent: 'answer', answer: { kind: 'yes_no', value: false } },
   { text: 'no all fine this week thanks', ctx: 'screen', intent: 'answer', answer: { kind: 'yes_no', value: false } },
   { text: '都挺好的 没有', ctx: 'screen', intent: 'answer', answer: { kind: 'yes_no', value: false } },
