@@ -152,9 +152,10 @@ export const LEXICON: readonly LexiconEntry[] = [
 
   // ── bleeding ──────────────────────────────────────────────────────────────────────────
   e('bleeding', 'Vascular disorders - Other, specify', ['出血', '流血', '止不住血', '血流不止'], ['bleeding', 'bleed', 'wont stop bleeding'], { red: 'always', reason: 'bleeding', max: 4, resolvable: false }),
-  e('epistaxis', 'Epistaxis', ['流鼻血', '鼻出血', '鼻子出血', '鼻血'], ['nosebleed', 'nose bleed', 'nose bleeding', 'bloody nose'], { max: 4 }),
+  // A nosebleed is bleeding: a red flag in the protocol's table ("bruising, bleeding: yes if bleeding"), stopped or not, like every bleed (decision in docs/replies.md).
+  e('epistaxis', 'Epistaxis', ['流鼻血', '鼻出血', '鼻子出血', '鼻血', /流(了)?([\d一二两三四五六七八九十几]+次)?鼻血/u], ['nosebleed', 'nose bleed', 'nose bleeding', 'bloody nose', 'nosebleeds', 'nose bleeds'], { red: 'always', reason: 'bleeding', max: 4, resolvable: false }),
   e('epistaxis_persistent', 'Epistaxis', ['流鼻血不止', '鼻血不止', '鼻血止不住', '流鼻血止不住', '一直流鼻血', '鼻血流个不停', '鼻血一直流'], [/nose ?bleeds? (that |which )?(wont|will not|doesnt|does not|cant|cannot) stop/u, /nose (wont|will not|doesnt) stop bleeding/u], { red: 'always', reason: 'bleeding', max: 4, resolvable: false }),
-  e('oral_hemorrhage', 'Oral hemorrhage', ['牙龈出血', '牙出血', '刷牙出血', '嘴里出血', '牙龈流血'], ['bleeding gums', 'gums bleeding', 'gum bleeding', 'gums bleed'], { red: 'always', reason: 'bleeding', max: 4, resolvable: false }),
+  e('oral_hemorrhage', 'Oral hemorrhage', ['牙龈出血', '牙出血', '刷牙出血', '嘴里出血', '牙龈流血', /(牙龈|牙齿|牙|嘴里|口腔)(一直|老是|总是|经常|有点|又|也|还|时常|常常)*(出血|流血)/u], ['bleeding gums', 'gums bleeding', 'gum bleeding', 'gums bleed', /(?<![a-z])gums? (keep |keeps |are |is |have been |been )*(bleeding|bleed)(?![a-z])/u], { red: 'always', reason: 'bleeding', max: 4, resolvable: false }),
   e('hematuria', 'Hematuria', ['尿血', '血尿', '尿里有血', '小便带血', '小便有血', '尿中带血', /(尿|小便)(的)?(颜色)?(是|呈|有点|发|变得?|都|也|像|跟)*(红|粉红|粉色|洗肉水)/u], ['blood in urine', 'blood in my urine', 'bloody urine', 'blood in pee', 'blood in my pee', /(?<![a-z])(urine|pee|wee) (is |looks |was |has been |turned |looking |a bit |kind of )*(red|pink|reddish|pinkish|bloody)(?![a-z])/u], { red: 'always', reason: 'bleeding', max: 4, resolvable: false }),
   e('hemoptysis', 'Bronchopulmonary hemorrhage', ['咳血', '咯血', '痰中带血', '痰里有血', '痰带血'], ['coughing blood', 'coughing up blood', 'coughed up blood', 'blood in phlegm', 'blood in sputum'], { red: 'always', reason: 'bleeding', relapse: 'respiratory', max: 4, resolvable: false }),
 

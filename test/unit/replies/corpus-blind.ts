@@ -191,11 +191,9 @@ export const blindCorpus: CorpusCase[] = [
 export const blindMisreads: Record<string, string> = {
   "dose|骁悉昨天就吃完了 今早只吃了泼尼松": "doseAnswer taken; missedDrugs undefined; supplyDrugs [\"prednisone\",\"mmf\"]",
   "none|心情很低落 啥也不想干 老想哭": "redFlag false; grade Depression 2 ≠ 3",
-  "none|鼻子出血了 捂了十几分钟才止住": "redFlag false",
-  "none|刷牙牙齦一直流血": "terms [\"Vascular disorders - Other, specify\"] ≠ [\"Oral hemorrhage\"]",
   "none|face getting round like a moon lol, up 4kg": "terms [\"Cushingoid\"] ≠ [\"Cushingoid\",\"Weight gain\"]",
   "none|早上起来两个眼皮都是肿的 好几天了": "terms [\"Eye disorders - Other, specify\"] ≠ [\"Edema face\"]",
   "none|脖子右边摸着一个疙瘩 不疼 花生米大小": "terms [\"Neck edema\"] ≠ [\"Blood and lymphatic system disorders - Other, specify\"]",
-  "none|had a nosebleed last week but nothing since": "intent side_effect ≠ unclear; terms [\"Epistaxis\"] ≠ []; resolved undefined",
+  "none|had a nosebleed last week but nothing since": "a decision, not a misread to fix: a bleed that stopped is still reported (docs/replies.md); the writer read it as resolved",
   "dose|强的松吃了 骁悉落单位了没吃上": "missedDrugs undefined",
 };

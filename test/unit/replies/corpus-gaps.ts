@@ -134,6 +134,14 @@ export const gapsCorpus: CorpusCase[] = [
   { text: '前几天发烧 这几天好了', intent: 'unclear', resolved: ['Fever'] },
   { text: '一', ctx: 'dose', intent: 'dose_taken', dose: 'taken', lang: 'zh' },
   { text: '贰', ctx: 'dose', intent: 'dose_missed', dose: 'missed', lang: 'zh' },
+
+  // Sixth part, written before the rule (2026-12-06): a nosebleed is bleeding, a red flag in the
+  // protocol's table ("bruising, bleeding: yes if bleeding") like every other bleed, stopped or not;
+  // gums that bleed, with words between.
+  { text: '今天流了两次鼻血', intent: 'side_effect', terms: ['Epistaxis'], redFlag: true },
+  { text: 'nosebleed this morning, stopped after 5 min', intent: 'side_effect', terms: ['Epistaxis'], redFlag: true },
+  { text: '牙龈老是出血', intent: 'side_effect', terms: ['Oral hemorrhage'], redFlag: true },
+  { text: 'my gums keep bleeding when i brush', intent: 'side_effect', terms: ['Oral hemorrhage'], redFlag: true },
 ];
 
 /** Cases still misread, `ctx|text` → why (asserted as still misread; a fix shows as a failure: move it out). */

@@ -260,7 +260,7 @@ export const corpus: CorpusCase[] = [
 
   // ── bleeding ────────────────────────────────────────────────────────────────────────
   { text: '流鼻血不止', intent: 'side_effect', terms: ['Epistaxis'], redFlag: true },
-  { text: '流鼻血', intent: 'side_effect', terms: ['Epistaxis'] },
+  { text: '流鼻血', intent: 'side_effect', terms: ['Epistaxis'], redFlag: true }, // 2026-12-06: a nosebleed is bleeding, a red flag in the protocol's table (was: none unless it would not stop)
   { text: '牙龈出血', intent: 'side_effect', terms: ['Oral hemorrhage'], redFlag: true },
   { text: '出血了', intent: 'side_effect', terms: ['Vascular disorders - Other, specify'], redFlag: true },
   { text: 'blood in urine', intent: 'side_effect', terms: ['Hematuria'], redFlag: true },
