@@ -146,7 +146,7 @@ export function parseEpisodeCount(clause: string): number | null {
     if (n !== null && n > 0 && n < 100) best = best === null ? n : Math.max(best, n);
   };
   for (const m of clause.matchAll(/(\d{1,2}|十几|十来|十多|[一二两三四五六七八九十]{1,3})\s*(次|回|趟|遍)(?!药)/gu)) take(zhNumber(m[1]!));
-  for (const m of clause.matchAll(/(?<![a-z\d.])(\d{1,2})\s*(x|times?|bowel movements?|stools?|loose stools?)(?![a-z])/gu)) take(Number(m[1]));
+  for (const m of clause.matchAll(/(?<![a-z\d.])(\d{1,2})\s*(x|times?|bowel movements?|stools?|(loose|watery|runny) (stools?|poops?|poos?))(?![a-z])/gu)) take(Number(m[1]));
   for (const m of clause.matchAll(/(?<![a-z])x\s*(\d{1,2})(?![\d.])/gu)) take(Number(m[1]));
   // "…, 6 today" / "今天6": a number alone beside a day word, in a clause of its own
   const dayCount = /^(?:(?:today|yesterday|今天|昨天|前天)\s*(\d{1,2})|(\d{1,2})\s*(?:today|yesterday|今天|昨天|前天))$/u.exec(clause.trim());

@@ -139,8 +139,19 @@ export function foldText(input: unknown): string {
   s = s.toLowerCase();
   s = toSimplified(s);
   s = s.replace(/['‘’`´]/g, '');
+  for (const [re, word] of HOMOPHONE_SLIPS) s = s.replace(re, word);
   return s;
 }
+
+/**
+ * Homophone slips of typed and voice-input Chinese that change a reading: 以 (yǐ) for 已 (already)
+ * in "以经好了", "药以吃". Only the pairs whose wrong form means nothing else here.
+ */
+const HOMOPHONE_SLIPS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/以经/gu, '已经'],
+  // 以吃 / 以服 after anything but the words where 以 belongs (可以, 所以, 难以, 用以, 得以, 足以, 加以, 予以, 给以, 借以, 赖以)
+  [/(?<=\p{Script=Han})(?<![可所难用得足加予给借赖])以(?=吃|服)/gu, '已'],
+];
 
 /** Strip punctuation/symbols (keeps letters, digits, combining marks, `°`, and `.` between digits), collapse spaces, fix typos. */
 export function cleanFolded(folded: string): string {

@@ -7,6 +7,13 @@
  *
  * Tags in the trailing comments: [F] family member, [E] elderly writer, [M] mixed/pinyin,
  * [S] Simplified, [T] Traditional, [EN] English.
+ *
+ * Lead (2026-12-06): written at the end of that session and run on its rules unseen: **70/100**
+ * strict, 3 of the 21 expected red flags missed (on the rules the session began with, b3637b8:
+ * 67/100, 5 missed). No label changed. Then the families of its three missed red flags (blood
+ * brought up, chest pain as pressure or tightness, stools counted in English) and the homophone
+ * 以 for 已 were given rules from new cases in other words (corpus-gaps.ts, seventh part):
+ * 75/100 and no red flag missed, no longer unseen for those.
  */
 import type { CorpusCase } from './corpus.ts';
 
@@ -132,3 +139,32 @@ export const blind3Corpus: CorpusCase[] = [
   { text: '谢谢你们啊 天天提醒俺吃药 费心了', intent: 'unclear' }, // [E]
   { text: '我是他女儿，请问下个月复查要空腹吗', intent: 'unclear' }, // [F]
 ];
+
+/** Cases still misread (`ctx|text` → what differs), asserted as still misread: a fix shows as a failing test that asks to move it out. */
+export const blind3Misreads: Record<string, string> = {
+  "none|My mom's pee looks pinkish red today and she says it burns when she goes": "terms [\"Hematuria\"] ≠ [\"Hematuria\",\"Urinary tract pain\"]",
+  "none|俺身上起了好些水泡 嘴里也烂了 疼的很": "terms [\"Bullous dermatitis\"] ≠ [\"Bullous dermatitis\",\"Mucositis oral\"]",
+  "none|手脚有点麻麻的, like pins and needles": "grade Peripheral sensory neuropathy null ≠ 1",
+  "none|la duzi 3 ci jintian": "intent unclear ≠ side_effect; terms [] ≠ [\"Diarrhea\"]; grade Diarrhea undefined ≠ 1",
+  "none|血压today 150/95, 有点头晕": "terms [\"Dizziness\"] ≠ [\"Dizziness\",\"Hypertension\"]",
+  "none|胃口很差，吃不太下東西": "intent unclear ≠ side_effect; terms [] ≠ [\"Anorexia\"]",
+  "none|吃了药以后心口扑通扑通的跳 心慌的很 过一会就好": "doseAnswer taken",
+  "none|膝盖和手指关节比以前疼": "intent unclear ≠ side_effect; terms [] ≠ [\"Arthralgia\"]",
+  "none|我爹说看东西模模糊糊的，像隔了层雾": "intent unclear ≠ side_effect; terms [] ≠ [\"Blurred vision\"]",
+  "none|眼皮又肿起来了 早上起来眼睛眯成一条缝": "terms [\"Eye disorders - Other, specify\"] ≠ [\"Edema face\"]",
+  "none|上腹部悶痛好幾天了，一直痛到背後": "intent unclear ≠ side_effect; terms [] ≠ [\"Abdominal pain\",\"Back pain\"]; relapseSignal false",
+  "none|腿肿的一按一个坑 尿也比以前少了": "terms [\"Edema limbs\"] ≠ [\"Edema limbs\",\"Renal and urinary disorders - Other, specify\"]",
+  "none|Swollen lymph nodes in my neck again, feel like marbles": "terms [\"Neck edema\"] ≠ [\"Blood and lymphatic system disorders - Other, specify\"]",
+  "none|俺的脖子两边又粗了 衬衣扣子都扣不上了": "intent unclear ≠ symptom; terms [] ≠ [\"Neck edema\"]; relapseSignal false",
+  "none|xiao bian hen shao, yi tian jiu liang ci": "intent unclear ≠ symptom; terms [] ≠ [\"Renal and urinary disorders - Other, specify\"]; relapseSignal false",
+  "none|眼睛周圍和臉頰又腫起來了，跟確診前一樣": "terms [\"Salivary duct inflammation\"] ≠ [\"Edema face\"]",
+  "none|MMF 吃完了, 今天没吃": "intent dose_missed ≠ supply; missedDrugs undefined; supplyDrugs undefined",
+  "none|yao chi wan le, mei you le": "intent unclear ≠ supply",
+  "dose|chi le": "intent unclear ≠ dose_taken; doseAnswer undefined",
+  "screen|没有没有 啥毛病都没有 好着呢": "intent unclear ≠ answer",
+  "screen|0, the diarrhea from last week has stopped": "intent side_effect ≠ answer; terms [\"Diarrhea\"] ≠ []; resolved undefined",
+  "dose|1, 咳嗽 gone now": "intent unclear ≠ dose_taken; doseAnswer undefined",
+  "screen|0 不发烧也不咳嗽": "intent unclear ≠ answer",
+  "screen|妈妈说这周挺好的，之前睡不着的毛病已经好了": "intent side_effect ≠ answer; terms [\"Insomnia\"] ≠ []; resolved undefined",
+  "none|bu fa shao le": "resolved undefined",
+};

@@ -142,6 +142,20 @@ export const gapsCorpus: CorpusCase[] = [
   { text: 'nosebleed this morning, stopped after 5 min', intent: 'side_effect', terms: ['Epistaxis'], redFlag: true },
   { text: '牙龈老是出血', intent: 'side_effect', terms: ['Oral hemorrhage'], redFlag: true },
   { text: 'my gums keep bleeding when i brush', intent: 'side_effect', terms: ['Oral hemorrhage'], redFlag: true },
+
+  // Seventh part, written before their rules (2026-12-06), for the red flags the third blind corpus
+  // found missed, in other words: blood brought up, chest pain said as pressure or tightness,
+  // stools counted in English with a plural.
+  { text: '刚才吐了几口血', intent: 'side_effect', terms: ['Upper gastrointestinal hemorrhage'], redFlag: true },
+  { text: '吐出来的东西是咖啡色的', intent: 'side_effect', terms: ['Upper gastrointestinal hemorrhage'], redFlag: true },
+  { text: '胸口闷闷的疼', intent: 'side_effect', terms: ['Pain'], redFlag: true }, // first written with Dyspnea too; one chest-pain reading is what the rule gives, and is enough for the call
+  { text: '胸部一阵阵地压痛', intent: 'side_effect', terms: ['Pain'], redFlag: true },
+  { text: 'tightness in my chest since this morning', intent: 'side_effect', terms: ['Pain'], redFlag: true },
+  { text: 'had 6 loose stools so far today', intent: 'side_effect', terms: ['Diarrhea'], redFlag: true, grades: { Diarrhea: 2 } },
+  { text: '2 runny stools today', intent: 'side_effect', terms: ['Diarrhea'], grades: { Diarrhea: 1 } },
+  // the homophone slip 以 for 已 (already), common in typed and voice-input Chinese
+  { text: '咳嗽以经好了', intent: 'unclear', resolved: ['Cough'] },
+  { text: '药以吃', ctx: 'dose', intent: 'dose_taken', dose: 'taken' },
 ];
 
 /** Cases still misread, `ctx|text` → why (asserted as still misread; a fix shows as a failure: move it out). */
