@@ -182,7 +182,8 @@ const NEG_BEFORE_EN = /(?<![a-z])(no|not|without|never|dont|didnt|doesnt|havent|
 const RESOLVED_LEAD_ZH = '(今天|现在|已经|都|也|早就|基本|基本上|就|昨天|今早|后来|目前|完全|这两天|这几天|最近|这阵子|这会儿)*';
 const RESOLVED_AFTER = new RegExp(
   `^\\s*${RESOLVED_LEAD_ZH}(好了|退了|退下去了|没了|消了|消下去了|下去了|消失了|停了|止住了|不见了|好啦|退啦|痊愈|阴性|不痛了|不疼了|愈合了|长好了|好利索了)` +
-    '|^\\s*(is |has |have |are |was |test |test was |test is |it )?(all |finally |completely |totally |now |mostly )?(gone|went away|went down|came down|broke|has broken|resolved|stopped|cleared( up)?|better now|negative|disappeared|healed|has healed|is healed|healed up)(?![a-z])',
+    // "the rash from last week has cleared up", "the nausea i had before has stopped": a few words of when, then gone
+    '|^\\s*((from|since|that|which|i had|i have had|i got)( [a-z]+){0,3} )?(is |has |have |are |was |test |test was |test is |it )?(all |finally |completely |totally |now |mostly )?(gone|went away|went down|came down|broke|has broken|resolved|stopped|cleared( up)?|better now|negative|disappeared|healed|has healed|is healed|healed up)(?![a-z])',
   'u',
 );
 /** A clause that only says "it is gone": it resolves what the clause before it named ("前两天拉肚子，现在好了"). */
@@ -221,7 +222,8 @@ function presence(clause: string, hit: Hit): Presence {
   const en = /[a-z]/.test(clause.slice(hit.start, hit.end)) ? NEG_BEFORE_EN.exec(before) : /(?<![a-z])(no|not|never|without|zero)\s*$/u.exec(before);
   if (en) return /no more|any more/u.test(en[0]) || /^\s*(any ?more|now)(?![a-z])/u.test(after) ? 'resolved' : 'denied';
   if (/^\s*(test |test was |test is |is |was )?(阴性|negative)/u.test(after)) return 'denied'; // a negative test: never there
-  return RESOLVED_AFTER.test(after) ? 'resolved' : 'present';
+  // A longer look for "gone": a few English words of when may come first ("… from last week has cleared up").
+  return RESOLVED_AFTER.test(clause.slice(hit.end, hit.end + 48)) ? 'resolved' : 'present';
 }
 
 const PLAIN_PATTERNS = new WeakSet<RegExp>();
@@ -672,6 +674,8 @@ function interpretUnsafe(text: string, context: ReplyContext): Interpretation {
     const yn = parseYesNo(residual);
     if (yn !== null) answer = { kind: 'yes_no', value: hasFreeTextItems ? true : yn };
     else if (hasFreeTextItems) answer = { kind: 'yes_no', value: true };
+    // "0, the nausea i had before has stopped": a "none" first, then only what is gone, is a "no".
+    else if (resolvedFindings.length > 0 && /^(0|零|no|nope|none|没有|没|无)(\s|$)/u.test(stripFillers(residual))) answer = { kind: 'yes_no', value: false };
   } else if (q?.kind === 'side_effect_items') {
     const keys = parseItemKeys(residual, q.items) ?? (hasFreeTextItems ? [] : null);
     if (keys !== null) {

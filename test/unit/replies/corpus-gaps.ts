@@ -156,6 +156,18 @@ export const gapsCorpus: CorpusCase[] = [
   // the homophone slip 以 for 已 (already), common in typed and voice-input Chinese
   { text: '咳嗽以经好了', intent: 'unclear', resolved: ['Cough'] },
   { text: '药以吃', ctx: 'dose', intent: 'dose_taken', dose: 'taken' },
+
+  // Eighth part, written before their rules (2026-12-06): the third blind corpus's other families,
+  // in other words — appetite, joints and blurred sight said with words between; a resolution
+  // after "from last week"; "has stopped" after an answer digit.
+  { text: '最近食欲也下降了', intent: 'side_effect', terms: ['Anorexia'] }, // first written as "胃口特别差" with grade 3 and no red flag: the word scale makes 特别 a grade 3, and grade 3 is a red flag; not what this case was for
+  { text: '饭也吃不太下', intent: 'side_effect', terms: ['Anorexia'] },
+  { text: '手腕和脚踝的关节有点疼', intent: 'side_effect', terms: ['Arthralgia'], grades: { Arthralgia: 1 } },
+  { text: '手指关节肿痛', intent: 'side_effect', terms: ['Arthralgia'] },
+  { text: '看东西模模糊糊的', intent: 'side_effect', terms: ['Blurred vision'] },
+  { text: 'my vision has gone blurry', intent: 'side_effect', terms: ['Blurred vision'] },
+  { text: 'the rash from last week has cleared up', intent: 'unclear', resolved: ['Rash maculo-papular'] },
+  { text: '0 the nausea i had before has stopped', ctx: 'screen', intent: 'answer', answer: { kind: 'yes_no', value: false }, resolved: ['Nausea'] },
 ];
 
 /** Cases still misread, `ctx|text` → why (asserted as still misread; a fix shows as a failure: move it out). */
