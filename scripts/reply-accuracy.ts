@@ -7,13 +7,15 @@
  * met in the field, written before their rules), the gaps corpus (corpus-gaps.ts, the held-out
  * misreads' families, written before their rules, 2026-12-06) and the blind corpus (corpus-blind.ts,
  * 100 replies written without reading the rules, 2026-12-06; corpus-blind2.ts, 100 more written after
- * that session's rules; corpus-blind3.ts, 100 by family members and elderly writers). A case counts as right only when
+ * that session's rules; corpus-blind3.ts, 100 by family members and elderly writers; corpus-blind4.ts,
+ * 100 of an ordinary week, the day's final unseen measure). A case counts as right only when
  * every field it pins is read right.
  */
 import { corpus, knownMisreads } from '../test/unit/replies/corpus.ts';
 import { blindCorpus } from '../test/unit/replies/corpus-blind.ts';
 import { blind2Corpus } from '../test/unit/replies/corpus-blind2.ts';
 import { blind3Corpus } from '../test/unit/replies/corpus-blind3.ts';
+import { blind4Corpus } from '../test/unit/replies/corpus-blind4.ts';
 import { fieldCorpus } from '../test/unit/replies/corpus-field.ts';
 import { gapsCorpus } from '../test/unit/replies/corpus-gaps.ts';
 import { holdoutCorpus } from '../test/unit/replies/corpus-holdout.ts';
@@ -36,6 +38,8 @@ console.log('');
 console.log(formatTally(`second blind corpus (${blind2Corpus.length} cases, strict, written without reading the rules)`, tallyByIntent(blind2Corpus, true)));
 console.log('');
 console.log(formatTally(`third blind corpus (${blind3Corpus.length} cases, strict, written without reading the rules)`, tallyByIntent(blind3Corpus, true)));
+console.log('');
+console.log(formatTally(`fourth blind corpus (${blind4Corpus.length} cases, strict, written without reading the rules)`, tallyByIntent(blind4Corpus, true)));
 if (verbose) {
   console.log('\nmisread in the nurse corpus:');
   for (const c of nurseCorpus) {
