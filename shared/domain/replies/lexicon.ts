@@ -244,10 +244,13 @@ export const DRUG_NAMES: Readonly<Record<DrugKey, readonly string[]>> = {
 export const DOSE_MISSED: readonly Pattern[] = [
   '忘了', '忘记', '忘吃', /(还)?没(有)?(按时)?(吃|服)(?!饭|东西|早饭|午饭|晚饭|早餐|午餐|晚餐|不下)/u, '漏服', '漏吃', '漏了', '未服', '忘服', '不吃了', '不想吃药', '停药', '停了药', '少吃了',
   /(?<![a-z])(missed|forgot|forget|forgotten|skipped|skip)(?![a-z])/u, /(?<![a-z])(didnt|did not|havent|have not|hasnt|not) (take|taken|took)(?![a-z])/u,
+  // "not yet, gonna take it after lunch": not taken when asked, whatever the plan; a drug left behind
+  /(?<![a-z])(not yet|havent yet|have not yet|hasnt yet)(?![a-z])/u, '忘在', '忘带',
 ];
 export const DOSE_TAKEN: readonly Pattern[] = [
   /(?<!没|没有|不|未)(吃|服)(了|过了|过|啦|完了|完)(?!饭|东西|早饭|午饭|晚饭|早餐|午餐|晚餐|点东西)/u, '已吃', '已服', '已经吃', '吃药了', '按时吃', '按时服', '服用了', '都吃了', '吃好了', '已完成',
-  /(?<![a-z])(taken|took|take it|took them|done)(?![a-z])/u,
+  // "take it" is taken ("yes take it"), not a plan ("gonna take it after lunch", "will take it later")
+  /(?<![a-z])(taken|took|(?<!(will|gonna|going to|to|ll|about to|wanna|shall) )take it|took them|done)(?![a-z])/u,
 ];
 /**
  * Another medicine right after a "taken" phrase ("吃了退烧药", "服了布洛芬", "took some tylenol"):

@@ -7,7 +7,9 @@ import type { CorpusCase } from './corpus.ts';
  * Lead (2026-12-06): an ordinary week's mix, written after every rule of that session and the
  * day's final measure — no rule was changed for it. On those rules: **90/100** strict, 0 of 13
  * expected red flags missed; on the rules the session began with (b3637b8): 88/100, 0 missed. No
- * label changed.
+ * label changed. Afterwards one family it showed was given a rule from new cases in other words
+ * (corpus-gaps.ts part nine): "not yet" with a plan to take it later, and a drug left behind, are a
+ * dose missed — "not yet, gonna take it after lunch" had been read as TAKEN. 92/100 since, seen.
  */
 export const blind4Corpus: CorpusCase[] = [
   // ── dose answers (ctx 'dose') ──────────────────────────────────────────────
@@ -129,8 +131,6 @@ export const blind4Corpus: CorpusCase[] = [
 
 /** Cases still misread (`ctx|text` → what differs), asserted as still misread: a fix shows as a failing test that asks to move it out. */
 export const blind4Misreads: Record<string, string> = {
-  "dose|激素吃了 骁悉忘带了 在外面": "intent dose_taken ≠ dose_missed; doseAnswer taken; missedDrugs undefined",
-  "dose|not yet, will take after breakfast": "intent unclear ≠ dose_missed; doseAnswer undefined",
   "none|血压有点高 今天量150/95": "intent unclear ≠ side_effect; terms [] ≠ [\"Hypertension\"]",
   "none|my dad says his muscles ache all over and he's sleeping badly": "terms [\"Insomnia\"] ≠ [\"Insomnia\",\"Myalgia\"]",
   "none|眼皮肿了 早上起来更明显": "terms [\"Eye disorders - Other, specify\"] ≠ [\"Edema face\"]",

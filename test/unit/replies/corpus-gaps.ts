@@ -168,6 +168,13 @@ export const gapsCorpus: CorpusCase[] = [
   { text: 'my vision has gone blurry', intent: 'side_effect', terms: ['Blurred vision'] },
   { text: 'the rash from last week has cleared up', intent: 'unclear', resolved: ['Rash maculo-papular'] },
   { text: '0 the nausea i had before has stopped', ctx: 'screen', intent: 'answer', answer: { kind: 'yes_no', value: false }, resolved: ['Nausea'] },
+
+  // Ninth part, written before their rules (2026-12-06, after the fourth blind corpus): "not yet"
+  // with a plan to take it later is a dose not (yet) taken; a drug left behind is a dose missed.
+  { text: 'not yet, gonna take it after lunch', ctx: 'dose', intent: 'dose_missed', dose: 'missed' },
+  { text: 'havent yet will take them when i get home', ctx: 'dose', intent: 'dose_missed', dose: 'missed' },
+  { text: '泼尼松吃了 骁悉忘在家里了', ctx: 'dose', intent: 'dose_missed', dose: 'missed', missedDrugs: ['mmf'] },
+  { text: '出门忘带骁悉了', ctx: 'dose', intent: 'dose_missed', dose: 'missed', missedDrugs: ['mmf'] },
 ];
 
 /** Cases still misread, `ctx|text` → why (asserted as still misread; a fix shows as a failure: move it out). */
