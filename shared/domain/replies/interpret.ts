@@ -518,12 +518,12 @@ function interpretUnsafe(text: string, context: ReplyContext): Interpretation {
   const q = context?.openQuestion ?? null;
   const base = { items: [] as InterpretedItem[], redFlag: false, relapseSignal: false, language };
 
+  const clauses = normalizeClauses(text);
   const command = detectCommand(whole, folded);
   // A message that names a symptom is never a command, however few its other words: "i just want
   // it all to end" is all fillers but "end" (STOP), and must be read as what it is, not unsubscribe.
-  if (command && !normalizeClauses(text).some((clause) => findHits(clause).length > 0)) return { intent: command, ...base };
+  if (command && !clauses.some((clause) => findHits(clause).length > 0)) return { intent: command, ...base };
 
-  const clauses = normalizeClauses(text);
   const findings: Finding[] = [];
   const resolvedFindings: Finding[] = [];
   const residualClauses: string[] = [];

@@ -89,7 +89,7 @@ export const TERMS = {
  * A closed list, not "any few characters": "耳朵这两天有点肿" is the ear's swelling, "耳朵疼，脸肿"
  * is not (held by test/unit/replies/corpus-gaps.ts and the corpora).
  */
-const SITE_GAP = '(这两天|这几天|最近|这阵子|的腺体|那俩腺体|那两个腺体|两个腺体|腺体|那俩|那两个|那块|那里|那儿|这里|这儿|这块|两边|两侧|一侧|左边|右边|左侧|右侧|周围|附近|摸着|摸起来|看着|看起来|感觉|硬硬的?|鼓鼓的?|又开始|开始|又|有点儿?|有一点|有些|明显|变得?|也|还|很|比较|挺|特别|非常|太|都|一直|总是|老是|是)*';
+const SITE_GAP = '(这两天|这几天|最近|这阵子|的腺体|两个腺体|腺体|那俩|那两个|那块|那里|那儿|这里|这儿|这块|两边|两侧|一侧|左边|右边|左侧|右侧|周围|附近|摸着|摸起来|看着|看起来|感觉|硬硬的?|鼓鼓的?|又开始|开始|又|有点儿?|有一点|有些|明显|变得?|也|还|很|比较|挺|特别|非常|太|都|一直|总是|老是|是)*';
 /** A negation right before the swelling word ("眼皮不肿了"): kept inside the hit; `presence` reads it as denied or resolved. */
 const SWELL_NEG = '(不再|不|没有再|没再|没有|没)?';
 
